@@ -1,0 +1,273 @@
+"""A small synchronous client for the parts of the Pachca API that chats-as-code needs.
+
+One method per operation (named after the spec's operationIds), all through `_request()`, which
+paces requests per token, retries what is safe to retry, and translates every httpx error and
+error status into the `PachcaError` tree. The client knows nothing about Pulumi.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+import httpx
+import stamina
+from pydantic import BaseModel, ValidationError
+
+from ._constants import (
+    CONNECT_TIMEOUT_S,
+    MAX_ATTEMPTS,
+    PAGE_LIMIT,
+    RATE_LIMIT_PER_S,
+    READ_TIMEOUT_S,
+    RETRY_TOTAL_TIMEOUT_S,
+    RETRY_WAIT_INITIAL_S,
+    RETRY_WAIT_JITTER_S,
+    RETRY_WAIT_MAX_S,
+    USER_AGENT,
+)
+from ._retry import limiter_for, parse_retry_after, retry_decision
+from .config import ProviderConfig
+from .errors import (
+    MalformedResponseError,
+    RateLimitError,
+    ResponseLostError,
+    TransportError,
+    error_for_status,
+)
+from .models import Chat, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
+
+__all__ = ["PachcaClient"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class PachcaClient:
+    """Pachca API client. Thread-safe; share one per process and token."""
+
+    def __init__(
+        self,
+        config: ProviderConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        rate_limit: float = RATE_LIMIT_PER_S,
+        timeout: httpx.Timeout | None = None,
+    ) -> None:
+        token = config.token.get_secret_value()
+        self._http = httpx.Client(
+            base_url=config.base_url + "/",
+            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+            timeout=timeout or httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+            transport=transport,
+            verify=True,
+        )
+        self._limiter = limiter_for(token, rate_limit)
+
+    def __repr__(self) -> str:
+        return f"PachcaClient(base_url={str(self._http.base_url)!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> PachcaClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # Chats
+
+    def create_chat(self, fields: ChatCreateFields) -> Chat:
+        """POST /chats. Never re-sent after the request may have reached the server."""
+        body = {"chat": fields.model_dump()}
+        data = self._request("POST", "chats", f"create chat {fields.name!r}", json=body, idempotent=False)
+        return _parse(Chat, _data(data, "create chat"), f"create chat {fields.name!r}")
+
+    def get_chat(self, chat_id: int) -> Chat:
+        operation = f"get chat {chat_id}"
+        return _parse(Chat, _data(self._request("GET", f"chats/{chat_id}", operation), operation), operation)
+
+    def update_chat(self, chat_id: int, fields: ChatUpdateFields) -> Chat:
+        operation = f"update chat {chat_id}"
+        body = {"chat": fields.model_dump(exclude_none=True)}
+        data = self._request("PUT", f"chats/{chat_id}", operation, json=body)
+        return _parse(Chat, _data(data, operation), operation)
+
+    def archive_chat(self, chat_id: int) -> None:
+        self._request("PUT", f"chats/{chat_id}/archive", f"archive chat {chat_id}")
+
+    def unarchive_chat(self, chat_id: int) -> None:
+        self._request("PUT", f"chats/{chat_id}/unarchive", f"unarchive chat {chat_id}")
+
+    def list_chats(
+        self,
+        *,
+        availability: str | None = None,
+        archived: bool | None = None,
+        personal: bool | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+    ) -> Iterator[Chat]:
+        """GET /chats, every page; the cursor is hidden."""
+        params = _query(availability=availability, archived=archived, personal=personal, sort=sort, order=order)
+        return self._paginate("chats", Chat, "list chats", params)
+
+    # Members and group tags
+
+    def list_members(self, chat_id: int) -> Iterator[User]:
+        return self._paginate(f"chats/{chat_id}/members", User, f"list members of chat {chat_id}", {})
+
+    def add_members(self, chat_id: int, member_ids: list[int], *, silent: bool = True) -> None:
+        body = {"member_ids": member_ids, "silent": silent}
+        self._request("POST", f"chats/{chat_id}/members", f"add members {member_ids} to chat {chat_id}", json=body)
+
+    def remove_member(self, chat_id: int, user_id: int) -> None:
+        self._request("DELETE", f"chats/{chat_id}/members/{user_id}", f"remove member {user_id} from chat {chat_id}")
+
+    def add_tags(self, chat_id: int, group_tag_ids: list[int]) -> None:
+        body = {"group_tag_ids": group_tag_ids}
+        self._request("POST", f"chats/{chat_id}/group_tags", f"add tags {group_tag_ids} to chat {chat_id}", json=body)
+
+    def remove_tag(self, chat_id: int, tag_id: int) -> None:
+        self._request("DELETE", f"chats/{chat_id}/group_tags/{tag_id}", f"remove tag {tag_id} from chat {chat_id}")
+
+    # Directory
+
+    def get_profile(self) -> User:
+        return _parse(User, _data(self._request("GET", "profile", "get profile"), "get profile"), "get profile")
+
+    def list_users(self, query: str | None = None) -> Iterator[User]:
+        return self._paginate("users", User, "list users", _query(query=query))
+
+    def list_tags(self) -> Iterator[GroupTag]:
+        return self._paginate("group_tags", GroupTag, "list group tags", {})
+
+    def list_tag_users(self, tag_id: int) -> Iterator[User]:
+        return self._paginate(f"group_tags/{tag_id}/users", User, f"list users of group tag {tag_id}", {})
+
+    def create_message(self, chat_id: int, content: str) -> None:
+        """POST /messages into a chat (a discussion or channel)."""
+        body = {"message": {"entity_type": "discussion", "entity_id": chat_id, "content": content}}
+        self._request("POST", "messages", f"post a message to chat {chat_id}", json=body, idempotent=False)
+
+    # Plumbing
+
+    def _paginate(self, path: str, model: type[M], operation: str, params: dict[str, Any]) -> Iterator[M]:
+        cursor: str | None = None
+        seen: set[str] = set()
+        while True:
+            page_params = {**params, "limit": PAGE_LIMIT, **({"cursor": cursor} if cursor else {})}
+            body = self._request("GET", path, operation, params=page_params)
+            items = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise MalformedResponseError(f"{operation}: the answer has no `data` list", operation=operation,
+                                             status_code=200)
+            yield from (_parse(model, item, operation) for item in items)
+            cursor = _next_cursor(body, len(items), operation)
+            if cursor is None:
+                return
+            if cursor in seen:
+                raise MalformedResponseError(f"{operation}: the server repeated a page cursor",
+                                             operation=operation, status_code=200)
+            seen.add(cursor)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        operation: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        def should_retry(exc: Exception) -> bool | float:
+            decision = retry_decision(exc, idempotent=idempotent)
+            if isinstance(exc, RateLimitError) and decision is not False:
+                self._limiter.pause(float(decision) if decision is not True else RETRY_WAIT_INITIAL_S)
+            return decision
+
+        for attempt in stamina.retry_context(
+            on=should_retry,
+            attempts=MAX_ATTEMPTS,
+            timeout=RETRY_TOTAL_TIMEOUT_S,
+            wait_initial=RETRY_WAIT_INITIAL_S,
+            wait_max=RETRY_WAIT_MAX_S,
+            wait_jitter=RETRY_WAIT_JITTER_S,
+        ):
+            with attempt:
+                return self._send(method, path, operation, json=json, params=params)
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    def _send(self, method: str, path: str, operation: str, *, json: Any, params: dict[str, Any] | None) -> Any:
+        self._limiter.acquire()
+        try:
+            response = self._http.request(method, path, json=json, params=params)
+        except _NOT_SENT as exc:
+            raise TransportError(f"{operation}: could not reach the Pachca API ({type(exc).__name__})",
+                                 operation=operation) from exc
+        except httpx.TimeoutException as exc:
+            raise ResponseLostError(f"{operation}: no answer within the timeout ({type(exc).__name__})",
+                                    operation=operation) from exc
+        except httpx.HTTPError as exc:
+            raise ResponseLostError(f"{operation}: the connection broke before an answer arrived "
+                                    f"({type(exc).__name__})", operation=operation) from exc
+        return _decode(response, operation)
+
+
+def _decode(response: httpx.Response, operation: str) -> Any:
+    status = response.status_code
+    body = _json_or_none(response)
+    if status >= 400:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        raise error_for_status(operation=operation, status_code=status, body=body, retry_after=retry_after)
+    if status == 204 or not response.content:
+        return None
+    if body is None:
+        kind = response.headers.get("Content-Type", "unknown content type")
+        raise MalformedResponseError(f"{operation}: HTTP {status} answer is not JSON ({kind})",
+                                     operation=operation, status_code=status)
+    return body
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _data(body: Any, operation: str) -> Any:
+    if not isinstance(body, dict) or "data" not in body:
+        raise MalformedResponseError(f"{operation}: the answer has no `data` object", operation=operation,
+                                     status_code=200)
+    return body["data"]
+
+
+def _parse(model: type[M], raw: Any, operation: str) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in err["loc"]) or "body" for err in exc.errors())
+        raise MalformedResponseError(
+            f"{operation}: the API answered with a {model.__name__} that does not match the spec "
+            f"(bad or missing: {fields})", operation=operation, status_code=200) from None
+
+
+def _next_cursor(body: dict[str, Any], count: int, operation: str) -> str | None:
+    try:
+        paginate = PaginationMeta.model_validate(body.get("meta") or {}).paginate
+    except ValidationError:
+        raise MalformedResponseError(f"{operation}: bad pagination meta", operation=operation,
+                                     status_code=200) from None
+    if count == 0 or not paginate.next_page or paginate.has_next is False:
+        return None
+    if paginate.has_next is None and count < PAGE_LIMIT:
+        return None
+    return paginate.next_page
+
+
+def _query(**params: Any) -> dict[str, Any]:
+    return {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in params.items() if v is not None}

@@ -1,0 +1,83 @@
+"""Provider configuration: the token and the base URL, from Pulumi config or the environment.
+
+This is the only module that reads the environment. The token is kept as a `SecretStr`, so it
+never shows in a repr, a log line or an exception.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from ._constants import BASE_URL_CONFIG_KEY, BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, TOKEN_ENV
+from .errors import ConfigError
+
+__all__ = ["ProviderConfig"]
+
+ConfigGetter = Callable[[str], Any]
+
+_MISSING_TOKEN = (
+    "No Pachca API token: set it in the stack with `pulumi config set --secret pachca:token <token>` "
+    "or export PACHCA_TOKEN=<token> (an admin or bot token from Pachca's Automations > API settings)."
+)
+
+
+class ProviderConfig(BaseModel):
+    """A validated token and base URL; plain http is allowed only to loopback hosts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: SecretStr
+    base_url: str = DEFAULT_BASE_URL
+
+    @classmethod
+    def resolve(
+        cls,
+        config_get: ConfigGetter | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        token: str | None = None,
+        base_url: str | None = None,
+    ) -> ProviderConfig:
+        """Explicit arguments first, then Pulumi config (`pachca:token`, `pachca:baseUrl`), then env."""
+        env = os.environ if environ is None else environ
+        get = config_get or (lambda _key: None)
+        raw_token = token or _text(get(TOKEN_CONFIG_KEY)) or env.get(TOKEN_ENV, "").strip()
+        if not raw_token:
+            raise ConfigError(_MISSING_TOKEN)
+        raw_url = base_url or _text(get(BASE_URL_CONFIG_KEY)) or env.get(BASE_URL_ENV, "").strip()
+        return cls(token=SecretStr(raw_token), base_url=check_base_url(raw_url or DEFAULT_BASE_URL))
+
+
+def check_base_url(url: str) -> str:
+    """Return the URL without a trailing slash, or raise ConfigError naming the problem and the fix."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"pachca:baseUrl / PACHCA_BASE_URL must be an http(s) URL such as {DEFAULT_BASE_URL}; "
+            f"got {url!r}."
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError(
+            f"Refusing plain http to {parts.hostname}: the token would travel unencrypted. "
+            "Use an https:// base URL (plain http is allowed only to loopback hosts such as the emulator)."
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

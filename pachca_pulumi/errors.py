@@ -1,0 +1,187 @@
+"""The one exception tree of pachca-pulumi.
+
+    PachcaError                      every error this package raises on purpose
+    ├── ConfigError                  token / base URL missing or unsafe (no request was made)
+    ├── TransportError               no usable HTTP answer: connect/read failure, timeout
+    │   └── ResponseLostError        the request may have reached the server (do not blindly re-send)
+    ├── MalformedResponseError       an answer that is not the JSON the spec promises
+    └── APIStatusError               the API answered with an error status
+        ├── BadRequestError          400
+        ├── AuthenticationError      401 (OAuthError)
+        ├── PaymentRequiredError     402
+        ├── PermissionDeniedError    403 (OAuthError)
+        ├── NotFoundError            404
+        ├── UnprocessableEntityError 422 (ApiError with errors[])
+        ├── RateLimitError           429 (Retry-After honoured by the client)
+        └── ServerError              5xx
+
+Messages name the operation and what to do; they never contain the token or the
+Authorization header (the client never passes headers here).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PachcaError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseLostError",
+    "ServerError",
+    "TransportError",
+    "UnprocessableEntityError",
+    "error_for_status",
+]
+
+
+class PachcaError(Exception):
+    """Base class: catch this to handle any failure of the client or the provider."""
+
+
+class ConfigError(PachcaError):
+    """The provider or CLI cannot run with the configuration it was given."""
+
+
+class TransportError(PachcaError):
+    """No usable HTTP answer arrived (connection refused, timeout, broken connection)."""
+
+    def __init__(self, message: str, *, operation: str) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class ResponseLostError(TransportError):
+    """The request was sent but its answer was lost: the server may have applied it."""
+
+
+class MalformedResponseError(PachcaError):
+    """The API answered, but not with the JSON document the spec promises."""
+
+    def __init__(self, message: str, *, operation: str, status_code: int) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status_code = status_code
+
+
+class APIStatusError(PachcaError):
+    """The API answered with an error status; `errors` holds its ApiError items."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        status_code: int,
+        errors: list[dict[str, Any]] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status_code = status_code
+        self.errors = errors or []
+        self.retry_after = retry_after
+
+    def has_code(self, code: str) -> bool:
+        """True when one of the ApiError items carries this validation code."""
+        return any(item.get("code") == code for item in self.errors)
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token is missing, wrong or revoked."""
+
+
+class PaymentRequiredError(APIStatusError):
+    """402: the workspace's plan does not allow this."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token lacks a scope or the right to act on this object."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the object does not exist (or is invisible to this token)."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: validation failed; see `errors` for field, code and message."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; `retry_after` holds the server's wait in seconds."""
+
+
+class ServerError(APIStatusError):
+    """5xx: the server failed; usually worth a retry."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+_HINTS: dict[int, str] = {
+    401: "check the token: set it with `pulumi config set --secret pachca:token ...` or PACHCA_TOKEN",
+    403: "the token lacks the scope or the rights for this; use an admin or bot token with the chats and "
+    "chat_members scopes",
+    429: "the API rate limit was hit; retry later",
+}
+
+
+def error_for_status(
+    *,
+    operation: str,
+    status_code: int,
+    body: Any,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Build the exception for an error answer: the class from the status, a readable message from the body."""
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is None:
+        cls = ServerError if status_code >= 500 else APIStatusError
+    items = _api_error_items(body)
+    message = f"{operation} failed: HTTP {status_code}"
+    detail = _describe(body, items)
+    if detail:
+        message += f": {detail}"
+    hint = _HINTS.get(status_code)
+    if hint:
+        message += f" ({hint})"
+    return cls(message, operation=operation, status_code=status_code, errors=items, retry_after=retry_after)
+
+
+def _api_error_items(body: Any) -> list[dict[str, Any]]:
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        return [item for item in body["errors"] if isinstance(item, dict)]
+    return []
+
+
+def _describe(body: Any, items: list[dict[str, Any]]) -> str:
+    if items:
+        return "; ".join(_describe_item(item) for item in items)
+    if isinstance(body, dict) and ("error" in body or "error_description" in body):
+        return f"{body.get('error', 'error')}: {body.get('error_description', '')}".strip()
+    return ""
+
+
+def _describe_item(item: dict[str, Any]) -> str:
+    key = item.get("key") or "request"
+    code = item.get("code") or "error"
+    text = item.get("message") or ""
+    return f"{key}: {text} [{code}]" if text else f"{key} [{code}]"

@@ -1,0 +1,82 @@
+"""Wire models, named as in Pachca's OpenAPI spec. Only the fields this package uses are modelled;
+unknown fields are ignored, missing required ones are an error (a malformed answer)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Chat",
+    "ChatCreateFields",
+    "ChatUpdateFields",
+    "GroupTag",
+    "PaginationMeta",
+    "User",
+]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Chat(_Wire):
+    """A chat as the API returns it (`Chat` schema)."""
+
+    id: int
+    name: str
+    created_at: str
+    owner_id: int
+    member_ids: list[int]
+    group_tag_ids: list[int]
+    channel: bool
+    archived: bool
+    personal: bool
+    public: bool
+    last_message_at: str | None = None
+    meet_room_url: str = ""
+
+
+class User(_Wire):
+    """A workspace member (`User` schema, the fields we use)."""
+
+    id: int
+    first_name: str | None = None
+    last_name: str | None = None
+    nickname: str = ""
+    bot: bool = False
+
+
+class GroupTag(_Wire):
+    """A group tag (`GroupTag` schema)."""
+
+    id: int
+    name: str
+    users_count: int = 0
+
+
+class _Paginate(_Wire):
+    next_page: str | None = None
+    has_next: bool | None = None
+
+
+class PaginationMeta(_Wire):
+    """`meta` of a list answer; `has_next` is absent on older servers."""
+
+    paginate: _Paginate = Field(default_factory=_Paginate)
+
+
+class ChatCreateFields(BaseModel):
+    """The `chat` object of `ChatCreateRequest`."""
+
+    name: str
+    member_ids: list[int] = Field(default_factory=list)
+    group_tag_ids: list[int] = Field(default_factory=list)
+    channel: bool = False
+    public: bool = False
+
+
+class ChatUpdateFields(BaseModel):
+    """The `chat` object of `ChatUpdateRequest`; only set fields are sent."""
+
+    name: str | None = None
+    public: bool | None = None

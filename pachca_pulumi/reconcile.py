@@ -1,0 +1,247 @@
+"""Bringing one chat to its declared state through the API: create, adopt, read, update, archive.
+
+A `ChatService` is built once per provider process around one `PachcaClient`; it caches what does
+not change during a run (the token's own user, group-tag members) and the chat snapshot used by
+refresh. Every write is safe to repeat: re-running an update that failed half-way converges.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .client import PachcaClient
+from .errors import NotFoundError, PachcaError, ResponseLostError, ServerError
+from .inputs import ChatInputs
+from .models import Chat, ChatCreateFields, ChatUpdateFields
+from .snapshot import ChatSnapshot
+
+__all__ = ["ChatService", "chat_outputs"]
+
+CREATE_ATTEMPTS = 3
+# How far back (server clock) a chat may have been created to count as our own lost create.
+RECOVERY_WINDOW = timedelta(minutes=10)
+
+
+def chat_outputs(chat: Chat, inputs: ChatInputs, *, token_user_id: int, tag_member_ids: set[int]) -> dict[str, Any]:
+    """Every output of a `Chat` resource: the actual chat plus what diff and refresh need later."""
+    return {
+        "name": chat.name,
+        "member_ids": sorted(set(chat.member_ids)),
+        "group_tag_ids": sorted(set(chat.group_tag_ids)),
+        "channel": chat.channel,
+        "public": chat.public,
+        "archived": chat.archived,
+        "exclusive_members": inputs.exclusive_members,
+        "adopt_id": inputs.adopt_id,
+        "declared_member_ids": list(inputs.member_ids),
+        "owner_id": chat.owner_id,
+        "token_user_id": token_user_id,
+        "tag_member_ids": sorted(tag_member_ids),
+        "created_at": chat.created_at,
+        "personal": chat.personal,
+        "meet_room_url": chat.meet_room_url,
+    }
+
+
+class ChatService:
+    """The provider's API-facing half: every method returns the chat's outputs or raises PachcaError."""
+
+    def __init__(self, client: PachcaClient) -> None:
+        self.client = client
+        self.snapshot = ChatSnapshot(client)
+        self._lock = threading.Lock()
+        self._token_user_id: int | None = None
+        self._tag_members: dict[int, frozenset[int]] = {}
+        self._claimed: set[int] = set()
+
+    # Lifecycle
+
+    def create(self, inputs: ChatInputs) -> tuple[int, dict[str, Any]]:
+        """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
+        if inputs.adopt_id is not None:
+            return inputs.adopt_id, self.adopt(inputs)
+        chat = self._create_once(inputs)
+        if inputs.archived:
+            self.client.archive_chat(chat.id)
+            chat = chat.model_copy(update={"archived": True})
+        return chat.id, self._remember(chat, inputs)
+
+    def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
+        """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
+        assert inputs.adopt_id is not None
+        try:
+            chat = self.client.get_chat(inputs.adopt_id)
+        except NotFoundError:
+            raise PachcaError(
+                f"adopt_id {inputs.adopt_id}: no such chat is visible to this token; check the id "
+                "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
+            ) from None
+        _check_adoptable(chat, inputs)
+        return self._reconcile(chat, inputs)
+
+    def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
+        """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
+        chat = self.snapshot.get(chat_id)
+        if chat is None:
+            return None
+        return self._outputs(chat, _declared(stored))
+
+    def update(self, chat_id: int, inputs: ChatInputs) -> dict[str, Any]:
+        """Reconcile name, public, tags, members and archived state against a fresh read."""
+        return self._reconcile(self.client.get_chat(chat_id), inputs)
+
+    def archive(self, chat_id: int) -> None:
+        """Archive the chat; one already archived or gone counts as done."""
+        try:
+            self.client.archive_chat(chat_id)
+        except NotFoundError:
+            pass
+        self.snapshot.forget(chat_id)
+
+    # Steps
+
+    def _create_once(self, inputs: ChatInputs) -> Chat:
+        fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
+                                  group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            started = datetime.now(timezone.utc)
+            try:
+                return self.client.create_chat(fields)
+            except (ResponseLostError, ServerError):
+                found = self._find_lost_create(fields, started)
+                if found is not None:
+                    return found
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                time.sleep(0.5 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> Chat | None:
+        """Look for the chat a create whose answer was lost may have made (newest chats first)."""
+        token_user = self.token_user_id()
+        since = started - RECOVERY_WINDOW
+        for chat in self.client.list_chats(sort="id", order="desc"):
+            if _created_at(chat) < since:
+                return None
+            if (chat.name == fields.name and chat.owner_id == token_user and chat.channel == fields.channel
+                    and chat.public == fields.public and self._claim(chat.id)):
+                return chat
+        return None
+
+    def _reconcile(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+        cid = chat.id
+        edits = _chat_edits(chat, inputs)
+        tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
+        tags_remove = sorted(set(chat.group_tag_ids) - set(inputs.group_tag_ids))
+        members_add = sorted(set(inputs.member_ids) - set(chat.member_ids))
+        members_remove = self._extra_members(chat, inputs)
+        touch = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or members_add or members_remove)
+        if chat.archived and (touch or not inputs.archived):
+            self.client.unarchive_chat(cid)
+        if edits.model_dump(exclude_none=True):
+            self.client.update_chat(cid, edits)
+        if tags_add:
+            self.client.add_tags(cid, tags_add)
+        for tag_id in tags_remove:
+            _ignore_missing(self.client.remove_tag, cid, tag_id)
+        if members_add:
+            self.client.add_members(cid, members_add)
+        for user_id in members_remove:
+            _ignore_missing(self.client.remove_member, cid, user_id)
+        if inputs.archived and (touch or not chat.archived):
+            self.client.archive_chat(cid)
+        fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
+        return self._remember(fresh, inputs)
+
+    def _extra_members(self, chat: Chat, inputs: ChatInputs) -> list[int]:
+        if not inputs.exclusive_members:
+            return []
+        implied = {chat.owner_id, self.token_user_id()} | self.tag_members(inputs.group_tag_ids)
+        return sorted(set(chat.member_ids) - set(inputs.member_ids) - implied)
+
+    def _remember(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+        self._claim(chat.id)
+        self.snapshot.put(chat)
+        return self._outputs(chat, inputs)
+
+    def _outputs(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+        return chat_outputs(chat, inputs, token_user_id=self.token_user_id(),
+                            tag_member_ids=self.tag_members(chat.group_tag_ids))
+
+    def _claim(self, chat_id: int) -> bool:
+        with self._lock:
+            if chat_id in self._claimed:
+                return False
+            self._claimed.add(chat_id)
+            return True
+
+    # Per-run caches
+
+    def token_user_id(self) -> int:
+        """The id of the token's own user (`GET /profile`, once per process)."""
+        with self._lock:
+            if self._token_user_id is None:
+                self._token_user_id = self.client.get_profile().id
+            return self._token_user_id
+
+    def tag_members(self, tag_ids: list[int]) -> set[int]:
+        """Users of these group tags (`GET /group_tags/{id}/users`, once per tag per process)."""
+        members: set[int] = set()
+        for tag_id in tag_ids:
+            cached = self._tag_members.get(tag_id)
+            if cached is None:
+                try:
+                    cached = frozenset(user.id for user in self.client.list_tag_users(tag_id))
+                except NotFoundError:
+                    cached = frozenset()
+                self._tag_members[tag_id] = cached
+            members |= cached
+        return members
+
+
+def _chat_edits(chat: Chat, inputs: ChatInputs) -> ChatUpdateFields:
+    return ChatUpdateFields(
+        name=inputs.name if chat.name != inputs.name else None,
+        public=inputs.public if chat.public != inputs.public else None,
+    )
+
+
+def _check_adoptable(chat: Chat, inputs: ChatInputs) -> None:
+    if chat.personal:
+        raise PachcaError(f"adopt_id {chat.id}: personal chats cannot be managed; pick a group chat or channel")
+    if chat.channel != inputs.channel:
+        kind = "a channel" if chat.channel else "a group chat"
+        raise PachcaError(
+            f"adopt_id {chat.id}: the chat is {kind} but channel={inputs.channel}; the API cannot convert "
+            f"a chat, so set channel={chat.channel} or remove adopt_id to create a new chat"
+        )
+
+
+def _declared(stored: dict[str, Any]) -> ChatInputs:
+    return ChatInputs.model_construct(
+        name=stored.get("name") or "",
+        member_ids=[int(v) for v in stored.get("declared_member_ids") or []],
+        group_tag_ids=[int(v) for v in stored.get("group_tag_ids") or []],
+        channel=bool(stored.get("channel")),
+        public=bool(stored.get("public")),
+        archived=bool(stored.get("archived")),
+        exclusive_members=bool(stored.get("exclusive_members")),
+        adopt_id=None if stored.get("adopt_id") is None else int(stored["adopt_id"]),
+    )
+
+
+def _ignore_missing(call: Any, chat_id: int, item_id: int) -> None:
+    try:
+        call(chat_id, item_id)
+    except NotFoundError:
+        pass
+
+
+def _created_at(chat: Chat) -> datetime:
+    try:
+        return datetime.fromisoformat(chat.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.max.replace(tzinfo=timezone.utc)

@@ -1,0 +1,74 @@
+"""The `Chat` resource: a Pachca group chat or channel declared in a Pulumi program."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from .provider import ChatProvider
+
+__all__ = ["Chat"]
+
+
+class Chat(Resource, module="pachca", name="Chat"):
+    """A Pachca chat. Removing it from the program archives the chat; nothing is ever deleted.
+
+    Previews show it as `pachca:Chat` (type token `pulumi-python:dynamic/pachca:Chat`).
+    """
+
+    name: pulumi.Output[str]
+    member_ids: pulumi.Output[list[int]]
+    group_tag_ids: pulumi.Output[list[int]]
+    channel: pulumi.Output[bool]
+    public: pulumi.Output[bool]
+    archived: pulumi.Output[bool]
+    exclusive_members: pulumi.Output[bool]
+    adopt_id: pulumi.Output[int | None]
+    declared_member_ids: pulumi.Output[list[int]]
+    owner_id: pulumi.Output[int]
+    token_user_id: pulumi.Output[int]
+    tag_member_ids: pulumi.Output[list[int]]
+    created_at: pulumi.Output[str]
+    personal: pulumi.Output[bool]
+    meet_room_url: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        member_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        group_tag_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        channel: pulumi.Input[bool] = False,
+        public: pulumi.Input[bool] = False,
+        archived: pulumi.Input[bool] = False,
+        exclusive_members: pulumi.Input[bool] = False,
+        adopt_id: pulumi.Input[int] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "name": name,
+            "member_ids": member_ids if member_ids is not None else [],
+            "group_tag_ids": group_tag_ids if group_tag_ids is not None else [],
+            "channel": channel,
+            "public": public,
+            "archived": archived,
+            "exclusive_members": exclusive_members,
+            "adopt_id": adopt_id,
+            **{key: None for key in _OUTPUT_ONLY},
+        }
+        super().__init__(ChatProvider(), resource_name, props, opts)
+
+
+_OUTPUT_ONLY = (
+    "declared_member_ids",
+    "owner_id",
+    "token_user_id",
+    "tag_member_ids",
+    "created_at",
+    "personal",
+    "meet_room_url",
+)

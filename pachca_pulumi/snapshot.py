@@ -1,0 +1,61 @@
+"""A per-process view of the chats the token can list, filled page by page on demand.
+
+Refreshing N chats with one `GET /chats/{id}` each costs N requests; the list endpoint returns 50
+full chats a page. Pages are read newest first (id descending) only as far as the oldest chat
+asked for, so a small stack of recent chats costs one page. A chat the list does not show (the
+token is not a member) falls back to `GET /chats/{id}`. Writes of this run replace entries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from .client import PachcaClient
+from .errors import NotFoundError
+from .models import Chat
+
+__all__ = ["ChatSnapshot"]
+
+
+class ChatSnapshot:
+    """Lazily paged, thread-safe cache of listable chats, archived ones included."""
+
+    def __init__(self, client: PachcaClient) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._chats: dict[int, Chat] = {}
+        self._pages: Iterator[Chat] | None = None
+        self._lowest_seen: int | None = None
+        self._exhausted = False
+
+    def get(self, chat_id: int) -> Chat | None:
+        """The chat, or None when it no longer exists."""
+        with self._lock:
+            chat = self._chats.get(chat_id) or self._page_until(chat_id)
+        if chat is not None:
+            return chat
+        try:
+            return self._client.get_chat(chat_id)
+        except NotFoundError:
+            return None
+
+    def put(self, chat: Chat) -> None:
+        with self._lock:
+            self._chats[chat.id] = chat
+
+    def forget(self, chat_id: int) -> None:
+        with self._lock:
+            self._chats.pop(chat_id, None)
+
+    def _page_until(self, chat_id: int) -> Chat | None:
+        if self._pages is None:
+            self._pages = self._client.list_chats(archived=True, sort="id", order="desc")
+        while not self._exhausted and (self._lowest_seen is None or self._lowest_seen > chat_id):
+            chat = next(self._pages, None)
+            if chat is None:
+                self._exhausted = True
+                break
+            self._chats.setdefault(chat.id, chat)
+            self._lowest_seen = chat.id
+        return self._chats.get(chat_id)
