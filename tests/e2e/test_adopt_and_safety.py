@@ -1,0 +1,67 @@
+"""Adoption with `adopt_id`, secrets kept out of state, and bad input stopped before any API call."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi import automation as auto
+
+from .conftest import TOKEN, Api
+
+pytestmark = pytest.mark.e2e
+
+
+def _create_by_hand(api: Api, name: str, **extra) -> int:
+    body = {"chat": {"name": name, **extra}}
+    return int(api.http.post("chats", json=body).raise_for_status().json()["data"]["id"])
+
+
+@pytest.mark.parametrize("archived_before", [False, True])
+def test_adopt_id_takes_over_an_existing_chat_without_creating_one(make_stack, api: Api, archived_before) -> None:
+    chat_id = _create_by_hand(api, "old name", member_ids=[11])
+    if archived_before:
+        api.http.put(f"chats/{chat_id}/archive").raise_for_status()
+    before = len(api.chats())
+    stack = make_stack({"team": {"name": "Team", "member_ids": [12], "public": True, "adopt_id": chat_id}})
+
+    stack.up()
+    again = stack.up()
+
+    assert len(api.chats()) == before
+    chat = api.chat(chat_id)
+    assert chat["name"] == "Team" and chat["public"] is True and chat["archived"] is False
+    assert {11, 12} <= set(chat["member_ids"])
+    assert set((again.summary.resource_changes or {}).keys()) == {"same"}
+
+
+def test_token_from_stack_config_is_never_plaintext_in_state(make_stack) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}})
+    stack.up()
+
+    assert TOKEN not in stack.export_text()
+
+
+def test_token_from_environment_is_nowhere_in_state_even_with_show_secrets(make_stack) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False)
+    stack.up()
+
+    assert TOKEN not in stack.export_text(show_secrets=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "x" * 256}, "name"),
+        ({"name": "ok", "member_ids": ["alice"]}, "member_ids"),
+        ({"name": "ok", "public": "yes"}, "public"),
+    ],
+)
+def test_bad_input_fails_preview_naming_the_field_without_api_calls(make_stack, api: Api, args, field) -> None:
+    stack = make_stack({"bad": args})
+    calls_before = api.request_count()
+
+    with pytest.raises(auto.CommandError) as failed:
+        stack.preview()
+
+    assert f"{field}" in str(failed.value)
+    assert api.request_count() == calls_before
