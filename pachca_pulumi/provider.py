@@ -55,9 +55,17 @@ class ChatProvider(ResourceProvider):
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Compare inputs with the stored actual state (set semantics); `channel` forces replacement."""
+        """Compare inputs with the stored actual state (set semantics); `channel` forces replacement.
+
+        "No change" is decided here (order, duplicates, tolerated members). When something changed,
+        the answer is "unknown", so the engine diffs old and new inputs itself and previews list
+        exactly the changed properties (`diffReasons`, `detailedDiff`): the Python dynamic provider
+        host cannot send per-property diffs. Refresh stores observed inputs (`ReadResult.inputs`), so
+        the engine's input diff sees the same drift as this one.
+        """
         result = diff_chat(olds, news)
-        return DiffResult(changes=result.changes, replaces=list(result.replaces), delete_before_replace=False)
+        changes = None if result.changes else False
+        return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST with members and tags (or adoption of `adopt_id`); returns every output."""

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .client import PachcaClient
+from .diff import diff_chat
 from .errors import NotFoundError, PachcaError, ResponseLostError, ServerError
 from .inputs import ChatInputs
 from .models import Chat, ChatCreateFields, ChatUpdateFields
@@ -154,7 +155,9 @@ class ChatService:
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
-        return self._remember(fresh, inputs)
+        outputs = self._remember(fresh, inputs)
+        _verify_converged(cid, outputs, inputs)
+        return outputs
 
     def _extra_members(self, chat: Chat, inputs: ChatInputs) -> list[int]:
         if not inputs.exclusive_members:
@@ -200,6 +203,16 @@ class ChatService:
                 self._tag_members[tag_id] = cached
             members |= cached
         return members
+
+
+def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs) -> None:
+    """Fail loudly when the API did not apply what it accepted, rather than store a state that lies."""
+    left = diff_chat(outputs, inputs.to_props()).changed
+    if left:
+        raise PachcaError(
+            f"chat {chat_id}: after the update the API still reports different {', '.join(left)}; "
+            "check that the token may change this chat (admin or owner) and run `pulumi up` again"
+        )
 
 
 def _chat_edits(chat: Chat, inputs: ChatInputs) -> ChatUpdateFields:
