@@ -34,4 +34,4 @@ pulumi.export("chats", {
     "announcements": announcements.id,
     "design_review": design_review.id,
 })
-pulumi.export("engineering_members", engineering.member_ids)
+pulumi.export("engineering_member_count", engineering.member_ids.apply(len))
