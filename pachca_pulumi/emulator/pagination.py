@@ -42,8 +42,7 @@ def encode_cursor(key_fields: Sequence[str], direction: str, boundary: tuple | N
 def decode_cursor(token: str, key_fields: Sequence[str], types: Sequence[type]) -> Cursor:
     """Parse a cursor made by :func:`encode_cursor` for the same key fields, else 400."""
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data = json.loads(raw)
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     except (binascii.Error, ValueError):
         raise _invalid(token) from None
     if not isinstance(data, dict) or data.get("dir") not in (ASC, DESC):
@@ -57,6 +56,15 @@ def decode_cursor(token: str, key_fields: Sequence[str], types: Sequence[type]) 
     if not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, types)):
         raise _invalid(token)
     return Cursor(data["dir"], values)
+
+
+def cursor_keys(token: str) -> set[str]:
+    """Field names inside a cursor (empty if it is not a valid cursor)."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError):
+        return set()
+    return set(data) if isinstance(data, dict) else set()
 
 
 def _invalid(token: str):

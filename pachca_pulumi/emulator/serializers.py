@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
@@ -19,12 +19,6 @@ def parse_time(text: str) -> datetime:
     """Parse an ISO-8601 timestamp (``Z`` or offset; naive means UTC). Raises ValueError."""
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def later_than(previous: str, now: datetime) -> str:
-    """``now`` formatted, but at least 1 ms after ``previous`` (timestamps keep moving forward)."""
-    floor = parse_time(previous) + timedelta(milliseconds=1)
-    return format_time(max(now, floor))
 
 
 def meet_room_url(name: str) -> str:

@@ -1,0 +1,99 @@
+"""Command line: ``python -m pachca_pulumi.emulator --port 0 --token TOKEN [--state FILE] ...``.
+
+Prints the base URL (``http://HOST:PORT/api/shared/v1``) as the first stdout line, then
+serves until SIGINT/SIGTERM. Request logs (method, path, status) go to stderr.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import signal
+import sys
+import time
+
+import click
+
+from .faults import MALFORMED_MODES, Faults
+from .persistence import StateError
+from .seed import SeedError
+from .server import EmulatorServer
+
+
+class _Stop(Exception):
+    """Raised by the signal handler to leave the serving loop."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _raise_stop(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise _Stop()
+
+
+@click.command(name="emulator", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port; 0 picks a free one.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface (loopback only by default).")
+@click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
+@click.option("--state", type=click.Path(dir_okay=False), help="JSON state file (in memory when omitted).")
+@click.option(
+    "--token",
+    "tokens",
+    multiple=True,
+    envvar="PACHCA_EMULATOR_TOKEN",
+    help="Accepted bearer token (repeatable); the first acts as the seed's first token user.",
+)
+@click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")
+@click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests/second per token.")
+@click.option("--error-rate", type=click.FloatRange(0, 1), default=0.0, help="Probability of a 503 answer.")
+@click.option("--latency-ms", type=click.IntRange(min=0), default=0, help="Added latency per request.")
+@click.option("--drop-after-create", type=click.FloatRange(0, 1), default=0.0, help="P(drop POST /chats).")
+@click.option("--malformed", type=click.Choice(MALFORMED_MODES), help="Answer with malformed responses.")
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+def main(
+    port, host, allow_remote, state, tokens, seed,
+    rate_limit, error_rate, latency_ms, drop_after_create, malformed, quiet,
+):  # fmt: skip
+    """Run a local emulator of the Pachca API (chats, members, tags, messages, directory)."""
+    if not tokens:
+        raise click.UsageError("give at least one --token (or set PACHCA_EMULATOR_TOKEN)")
+    if not _is_loopback(host) and not allow_remote:
+        raise click.UsageError(f"refusing to listen on non-loopback host {host!r} without --allow-remote")
+    level = logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    faults = Faults(
+        rate_limit=rate_limit,
+        error_rate=error_rate,
+        latency_ms=latency_ms,
+        drop_after_create=drop_after_create,
+        malformed=malformed,
+    )
+    try:
+        server = EmulatorServer(
+            state, tokens=tokens, seed=seed, faults=faults, host=host, port=port, quiet=quiet
+        )
+    except (SeedError, StateError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    try:
+        click.echo(server.base_url)
+        sys.stdout.flush()
+        while True:
+            time.sleep(3600)
+    except _Stop:
+        pass
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()

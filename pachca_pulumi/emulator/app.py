@@ -1,0 +1,130 @@
+"""The WSGI application: routing (werkzeug.routing.Map), authentication, errors -> JSON.
+
+All Pachca API routes live under ``/api/shared/v1``; emulator control endpoints live under
+``/_emulator`` (see control.py). Handlers are in handlers.py, rules in store.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable, Iterable
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from . import control
+from . import handlers as h
+from .errors import INVALID, NOT_FOUND, UNHANDLED, ApiError, EmulatorError, invalid_token
+from .faults import DROPPED_KEY, ROUTE_KEY, Faults
+from .stats import Stats
+from .store import Store
+from .wire import error_response
+
+API_PREFIX = "/api/shared/v1"
+log = logging.getLogger("pachca_pulumi.emulator")
+
+ROUTES: dict[str, Callable[..., Response]] = {
+    "POST /chats": h.create_chat,
+    "GET /chats": h.list_chats,
+    "GET /chats/{id}": h.get_chat,
+    "PUT /chats/{id}": h.update_chat,
+    "PUT /chats/{id}/archive": h.archive_chat,
+    "PUT /chats/{id}/unarchive": h.unarchive_chat,
+    "GET /chats/{id}/members": h.list_members,
+    "POST /chats/{id}/members": h.add_members,
+    "DELETE /chats/{id}/members/{user_id}": h.remove_member,
+    "POST /chats/{id}/group_tags": h.add_group_tags,
+    "DELETE /chats/{id}/group_tags/{tag_id}": h.remove_group_tag,
+    "POST /messages": h.create_message,
+    "GET /users": h.list_users,
+    "GET /users/{id}": h.get_user,
+    "GET /group_tags": h.list_group_tags,
+    "GET /group_tags/{id}": h.get_group_tag,
+    "GET /group_tags/{id}/users": h.list_group_tag_users,
+    "GET /profile": h.get_profile,
+}
+
+
+def _rule(route: str) -> Rule:
+    method, template = route.split(" ", 1)
+    path = re.sub(r"\{(\w+)\}", r"<int:\1>", template)
+    return Rule(API_PREFIX + path, endpoint=route, methods=[method])
+
+
+URL_MAP = Map([_rule(r) for r in ROUTES], merge_slashes=False)
+
+
+class EmulatorApp:
+    """WSGI callable: control endpoints, then stats -> faults -> API dispatch."""
+
+    def __init__(self, store: Store, faults: Faults | None = None):
+        self.store = store
+        self.faults = faults if faults is not None else Faults()
+        self.stats = Stats()
+        self._api = self.faults.middleware(self._dispatch)
+
+    def reset(self) -> None:
+        """Store back to the seed; statistics and fault counters cleared (switches kept)."""
+        self.store.reset()
+        self.stats.reset()
+        self.faults.reset_counters()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if control.is_control_path(environ.get("PATH_INFO", "")):
+            return control.dispatch(self, environ, start_response)
+        route = environ[ROUTE_KEY] = _route_of(environ)
+        statuses: list[str] = []
+
+        def capture(status: str, headers: list, exc_info=None):
+            statuses.append(status)
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self._api(environ, capture)
+        finally:
+            dropped = environ.get(DROPPED_KEY)
+            self.stats.record(route, "dropped" if dropped or not statuses else int(statuses[-1][:3]))
+
+    def _dispatch(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            route, args = URL_MAP.bind_to_environ(environ).match()
+            call = h.Call(request, self.store, self._authenticate(request))
+            response = ROUTES[route](call, **args)
+        except EmulatorError as error:
+            response = error_response(error)
+        except MethodNotAllowed as exc:
+            error = ApiError.one(405, "method", request.method, "Method not allowed", INVALID)
+            response = error_response(error, {"Allow": ", ".join(exc.valid_methods or [])})
+        except HTTPException:
+            response = error_response(ApiError.one(404, "path", request.path, "Not found", NOT_FOUND))
+        except Exception:
+            log.exception("emulator bug while handling %s %s", request.method, request.path)
+            response = error_response(ApiError.one(500, "base", None, "Internal error", UNHANDLED))
+        return response(environ, start_response)
+
+    def _authenticate(self, request: Request) -> int:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise invalid_token("Access token is missing")
+        user_id = self.store.user_for_token(token)
+        if user_id is None:
+            raise invalid_token("Access token is invalid")
+        return user_id
+
+
+def _route_of(environ: dict) -> str:
+    """``"METHOD /template"`` of the API route the request matches (for stats and faults)."""
+    try:
+        route, _ = URL_MAP.bind_to_environ(environ).match()
+        return route
+    except HTTPException:
+        return f"{environ.get('REQUEST_METHOD', '?')} (unmatched)"
+
+
+def create_app(store: Store, faults: Faults | None = None) -> EmulatorApp:
+    """Build the emulator's WSGI application around ``store`` (and optional ``faults``)."""
+    return EmulatorApp(store, faults)

@@ -1,0 +1,102 @@
+"""Emulator-only control endpoints (NOT part of the Pachca API), under ``/_emulator``.
+
+No authentication; answered only to loopback clients (others get 403).
+
+* ``GET  /_emulator/health``       -> ``{"status": "ok"}``
+* ``POST /_emulator/reset``        -> 204: store back to the seed, stats and fault counters cleared
+  (fault switches are kept; set them with ``PUT /_emulator/faults``)
+* ``GET  /_emulator/stats``        -> request statistics and fault counters
+* ``POST /_emulator/stats/reset``  -> 204: statistics and fault counters cleared
+* ``GET  /_emulator/faults``       -> current fault switches
+* ``PUT  /_emulator/faults``       -> set some switches from a JSON object
+  (``rate_limit``, ``error_rate``, ``latency_ms``, ``drop_after_create``, ``malformed``);
+  200 with all switches, or 400 ``{"error": "..."}``
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from typing import TYPE_CHECKING, Callable
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .wire import json_response, no_content
+
+if TYPE_CHECKING:
+    from .app import EmulatorApp
+
+PREFIX = "/_emulator"
+
+
+def _health(app: EmulatorApp, request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+def _reset(app: EmulatorApp, request: Request) -> Response:
+    app.reset()
+    return no_content()
+
+
+def _stats(app: EmulatorApp, request: Request) -> Response:
+    return json_response({**app.stats.snapshot(), "faults": app.faults.counter_values()})
+
+
+def _stats_reset(app: EmulatorApp, request: Request) -> Response:
+    app.stats.reset()
+    app.faults.reset_counters()
+    return no_content()
+
+
+def _get_faults(app: EmulatorApp, request: Request) -> Response:
+    return json_response(app.faults.settings())
+
+
+def _put_faults(app: EmulatorApp, request: Request) -> Response:
+    try:
+        switches = json.loads(request.get_data() or b"null")
+        if not isinstance(switches, dict):
+            raise ValueError("body must be a JSON object of fault switches")
+        return json_response(app.faults.configure(**switches))
+    except ValueError as exc:
+        return json_response({"error": str(exc)}, 400)
+
+
+ROUTES: dict[str, Callable[[EmulatorApp, Request], Response]] = {
+    "GET /health": _health,
+    "POST /reset": _reset,
+    "GET /stats": _stats,
+    "POST /stats/reset": _stats_reset,
+    "GET /faults": _get_faults,
+    "PUT /faults": _put_faults,
+}
+URL_MAP = Map([Rule(PREFIX + key.split(" ")[1], endpoint=key, methods=[key.split(" ")[0]]) for key in ROUTES])
+
+
+def is_control_path(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def dispatch(app: EmulatorApp, environ: dict, start_response: Callable):
+    request = Request(environ)
+    if not _is_loopback(request.remote_addr):
+        response = json_response({"error": "control endpoints answer loopback clients only"}, 403)
+        return response(environ, start_response)
+    try:
+        endpoint, _ = URL_MAP.bind_to_environ(environ).match()
+        response = ROUTES[endpoint](app, request)
+    except MethodNotAllowed as exc:
+        allow = {"Allow": ", ".join(exc.valid_methods or [])}
+        response = json_response({"error": "method not allowed"}, 405, allow)
+    except HTTPException:
+        response = json_response({"error": f"unknown control endpoint {request.path}"}, 404)
+    return response(environ, start_response)

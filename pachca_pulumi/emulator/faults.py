@@ -1,0 +1,240 @@
+"""Fault injection: a WSGI middleware whose switches can be changed while the server runs.
+
+Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
+
+* ``rate_limit`` (requests per second per token, ``None`` = off): a token bucket per token
+  (burst = max(1, rate)). Over it -> 429, ``Retry-After`` in whole seconds (>= 1), ApiError
+  code ``rate_limit``.
+* ``error_rate`` (0..1): probability of answering 503 (ApiError code ``unhandled``) before
+  the request reaches the store.
+* ``latency_ms``: added delay before every API request.
+* ``drop_after_create`` (0..1): for ``POST /chats`` only, probability of applying the create
+  and then closing the connection without any answer. In-process (no socket, e.g.
+  ``httpx.WSGITransport``) the app raises :class:`~.errors.DroppedConnection` instead.
+* ``malformed`` (``None`` or a mode): ``html502`` answers every API request with a 502 HTML
+  page; ``not_json`` truncates the JSON of ``GET /chats/{id}`` (status 200);
+  ``missing_fields`` drops ``name`` from the chat of ``GET /chats/{id}``; ``wrong_types``
+  makes ``id`` a string and ``archived`` the string ``"no"`` in ``GET /chats/{id}``;
+  ``bad_enum`` puts an unknown ``role`` into every user object of successful answers.
+
+Order: latency, rate limit, html502, error rate, then the app (drop, body mutations).
+Counters: ``rate_limited``, ``errors`` (injected 5xx), ``drops``, ``malformed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import socket
+import threading
+import time
+from typing import Any, Callable, Iterable
+
+from werkzeug.wrappers import Response
+
+from .errors import RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
+from .wire import error_response
+
+ROUTE_KEY = "pachca_emulator.route"  # "METHOD /template", set by the app before the middleware
+DROPPED_KEY = "pachca_emulator.dropped"
+MALFORMED_MODES = ("html502", "not_json", "missing_fields", "wrong_types", "bad_enum")
+DEFAULTS: dict[str, Any] = {
+    "rate_limit": None,
+    "error_rate": 0.0,
+    "latency_ms": 0,
+    "drop_after_create": 0.0,
+    "malformed": None,
+}
+HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+
+
+class Faults:
+    """Fault switches and counters; ``middleware(app)`` applies them to a WSGI app."""
+
+    def __init__(self, rng: random.Random | None = None, **switches: Any):
+        self._lock = threading.Lock()
+        self._rng = rng or random.Random()
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._settings = dict(DEFAULTS)
+        self.configure(**switches)
+        self.counters = dict.fromkeys(("rate_limited", "errors", "drops", "malformed"), 0)
+
+    # ----- switches -------------------------------------------------------------------------
+    def configure(self, **switches: Any) -> dict:
+        """Change some switches (validated, ValueError if wrong); returns all settings."""
+        checked = {key: _check(key, value) for key, value in switches.items()}
+        with self._lock:
+            self._settings.update(checked)
+            if "rate_limit" in checked:
+                self._buckets.clear()
+            return dict(self._settings)
+
+    def settings(self) -> dict:
+        with self._lock:
+            return dict(self._settings)
+
+    def counter_values(self) -> dict:
+        with self._lock:
+            return dict(self.counters)
+
+    def clear(self) -> None:
+        """All switches off and counters zeroed."""
+        self.configure(**DEFAULTS)
+        self.reset_counters()
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.counters = dict.fromkeys(self.counters, 0)
+            self._buckets.clear()
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            self.counters[name] += 1
+
+    def _chance(self, probability: float) -> bool:
+        with self._lock:
+            return probability > 0 and self._rng.random() < probability
+
+    def _take(self, key: str, rate: float) -> int:
+        """Take one request from ``key``'s bucket: 0 if allowed, else seconds to wait."""
+        now = time.monotonic()
+        capacity = max(1.0, rate)
+        with self._lock:
+            tokens, last = self._buckets.get(key, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0
+            self._buckets[key] = (tokens, now)
+            return max(1, math.ceil((1 - tokens) / rate))
+
+    # ----- middleware -----------------------------------------------------------------------
+    def middleware(self, app: Callable) -> Callable:
+        def faulty_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            s = self.settings()
+            route = environ.get(ROUTE_KEY, "")
+            if s["latency_ms"]:
+                time.sleep(s["latency_ms"] / 1000)
+            early = self._early_answer(s, environ)
+            if early is not None:
+                return early(environ, start_response)
+            mutate = self._mutation(s, route)
+            drop = route == "POST /chats" and self._chance(s["drop_after_create"])
+            if not (mutate or drop):
+                return app(environ, start_response)
+            status, headers, body = _run(app, environ)
+            if drop and status.startswith("201"):
+                return self._drop(environ, start_response, status, headers, body)
+            if mutate and status.startswith("200"):
+                body = mutate(body)
+                self._count("malformed")
+                headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+                headers.append(("Content-Length", str(len(body))))
+            start_response(status, headers)
+            return [body]
+
+        return faulty_app
+
+    def _early_answer(self, s: dict, environ: dict):
+        if s["rate_limit"]:
+            key = hashlib.sha256(environ.get("HTTP_AUTHORIZATION", "").encode()).hexdigest()
+            wait = self._take(key, s["rate_limit"])
+            if wait:
+                self._count("rate_limited")
+                error = ApiError.one(429, "rate_limit", None, "Too many requests", RATE_LIMIT)
+                return error_response(error, {"Retry-After": str(wait)})
+        if s["malformed"] == "html502":
+            self._count("malformed")
+            return Response(HTML_502, status=502, content_type="text/html; charset=utf-8")
+        if self._chance(s["error_rate"]):
+            self._count("errors")
+            error = ApiError.one(503, "base", None, "Service temporarily unavailable", UNHANDLED)
+            return error_response(error)
+        return None
+
+    @staticmethod
+    def _mutation(s: dict, route: str) -> Callable[[bytes], bytes] | None:
+        mode = s["malformed"]
+        if mode == "bad_enum":
+            return _bad_enum
+        if route == "GET /chats/{id}":
+            chat_breakers = {"not_json": _truncate, "missing_fields": _drop_name, "wrong_types": _wrong_types}
+            return chat_breakers.get(mode)
+        return None
+
+    def _drop(self, environ: dict, start_response: Callable, status: str, headers: list, body: bytes):
+        self._count("drops")
+        environ[DROPPED_KEY] = True
+        sock = environ.get("werkzeug.socket")
+        if sock is None:
+            raise DroppedConnection("connection dropped by the emulator after POST /chats")
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        # The server's writes now fail and werkzeug treats it as a dropped connection.
+        start_response(status, headers)
+        return [body]
+
+
+def _run(app: Callable, environ: dict) -> tuple[str, list, bytes]:
+    captured: dict[str, Any] = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured.update(status=status, headers=list(headers))
+
+    chunks = app(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return captured["status"], captured["headers"], body
+
+
+def _check(key: str, value: Any) -> Any:
+    if key not in DEFAULTS:
+        raise ValueError(f"unknown fault switch {key!r} (known: {', '.join(DEFAULTS)})")
+    if value is None and key in ("rate_limit", "malformed"):
+        return None
+    if key == "malformed":
+        if value not in MALFORMED_MODES:
+            raise ValueError(f"malformed must be null or one of: {', '.join(MALFORMED_MODES)}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key} must be a number")
+    if key in ("error_rate", "drop_after_create") and not 0 <= value <= 1:
+        raise ValueError(f"{key} must be between 0 and 1")
+    if key == "rate_limit" and value <= 0:
+        raise ValueError("rate_limit must be positive (or null for no limit)")
+    if key == "latency_ms" and value < 0:
+        raise ValueError("latency_ms must not be negative")
+    return value
+
+
+def _truncate(body: bytes) -> bytes:
+    return body[: max(1, len(body) // 2)]
+
+
+def _edit_chat(body: bytes, edit: Callable[[dict], None]) -> bytes:
+    document = json.loads(body)
+    edit(document["data"])
+    return json.dumps(document).encode()
+
+
+def _drop_name(body: bytes) -> bytes:
+    return _edit_chat(body, lambda chat: chat.pop("name", None))
+
+
+def _wrong_types(body: bytes) -> bytes:
+    return _edit_chat(body, lambda chat: chat.update(id=str(chat["id"]), archived="no"))
+
+
+def _bad_enum(body: bytes) -> bytes:
+    document = json.loads(body)
+    data = document.get("data")
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict) and "role" in item:
+            item["role"] = "overlord"
+    return json.dumps(document).encode()

@@ -1,0 +1,159 @@
+"""API handlers: parse the request, call the store, serialise the answer (like moto's responses.py).
+
+Each handler gets a :class:`Call` (request, store, acting user) and the URL's path values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.wrappers import Request, Response
+
+from . import params as p
+from .errors import bad_request
+from .pagination import cursor_keys, decode_cursor, paginate
+from .store import Store
+from .wire import data_response, no_content, page_response
+
+ENTITY_TYPES = ("discussion", "user", "thread")
+ROLES = ("all", "owner", "admin", "editor", "member")
+
+
+@dataclass
+class Call:
+    request: Request
+    store: Store
+    user_id: int
+
+
+def _page(call: Call, items: list[dict], fields=("id",), order: str = "asc") -> Response:
+    """Paginate ``items`` by ``fields`` using the request's ``limit`` and ``cursor``."""
+    limit = p.query_limit(call.request)
+    token = call.request.args.get("cursor")
+    types = tuple(int if f == "id" else str for f in fields)
+    cursor = decode_cursor(token, fields, types) if token is not None else None
+    page, meta = paginate(items, lambda i: tuple(i[f] for f in fields), fields, order, limit, cursor)
+    return page_response(page, meta)
+
+
+# ----- chats -------------------------------------------------------------------------------
+def create_chat(call: Call) -> Response:
+    chat = p.wrapped_object(call.request, "chat")
+    created = call.store.create_chat(
+        call.user_id,
+        name=p.text(chat, "name"),
+        member_ids=p.id_list(chat, "member_ids"),
+        group_tag_ids=p.id_list(chat, "group_tag_ids"),
+        channel=p.flag(chat, "channel", False),
+        public=p.flag(chat, "public", False),
+    )
+    return data_response(created, 201)
+
+
+def list_chats(call: Call) -> Response:
+    request = call.request
+    sort = p.query_choice(request, "sort", ("id", "last_message_at"), "id")
+    order = p.query_choice(request, "order", ("asc", "desc"), "desc")
+    chats = call.store.list_chats(
+        call.user_id,
+        availability=p.query_choice(request, "availability", ("is_member", "public"), "is_member"),
+        archived=p.query_bool(request, "archived", False),
+        personal=p.query_bool(request, "personal"),
+        after=p.query_time(request, "last_message_at_after"),
+        before=p.query_time(request, "last_message_at_before"),
+    )
+    if "cursor" in request.args:  # a cursor keeps the sort it was made for
+        sort = "last_message_at" if "last_message_at" in cursor_keys(request.args["cursor"]) else "id"
+    fields = ("last_message_at", "id") if sort == "last_message_at" else ("id",)
+    return _page(call, chats, fields, order)
+
+
+def get_chat(call: Call, id: int) -> Response:
+    return data_response(call.store.get_chat(id))
+
+
+def update_chat(call: Call, id: int) -> Response:
+    chat = p.wrapped_object(call.request, "chat")
+    updated = call.store.update_chat(id, name=p.text(chat, "name", False), public=p.flag(chat, "public"))
+    return data_response(updated)
+
+
+def archive_chat(call: Call, id: int) -> Response:
+    call.store.set_archived(id, True)
+    return no_content()
+
+
+def unarchive_chat(call: Call, id: int) -> Response:
+    call.store.set_archived(id, False)
+    return no_content()
+
+
+# ----- members and tags --------------------------------------------------------------------
+def list_members(call: Call, id: int) -> Response:
+    role = p.query_choice(call.request, "role", ROLES, "all")
+    return _page(call, call.store.member_users(id, role))
+
+
+def add_members(call: Call, id: int) -> Response:
+    body = p.body_object(call.request)
+    member_ids = p.id_list(body, "member_ids", required_key=True)
+    p.flag(body, "silent")
+    call.store.add_members(id, member_ids)
+    return no_content()
+
+
+def remove_member(call: Call, id: int, user_id: int) -> Response:
+    call.store.remove_member(id, user_id)
+    return no_content()
+
+
+def add_group_tags(call: Call, id: int) -> Response:
+    body = p.body_object(call.request)
+    call.store.add_group_tags(id, p.id_list(body, "group_tag_ids", required_key=True))
+    return no_content()
+
+
+def remove_group_tag(call: Call, id: int, tag_id: int) -> Response:
+    call.store.remove_group_tag(id, tag_id)
+    return no_content()
+
+
+# ----- messages ----------------------------------------------------------------------------
+def create_message(call: Call) -> Response:
+    message = p.wrapped_object(call.request, "message")
+    entity_type = p.text(message, "entity_type", False) or "discussion"
+    if entity_type.lower() not in ENTITY_TYPES:
+        allowed = ", ".join(ENTITY_TYPES)
+        raise bad_request("entity_type", entity_type, f"entity_type must be one of: {allowed}")
+    created = call.store.create_message(
+        call.user_id,
+        entity_type=entity_type.lower(),
+        entity_id=p.integer(message, "entity_id"),
+        content=p.text(message, "content"),
+    )
+    return data_response(created, 201)
+
+
+# ----- directory ---------------------------------------------------------------------------
+def list_users(call: Call) -> Response:
+    return _page(call, call.store.list_users(call.request.args.get("query")))
+
+
+def get_user(call: Call, id: int) -> Response:
+    return data_response(call.store.user_json(id))
+
+
+def list_group_tags(call: Call) -> Response:
+    return _page(call, call.store.list_group_tags(p.query_list(call.request, "names")))
+
+
+def get_group_tag(call: Call, id: int) -> Response:
+    return data_response(call.store.group_tag_json(id))
+
+
+def list_group_tag_users(call: Call, id: int) -> Response:
+    return _page(call, call.store.group_tag_users(id))
+
+
+def get_profile(call: Call) -> Response:
+    return data_response(call.store.user_json(call.user_id))

@@ -1,0 +1,130 @@
+"""Parsing of query strings and JSON bodies into plain values, or 400 ApiErrors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Sequence
+
+from werkzeug.wrappers import Request
+
+from .errors import REQUIRED, bad_request
+from .serializers import parse_time
+
+MAX_LIMIT = 50
+
+
+def json_body(request: Request) -> Any:
+    try:
+        return json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request("body", None, "Request body must be JSON") from None
+
+
+def wrapped_object(request: Request, key: str) -> dict:
+    """The object under ``key`` of the JSON body (``{"chat": {...}}``)."""
+    body = json_body(request)
+    if not isinstance(body, dict) or key not in body:
+        raise bad_request(key, None, f"Parameter {key} is required", REQUIRED)
+    if not isinstance(body[key], dict):
+        raise bad_request(key, None, f"Parameter {key} must be an object")
+    return body[key]
+
+
+def body_object(request: Request) -> dict:
+    body = json_body(request)
+    if not isinstance(body, dict):
+        raise bad_request("body", None, "Request body must be a JSON object")
+    return body
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def required(obj: dict, key: str) -> Any:
+    if obj.get(key) is None:
+        raise bad_request(key, None, f"Parameter {key} is required", REQUIRED)
+    return obj[key]
+
+
+def id_list(obj: dict, key: str, required_key: bool = False) -> list[int]:
+    if key not in obj and not required_key:
+        return []
+    value = required(obj, key)
+    if not isinstance(value, list) or not all(is_int(v) for v in value):
+        raise bad_request(key, _text(value), f"{key} must be an array of integers")
+    return value
+
+
+def integer(obj: dict, key: str) -> int:
+    value = required(obj, key)
+    if not is_int(value):
+        raise bad_request(key, _text(value), f"{key} must be an integer")
+    return value
+
+
+def text(obj: dict, key: str, required_key: bool = True) -> str | None:
+    if key not in obj and not required_key:
+        return None
+    value = required(obj, key)
+    if not isinstance(value, str):
+        raise bad_request(key, _text(value), f"{key} must be a string")
+    return value
+
+
+def flag(obj: dict, key: str, default: bool | None = None) -> bool | None:
+    if obj.get(key) is None:
+        return default
+    if not isinstance(obj[key], bool):
+        raise bad_request(key, _text(obj[key]), f"{key} must be a boolean")
+    return obj[key]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# ----- query string ----------------------------------------------------------------------
+def query_choice(request: Request, key: str, choices: Sequence[str], default: str) -> str:
+    value = request.args.get(key, default)
+    if value not in choices:
+        raise bad_request(key, value, f"{key} must be one of: {', '.join(choices)}")
+    return value
+
+
+def query_bool(request: Request, key: str, default: bool | None = None) -> bool | None:
+    value = request.args.get(key)
+    if value is None:
+        return default
+    if value.lower() not in ("true", "false", "1", "0"):
+        raise bad_request(key, value, f"{key} must be true or false")
+    return value.lower() in ("true", "1")
+
+
+def query_time(request: Request, key: str) -> datetime | None:
+    value = request.args.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise bad_request(key, value, f"{key} must be a YYYY-MM-DDThh:mm:ss.sssZ timestamp") from None
+
+
+def query_limit(request: Request) -> int:
+    value = request.args.get("limit")
+    if value is None:
+        return MAX_LIMIT
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise bad_request("limit", value, f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return limit
+
+
+def query_list(request: Request, key: str) -> list[str]:
+    """``key=a&key=b`` (the spec's form style) or ``key[]=a&key[]=b``."""
+    return request.args.getlist(key) + request.args.getlist(f"{key}[]")

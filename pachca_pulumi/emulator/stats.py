@@ -1,0 +1,37 @@
+"""Request statistics of the API routes (control endpoints are not counted)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+
+class Stats:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._total = 0
+            self._by_status: Counter[str] = Counter()
+            self._by_route: Counter[str] = Counter()
+
+    def record(self, route: str, status: int | str) -> None:
+        """Count one request; ``status`` is the HTTP status or ``"dropped"``."""
+        with self._lock:
+            self._total += 1
+            self._by_status[str(status)] += 1
+            self._by_route[route] += 1
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            by_status = dict(sorted(self._by_status.items()))
+            return {
+                "total_requests": self._total,
+                "by_status": by_status,
+                "by_route": dict(sorted(self._by_route.items())),
+                "rate_limited": by_status.get("429", 0),
+                "server_errors": sum(n for s, n in by_status.items() if s.startswith("5")),
+                "drops": by_status.get("dropped", 0),
+            }
