@@ -52,10 +52,11 @@ def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time
 
 
 class RateLimiter:
-    """A thread-safe pacer (GCRA): at most `rate` requests per second with a small burst.
+    """A thread-safe, self-tuning pacer (GCRA with a small burst) shared by a token's requests.
 
-    Every thread of the process that uses the same token shares one limiter, so the provider's
-    parallel hooks stay under the API's limit instead of provoking 429 storms.
+    It starts at `rate` requests per second. A 429 halves the pace and holds every sender back
+    for the server's Retry-After; each run of successes wins a quarter back, up to `rate`. So the
+    provider's parallel hooks settle just under the server's real limit instead of hammering it.
     """
 
     def __init__(
@@ -63,31 +64,53 @@ class RateLimiter:
         rate: float,
         *,
         burst: int = 5,
+        floor: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._interval = 1.0 / rate
-        self._tolerance = (burst - 1) * self._interval
+        self._ceiling = rate
+        self._floor = min(floor, rate)
+        self._rate = rate
+        self._burst = burst
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
         self._tat = 0.0
+        self._hold_until = 0.0
+        self._successes = 0
+
+    @property
+    def rate(self) -> float:
+        """The current pace in requests per second."""
+        return self._rate
 
     def acquire(self) -> float:
         """Wait for this request's slot; returns the seconds waited."""
         with self._lock:
+            interval = 1.0 / self._rate
             now = self._clock()
-            tat = max(self._tat, now)
-            wait = max(0.0, tat - now - self._tolerance)
-            self._tat = tat + self._interval
+            start = max(now, self._hold_until)
+            tat = max(self._tat, start)
+            wait = max(tat - now - (self._burst - 1) * interval, start - now, 0.0)
+            self._tat = tat + interval
         if wait > 0:
             self._sleep(wait)
         return wait
 
-    def pause(self, seconds: float) -> None:
-        """Hold every sender back for `seconds` (after a 429), so the whole process backs off."""
+    def succeeded(self) -> None:
+        """Record an answer that was not a 429; after a run of them, speed up by a quarter."""
         with self._lock:
-            self._tat = max(self._tat, self._clock() + seconds + self._tolerance)
+            self._successes += 1
+            if self._rate < self._ceiling and self._successes >= 2 * self._rate:
+                self._rate = min(self._ceiling, self._rate * 1.25)
+                self._successes = 0
+
+    def throttled(self, retry_after: float) -> None:
+        """Record a 429: halve the pace and hold every sender back for `retry_after` seconds."""
+        with self._lock:
+            self._rate = max(self._floor, self._rate / 2)
+            self._successes = 0
+            self._hold_until = max(self._hold_until, self._clock() + retry_after)
 
 
 _LIMITERS: dict[tuple[str, float], RateLimiter] = {}

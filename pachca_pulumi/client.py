@@ -26,7 +26,7 @@ from ._constants import (
     RETRY_WAIT_MAX_S,
     USER_AGENT,
 )
-from ._retry import limiter_for, parse_retry_after, retry_decision
+from ._retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 from .config import ProviderConfig
 from .errors import (
     MalformedResponseError,
@@ -54,6 +54,7 @@ class PachcaClient:
         transport: httpx.BaseTransport | None = None,
         rate_limit: float = RATE_LIMIT_PER_S,
         timeout: httpx.Timeout | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         token = config.token.get_secret_value()
         self._http = httpx.Client(
@@ -63,7 +64,7 @@ class PachcaClient:
             transport=transport,
             verify=True,
         )
-        self._limiter = limiter_for(token, rate_limit)
+        self._limiter = limiter or limiter_for(token, rate_limit)
 
     def __repr__(self) -> str:
         return f"PachcaClient(base_url={str(self._http.base_url)!r})"
@@ -185,8 +186,8 @@ class PachcaClient:
     ) -> Any:
         def should_retry(exc: Exception) -> bool | float:
             decision = retry_decision(exc, idempotent=idempotent)
-            if isinstance(exc, RateLimitError) and decision is not False:
-                self._limiter.pause(float(decision) if decision is not True else RETRY_WAIT_INITIAL_S)
+            if isinstance(exc, RateLimitError):
+                self._limiter.throttled(exc.retry_after or RETRY_WAIT_INITIAL_S)
             return decision
 
         for attempt in stamina.retry_context(
@@ -214,6 +215,8 @@ class PachcaClient:
         except httpx.HTTPError as exc:
             raise ResponseLostError(f"{operation}: the connection broke before an answer arrived "
                                     f"({type(exc).__name__})", operation=operation) from exc
+        if response.status_code != 429:
+            self._limiter.succeeded()
         return _decode(response, operation)
 
 

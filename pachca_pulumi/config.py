@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 
 from ._constants import BASE_URL_CONFIG_KEY, BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, TOKEN_ENV
 from .errors import ConfigError
@@ -34,6 +34,11 @@ class ProviderConfig(BaseModel):
 
     token: SecretStr
     base_url: str = DEFAULT_BASE_URL
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return check_base_url(value)
 
     @classmethod
     def resolve(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -50,8 +51,9 @@ def chat_outputs(chat: Chat, inputs: ChatInputs, *, token_user_id: int, tag_memb
 class ChatService:
     """The provider's API-facing half: every method returns the chat's outputs or raises PachcaError."""
 
-    def __init__(self, client: PachcaClient) -> None:
+    def __init__(self, client: PachcaClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.client = client
+        self._sleep = sleep
         self.snapshot = ChatSnapshot(client)
         self._lock = threading.Lock()
         self._token_user_id: int | None = None
@@ -117,7 +119,7 @@ class ChatService:
                     return found
                 if attempt == CREATE_ATTEMPTS:
                     raise
-                time.sleep(0.5 * attempt)
+                self._sleep(0.5 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> Chat | None:

@@ -1,0 +1,721 @@
+"""ChatProvider hooks driven directly against a respx-mocked Pachca API; assertions are on the requests."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from pulumi.dynamic import ConfigureRequest, DiffResult, ReadResult
+from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import serialize_provider
+
+from pachca_pulumi.errors import ConfigError, PachcaError
+from pachca_pulumi.provider import ChatProvider
+
+pytestmark = pytest.mark.usefixtures("stamina_testing")
+
+BASE_URL = "https://api.pachca.test/api/shared/v1"
+CHAT_ID = 334
+OWNER = 185
+TOKEN_USER = 100
+TAG = 86
+TAG_MEMBER = 300
+
+OUTPUT_KEYS = {
+    "name",
+    "member_ids",
+    "group_tag_ids",
+    "channel",
+    "public",
+    "archived",
+    "exclusive_members",
+    "adopt_id",
+    "declared_member_ids",
+    "owner_id",
+    "token_user_id",
+    "tag_member_ids",
+    "created_at",
+    "personal",
+    "meet_room_url",
+}
+
+
+def chat_json(chat_id: int = CHAT_ID, **overrides: Any) -> dict[str, Any]:
+    """A `Chat` as the spec shows it."""
+    chat = {
+        "id": chat_id,
+        "name": "🤿 aqua",
+        "created_at": "2021-08-28T15:56:53.000Z",
+        "owner_id": OWNER,
+        "member_ids": [OWNER, 186, 187],
+        "group_tag_ids": [],
+        "channel": False,
+        "archived": False,
+        "personal": False,
+        "public": False,
+        "last_message_at": "2021-08-28T15:56:53.000Z",
+        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
+    }
+    chat.update(overrides)
+    return chat
+
+
+def user_json(user_id: int) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "first_name": "Олег",
+        "last_name": "Петров",
+        "nickname": f"user{user_id}",
+        "email": f"user{user_id}@example.com",
+        "role": "admin",
+        "suspended": False,
+        "bot": False,
+    }
+
+
+def one(data: dict[str, Any], status: int = 200) -> httpx.Response:
+    return httpx.Response(status, json={"data": data})
+
+
+def page(items: list[dict[str, Any]]) -> httpx.Response:
+    return httpx.Response(
+        200, json={"data": items, "meta": {"paginate": {"next_page": "end", "has_next": False}}}
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sent_json(call: respx.models.Call) -> Any:
+    return json.loads(call.request.content)
+
+
+def requests_made(api: respx.MockRouter) -> list[tuple[str, str]]:
+    prefix = "/api/shared/v1"
+    return [(call.request.method, call.request.url.path.removeprefix(prefix)) for call in api.calls]
+
+
+def reports_change(result: DiffResult) -> bool:
+    """True for DIFF_SOME and DIFF_UNKNOWN (`None`: the engine then diffs the inputs itself); False only
+    for an explicit "no change"."""
+    return result.changes is not False
+
+
+def inputs(**overrides: Any) -> dict[str, Any]:
+    """Checked inputs, as the engine passes them to create/update."""
+    news = {
+        "name": "🤿 aqua",
+        "member_ids": [186, 187],
+        "group_tag_ids": [],
+        "channel": False,
+        "public": False,
+        "archived": False,
+        "exclusive_members": False,
+        "adopt_id": None,
+    }
+    news.update(overrides)
+    return news
+
+
+def stored(**overrides: Any) -> dict[str, Any]:
+    """Outputs in state after a create of `inputs()`."""
+    outs = {
+        **inputs(),
+        "member_ids": [OWNER, 186, 187],
+        "declared_member_ids": [186, 187],
+        "owner_id": OWNER,
+        "token_user_id": TOKEN_USER,
+        "tag_member_ids": [],
+        "created_at": "2021-08-28T15:56:53.000Z",
+        "personal": False,
+        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
+    }
+    outs.update(overrides)
+    return outs
+
+
+@pytest.fixture
+def token() -> str:
+    # One token per test: the client's rate limiter is per token and per process.
+    return f"provider-test-token-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.get("/profile").mock(return_value=one(user_json(TOKEN_USER)))
+        router.get(f"/group_tags/{TAG}/users").mock(return_value=page([user_json(TAG_MEMBER)]))
+        yield router
+
+
+@pytest.fixture
+def provider(token: str) -> ChatProvider:
+    chat_provider = ChatProvider()
+    chat_provider.configure(
+        ConfigureRequest(Config({"pachca:token": token, "pachca:baseUrl": BASE_URL}, "proj"))
+    )
+    return chat_provider
+
+
+# configure and pickling
+
+
+def test_provider_configure_without_token_raises_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PACHCA_TOKEN", raising=False)
+
+    with pytest.raises(ConfigError) as info:
+        ChatProvider().configure(ConfigureRequest(Config({}, "proj")))
+
+    assert "pulumi config set --secret pachca:token" in str(info.value)
+    assert "PACHCA_TOKEN" in str(info.value)
+
+
+def test_provider_serialized_is_small_and_has_no_token(provider: ChatProvider, token: str) -> None:
+    serialized = serialize_provider(provider)
+
+    assert len(serialized) < 200
+    assert token not in serialized
+
+
+def test_provider_serialized_after_use_has_no_token(
+    api: respx.MockRouter, provider: ChatProvider, token: str
+) -> None:
+    api.put(f"/chats/{CHAT_ID}/archive").respond(204)
+    provider.delete(str(CHAT_ID), stored())
+
+    serialized = serialize_provider(provider)
+
+    assert len(serialized) < 200
+    assert token not in serialized
+
+
+# check and diff: validation and comparison only, never a request
+
+
+def test_provider_check_normalises_without_http(api: respx.MockRouter, provider: ChatProvider) -> None:
+    result = provider.check({}, {"name": "  Ops ", "member_ids": [187.0, 186.0, 187.0], "__provider": "x"})
+
+    assert result.failures == []
+    assert result.inputs["name"] == "Ops"
+    assert result.inputs["member_ids"] == [186, 187]
+    assert api.calls.call_count == 0
+
+
+def test_provider_check_ignores_output_placeholders_of_chat_resource(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    news = {**inputs(), **{key: None for key in OUTPUT_KEYS - set(inputs())}}
+
+    result = provider.check({}, news)
+
+    assert result.failures == []
+    assert api.calls.call_count == 0
+
+
+def test_provider_check_reports_failures_without_http(api: respx.MockRouter, provider: ChatProvider) -> None:
+    result = provider.check({}, {"name": "", "public": "yes"})
+
+    assert {failure.property for failure in result.failures} == {"name", "public"}
+    assert api.calls.call_count == 0
+
+
+def test_provider_diff_reports_no_change_for_reordered_members(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    result = provider.diff(str(CHAT_ID), stored(), inputs(member_ids=[187, 186]))
+
+    assert result.changes is False
+    assert api.calls.call_count == 0
+
+
+def test_provider_diff_channel_change_replaces_without_http(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    result = provider.diff(str(CHAT_ID), stored(), inputs(channel=True))
+
+    assert reports_change(result)
+    assert result.replaces == ["channel"]
+    assert result.delete_before_replace is False
+    assert api.calls.call_count == 0
+
+
+def test_provider_diff_exclusive_extra_member_is_change_without_http(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    olds = stored(member_ids=[OWNER, TOKEN_USER, 186, 187, 999], exclusive_members=True)
+
+    result = provider.diff(str(CHAT_ID), olds, inputs(exclusive_members=True))
+
+    assert reports_change(result)
+    assert result.replaces == []
+    assert api.calls.call_count == 0
+
+
+# create
+
+
+def test_provider_create_posts_once_with_members_and_tags(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    create = api.post("/chats").mock(return_value=one(chat_json(group_tag_ids=[TAG]), 201))
+
+    provider.create(inputs(group_tag_ids=[TAG], public=True))
+
+    assert sorted(requests_made(api)) == [
+        ("GET", f"/group_tags/{TAG}/users"),
+        ("GET", "/profile"),
+        ("POST", "/chats"),
+    ]
+    assert sent_json(create.calls.last) == {
+        "chat": {
+            "name": "🤿 aqua",
+            "member_ids": [186, 187],
+            "group_tag_ids": [TAG],
+            "channel": False,
+            "public": True,
+        }
+    }
+
+
+def test_provider_create_returns_every_output(api: respx.MockRouter, provider: ChatProvider) -> None:
+    members = [OWNER, 186, 187, TAG_MEMBER]
+    api.post("/chats").mock(return_value=one(chat_json(member_ids=members, group_tag_ids=[TAG]), 201))
+
+    result = provider.create(inputs(group_tag_ids=[TAG]))
+
+    assert result.id == str(CHAT_ID)
+    assert set(result.outs) == OUTPUT_KEYS
+    assert result.outs["owner_id"] == OWNER
+    assert result.outs["token_user_id"] == TOKEN_USER
+    assert result.outs["tag_member_ids"] == [TAG_MEMBER]
+    assert result.outs["member_ids"] == sorted(members)
+    assert result.outs["declared_member_ids"] == [186, 187]
+    assert result.outs["created_at"] == "2021-08-28T15:56:53.000Z"
+    assert result.outs["personal"] is False
+    assert result.outs["meet_room_url"] == "https://meet.pachca.com/aqua-94bb21b5"
+
+
+def test_provider_create_outputs_diff_clean_against_inputs(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.post("/chats").mock(
+        return_value=one(chat_json(member_ids=[OWNER, 186, 187, TAG_MEMBER], group_tag_ids=[TAG]), 201)
+    )
+    declared = inputs(group_tag_ids=[TAG], exclusive_members=True)
+
+    outs = provider.create(declared).outs
+
+    assert provider.diff(str(CHAT_ID), outs, declared).changes is False
+
+
+def test_provider_create_archived_archives_after_post(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.post("/chats").mock(return_value=one(chat_json(), 201))
+    archive = api.put(f"/chats/{CHAT_ID}/archive").respond(204)
+
+    result = provider.create(inputs(archived=True))
+
+    assert archive.call_count == 1
+    assert requests_made(api).index(("POST", "/chats")) < requests_made(api).index(
+        ("PUT", "/chats/334/archive")
+    )
+    assert result.outs["archived"] is True
+
+
+def test_provider_create_adopts_archived_chat_without_creating(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    post = api.post("/chats")
+    api.get("/chats/500").mock(
+        side_effect=[
+            one(chat_json(500, name="old name", archived=True, member_ids=[OWNER, 186])),
+            one(chat_json(500, member_ids=[OWNER, 186, 187])),
+        ]
+    )
+    api.put("/chats/500/unarchive").respond(204)
+    api.put("/chats/500").mock(return_value=one(chat_json(500, archived=False)))
+    api.post("/chats/500/members").respond(204)
+
+    result = provider.create(inputs(adopt_id=500))
+
+    assert post.call_count == 0
+    assert result.id == "500"
+    assert result.outs["adopt_id"] == 500
+    assert requests_made(api)[1:4] == [
+        ("PUT", "/chats/500/unarchive"),
+        ("PUT", "/chats/500"),
+        ("POST", "/chats/500/members"),
+    ]
+    assert sent_json(api.calls[3]) == {"member_ids": [187], "silent": True}
+
+
+def test_provider_create_adopts_chat_already_in_shape_without_writes(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats/500").mock(return_value=one(chat_json(500)))
+
+    result = provider.create(inputs(adopt_id=500))
+
+    assert result.id == "500"
+    assert [method for method, _ in requests_made(api)] == ["GET"] * len(api.calls)
+
+
+def test_provider_create_adopting_channel_as_group_chat_fails(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats/500").mock(return_value=one(chat_json(500, channel=True)))
+
+    with pytest.raises(PachcaError) as info:
+        provider.create(inputs(adopt_id=500, channel=False))
+
+    assert "adopt_id" in str(info.value)
+    assert "channel" in str(info.value)
+    assert [method for method, _ in requests_made(api)] == ["GET"]
+
+
+def test_provider_create_adopting_personal_chat_fails(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats/500").mock(return_value=one(chat_json(500, personal=True, member_ids=[OWNER, 186])))
+
+    with pytest.raises(PachcaError) as info:
+        provider.create(inputs(adopt_id=500))
+
+    assert "adopt_id 500" in str(info.value)
+    assert "personal" in str(info.value)
+
+
+def test_provider_create_adopting_missing_chat_names_adopt_id(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats/500").respond(
+        404,
+        json={
+            "errors": [
+                {"key": "id", "value": "500", "message": "Не найдено", "code": "not_found", "payload": None}
+            ]
+        },
+    )
+
+    with pytest.raises(PachcaError) as info:
+        provider.create(inputs(adopt_id=500))
+
+    assert "adopt_id 500" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [httpx.ReadTimeout("timed out"), httpx.RemoteProtocolError("server disconnected without a response")],
+    ids=["read-timeout", "connection-dropped"],
+)
+def test_provider_create_after_lost_response_finds_chat_without_second_post(
+    api: respx.MockRouter, provider: ChatProvider, lost: Exception
+) -> None:
+    created = chat_json(777, owner_id=TOKEN_USER, member_ids=[TOKEN_USER, 186, 187], created_at=now_iso())
+    post = api.post("/chats").mock(side_effect=[lost, one(chat_json(778), 201)])
+    api.get("/chats").mock(return_value=page([created, chat_json(700, created_at=now_iso())]))
+
+    result = provider.create(inputs())
+
+    assert post.call_count == 1
+    assert result.id == "777"
+
+
+def test_provider_create_after_503_and_nothing_listed_posts_again(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    old_namesake = chat_json(90, owner_id=TOKEN_USER, created_at="2021-08-28T15:56:53.000Z")
+    post = api.post("/chats").mock(side_effect=[httpx.Response(503), one(chat_json(778), 201)])
+    api.get("/chats").mock(return_value=page([old_namesake]))
+
+    result = provider.create(inputs())
+
+    assert post.call_count == 2
+    assert result.id == "778"
+
+
+# read
+
+
+def test_provider_read_gone_chat_returns_no_id(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats").mock(return_value=page([]))
+    api.get(f"/chats/{CHAT_ID}").respond(
+        404,
+        json={
+            "errors": [
+                {"key": "id", "value": "334", "message": "Не найдено", "code": "not_found", "payload": None}
+            ]
+        },
+    )
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert isinstance(result, ReadResult)
+    assert result.id is None
+    assert result.outs == {}
+
+
+def test_provider_read_returns_outputs_and_observed_inputs(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats").mock(
+        return_value=page([chat_json(member_ids=[OWNER, 186, 999], name="renamed by hand")])
+    )
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert result.id == str(CHAT_ID)
+    assert set(result.outs) == OUTPUT_KEYS
+    assert result.outs["member_ids"] == sorted([OWNER, 186, 999])
+    assert result.inputs is not None
+    assert result.inputs["member_ids"] == [186]
+    assert result.inputs["name"] == "renamed by hand"
+
+
+def test_provider_read_drift_shows_in_next_diff(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats").mock(return_value=page([chat_json(member_ids=[OWNER, 186])]))
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert reports_change(provider.diff(str(CHAT_ID), result.outs, inputs()))
+
+
+def test_provider_read_untouched_chat_has_no_drift(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats").mock(return_value=page([chat_json(last_message_at=now_iso())]))
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert result.outs == stored()
+    assert provider.diff(str(CHAT_ID), result.outs, inputs()).changes is False
+
+
+def test_provider_read_uses_list_page_without_get(api: respx.MockRouter, provider: ChatProvider) -> None:
+    listing = api.get("/chats").mock(return_value=page([chat_json(900), chat_json()]))
+    get = api.get(f"/chats/{CHAT_ID}")
+
+    provider.read(str(CHAT_ID), stored())
+
+    assert get.call_count == 0
+    params = listing.calls.last.request.url.params
+    assert (params["archived"], params["sort"], params["order"]) == ("true", "id", "desc")
+
+
+def test_provider_read_chat_missing_from_list_falls_back_to_get(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats").mock(return_value=page([chat_json(900), chat_json(100)]))
+    get = api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(public=True)))
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert get.call_count == 1
+    assert result.outs["public"] is True
+
+
+# update
+
+
+def test_provider_update_puts_name_and_public(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[one(chat_json()), one(chat_json(name="Бассейн", public=True))]
+    )
+    put = api.put(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(name="Бассейн", public=True)))
+
+    result = provider.update(str(CHAT_ID), stored(), inputs(name="Бассейн", public=True))
+
+    assert sent_json(put.calls.last) == {"chat": {"name": "Бассейн", "public": True}}
+    assert result.outs["name"] == "Бассейн"
+    assert set(result.outs) == OUTPUT_KEYS
+
+
+def test_provider_update_sends_only_changed_field(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(side_effect=[one(chat_json()), one(chat_json(public=True))])
+    put = api.put(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(public=True)))
+
+    provider.update(str(CHAT_ID), stored(), inputs(public=True))
+
+    assert sent_json(put.calls.last) == {"chat": {"public": True}}
+
+
+def test_provider_update_adds_missing_members_in_one_post(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[
+            one(chat_json(member_ids=[OWNER, 186])),
+            one(chat_json(member_ids=[OWNER, 186, 187, 188])),
+        ]
+    )
+    add = api.post(f"/chats/{CHAT_ID}/members").respond(204)
+
+    provider.update(str(CHAT_ID), stored(), inputs(member_ids=[186, 187, 188]))
+
+    assert add.call_count == 1
+    assert sent_json(add.calls.last)["member_ids"] == [187, 188]
+
+
+def test_provider_update_exclusive_removes_only_undeclared_unimplied_members(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    members = [OWNER, TOKEN_USER, TAG_MEMBER, 186, 998, 999]
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[
+            one(chat_json(member_ids=members, group_tag_ids=[TAG])),
+            one(chat_json(member_ids=[OWNER, TOKEN_USER, TAG_MEMBER, 186], group_tag_ids=[TAG])),
+        ]
+    )
+    remove = api.delete(path__regex=rf"/chats/{CHAT_ID}/members/\d+$").respond(204)
+
+    provider.update(
+        str(CHAT_ID), stored(), inputs(member_ids=[186], group_tag_ids=[TAG], exclusive_members=True)
+    )
+
+    removed = sorted(call.request.url.path.rsplit("/", 1)[1] for call in remove.calls)
+    assert removed == ["998", "999"]
+
+
+def test_provider_update_non_exclusive_keeps_extra_members(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(member_ids=[OWNER, 186, 187, 999])))
+    remove = api.delete(path__regex=rf"/chats/{CHAT_ID}/members/\d+$").respond(204)
+
+    provider.update(str(CHAT_ID), stored(), inputs())
+
+    assert remove.call_count == 0
+
+
+def test_provider_update_member_already_gone_still_succeeds(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[
+            one(chat_json(member_ids=[OWNER, 186, 187, 999])),
+            one(chat_json(member_ids=[OWNER, 186, 187])),
+        ]
+    )
+    api.delete(f"/chats/{CHAT_ID}/members/999").respond(
+        404,
+        json={
+            "errors": [
+                {
+                    "key": "user_id",
+                    "value": "999",
+                    "message": "Не найдено",
+                    "code": "not_found",
+                    "payload": None,
+                }
+            ]
+        },
+    )
+
+    result = provider.update(str(CHAT_ID), stored(), inputs(exclusive_members=True))
+
+    assert result.outs["member_ids"] == sorted([OWNER, 186, 187])
+
+
+def test_provider_update_reconciles_tags(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[one(chat_json(group_tag_ids=[18])), one(chat_json(group_tag_ids=[TAG]))]
+    )
+    add = api.post(f"/chats/{CHAT_ID}/group_tags").respond(204)
+    remove = api.delete(f"/chats/{CHAT_ID}/group_tags/18").respond(204)
+
+    provider.update(str(CHAT_ID), stored(), inputs(group_tag_ids=[TAG]))
+
+    assert sent_json(add.calls.last) == {"group_tag_ids": [TAG]}
+    assert remove.call_count == 1
+
+
+def test_provider_update_archived_desired_archives(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(side_effect=[one(chat_json()), one(chat_json(archived=True))])
+    archive = api.put(f"/chats/{CHAT_ID}/archive").respond(204)
+
+    result = provider.update(str(CHAT_ID), stored(), inputs(archived=True))
+
+    assert archive.call_count == 1
+    assert result.outs["archived"] is True
+
+
+def test_provider_update_unarchives_when_archived_by_hand(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(side_effect=[one(chat_json(archived=True)), one(chat_json())])
+    unarchive = api.put(f"/chats/{CHAT_ID}/unarchive").respond(204)
+
+    result = provider.update(str(CHAT_ID), stored(archived=True), inputs())
+
+    assert unarchive.call_count == 1
+    assert result.outs["archived"] is False
+
+
+def test_provider_update_archived_chat_is_edited_then_archived_again(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(
+        side_effect=[one(chat_json(archived=True)), one(chat_json(name="Бассейн", archived=True))]
+    )
+    api.put(f"/chats/{CHAT_ID}/unarchive").respond(204)
+    api.put(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(name="Бассейн")))
+    api.put(f"/chats/{CHAT_ID}/archive").respond(204)
+
+    result = provider.update(str(CHAT_ID), stored(archived=True), inputs(name="Бассейн", archived=True))
+
+    writes = [request for request in requests_made(api) if request[0] != "GET"]
+    assert writes == [("PUT", "/chats/334/unarchive"), ("PUT", "/chats/334"), ("PUT", "/chats/334/archive")]
+    assert result.outs["archived"] is True
+
+
+def test_provider_update_of_chat_in_shape_makes_no_write(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(member_ids=[OWNER, 186, 187, 999])))
+
+    result = provider.update(str(CHAT_ID), stored(), inputs())
+
+    assert {method for method, _ in requests_made(api)} == {"GET"}
+    assert set(result.outs) == OUTPUT_KEYS
+
+
+def test_provider_update_not_applied_by_api_fails_loudly(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(member_ids=[OWNER, 186])))
+    api.post(f"/chats/{CHAT_ID}/members").respond(204)
+
+    with pytest.raises(PachcaError) as info:
+        provider.update(str(CHAT_ID), stored(), inputs())
+
+    assert "member_ids" in str(info.value)
+    assert f"chat {CHAT_ID}" in str(info.value)
+
+
+# delete
+
+
+def test_provider_delete_archives_chat(api: respx.MockRouter, provider: ChatProvider) -> None:
+    archive = api.put(f"/chats/{CHAT_ID}/archive").respond(204)
+
+    provider.delete(str(CHAT_ID), stored())
+
+    assert archive.call_count == 1
+    assert [method for method, _ in requests_made(api)] == ["PUT"]
+
+
+def test_provider_delete_of_gone_chat_succeeds(api: respx.MockRouter, provider: ChatProvider) -> None:
+    archive = api.put(f"/chats/{CHAT_ID}/archive").respond(
+        404,
+        json={
+            "errors": [
+                {"key": "id", "value": "334", "message": "Не найдено", "code": "not_found", "payload": None}
+            ]
+        },
+    )
+
+    provider.delete(str(CHAT_ID), stored())
+
+    assert archive.call_count == 1
