@@ -11,6 +11,8 @@ No authentication; answered only to loopback clients (others get 403).
 * ``PUT  /_emulator/faults``       -> set some switches from a JSON object
   (``rate_limit``, ``error_rate``, ``latency_ms``, ``drop_after_create``, ``malformed``);
   200 with all switches, or 400 ``{"error": "..."}``
+* ``DELETE /_emulator/chats/<id>`` -> 204: the chat vanishes (the API cannot do this; it simulates a chat
+  removed by the workspace, so clients meet a 404), 404 when there is no such chat
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .errors import ApiError
 from .wire import json_response, no_content
 
 if TYPE_CHECKING:
@@ -64,13 +67,22 @@ def _put_faults(app: EmulatorApp, request: Request) -> Response:
         return json_response({"error": str(exc)}, 400)
 
 
-ROUTES: dict[str, Callable[[EmulatorApp, Request], Response]] = {
+def _delete_chat(app: EmulatorApp, request: Request, chat_id: int) -> Response:
+    try:
+        app.store.delete_chat(chat_id)
+    except ApiError:
+        return json_response({"error": f"no chat {chat_id}"}, 404)
+    return no_content()
+
+
+ROUTES: dict[str, Callable[..., Response]] = {
     "GET /health": _health,
     "POST /reset": _reset,
     "GET /stats": _stats,
     "POST /stats/reset": _stats_reset,
     "GET /faults": _get_faults,
     "PUT /faults": _put_faults,
+    "DELETE /chats/<int:chat_id>": _delete_chat,
 }
 URL_MAP = Map([Rule(PREFIX + key.split(" ")[1], endpoint=key, methods=[key.split(" ")[0]]) for key in ROUTES])
 
@@ -92,8 +104,8 @@ def dispatch(app: EmulatorApp, environ: dict, start_response: Callable):
         response = json_response({"error": "control endpoints answer loopback clients only"}, 403)
         return response(environ, start_response)
     try:
-        endpoint, _ = URL_MAP.bind_to_environ(environ).match()
-        response = ROUTES[endpoint](app, request)
+        endpoint, args = URL_MAP.bind_to_environ(environ).match()
+        response = ROUTES[endpoint](app, request, **args)
     except MethodNotAllowed as exc:
         allow = {"Allow": ", ".join(exc.valid_methods or [])}
         response = json_response({"error": "method not allowed"}, 405, allow)

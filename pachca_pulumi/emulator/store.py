@@ -239,6 +239,12 @@ class Store(DirectoryMixin, MembershipMixin, MessagesMixin):
     def set_archived(self, chat_id: int, archived: bool) -> None:
         self._chat(chat_id)["archived"] = archived
 
+    @mutation
+    def delete_chat(self, chat_id: int) -> None:
+        """Emulator-only (the API cannot delete chats): make a chat vanish, as if removed by the workspace."""
+        self._chat(chat_id)
+        del self._chats[chat_id]
+
     def list_chats(
         self,
         user_id: int,

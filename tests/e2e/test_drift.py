@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
@@ -69,7 +70,7 @@ def test_refresh_of_a_chat_that_only_got_messages_reports_no_change(make_stack, 
 def test_chat_deleted_outside_pulumi_leaves_state_on_refresh(make_stack, api: Api, emulator) -> None:
     stack = make_stack({"eng": SPECS["eng"], "ops": SPECS["ops"]})
     stack.up()
-    emulator.store.delete_chat(_ids(api)["Ops"])
+    httpx.delete(f"{emulator.root_url}/_emulator/chats/{_ids(api)['Ops']}").raise_for_status()
 
     stack.refresh()
 

@@ -516,3 +516,16 @@ def test_control_refuses_remote_clients(wsgi_emulator):
     transport = httpx.WSGITransport(app=wsgi_emulator.app, remote_addr="10.1.2.3")
     client = wsgi_emulator.client(transport=transport)
     assert client.post(f"{wsgi_emulator.root_url}/_emulator/reset").status_code == 403
+
+
+def test_control_delete_chat_makes_the_chat_vanish() -> None:
+    from pachca_pulumi.emulator import EmulatorServer
+
+    with EmulatorServer(tokens=("t",), quiet=True) as server, httpx.Client(
+        base_url=server.base_url + "/", headers={"Authorization": "Bearer t"}
+    ) as http:
+        chat_id = http.post("chats", json={"chat": {"name": "Gone soon"}}).json()["data"]["id"]
+        deleted = httpx.delete(f"{server.root_url}/_emulator/chats/{chat_id}")
+        again = httpx.delete(f"{server.root_url}/_emulator/chats/{chat_id}")
+        assert (deleted.status_code, again.status_code) == (204, 404)
+        assert http.get(f"chats/{chat_id}").status_code == 404
