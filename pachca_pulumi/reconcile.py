@@ -90,7 +90,7 @@ class ChatService:
         chat = self.snapshot.get(chat_id)
         if chat is None:
             return None
-        return self._outputs(chat, _declared(stored))
+        return self.outputs_for(chat, _declared(stored))
 
     def update(self, chat_id: int, inputs: ChatInputs) -> dict[str, Any]:
         """Reconcile name, public, tags, members and archived state against a fresh read."""
@@ -170,9 +170,10 @@ class ChatService:
     def _remember(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
         self._claim(chat.id)
         self.snapshot.put(chat)
-        return self._outputs(chat, inputs)
+        return self.outputs_for(chat, inputs)
 
-    def _outputs(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+    def outputs_for(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+        """The outputs a resource declared with `inputs` has when bound to `chat`."""
         return chat_outputs(chat, inputs, token_user_id=self.token_user_id(),
                             tag_member_ids=self.tag_members(chat.group_tag_ids))
 

@@ -1,0 +1,136 @@
+"""Recovery after a `pulumi up` that was killed while creating chats.
+
+The engine records every create it starts as a pending operation in the stack's state before it
+calls the provider. If the CLI dies (SIGKILL, a CI runner killed), the chats whose `POST /chats`
+reached the server exist but are tracked nowhere, and a plain `pulumi up` would create them again.
+`recover_pending_creates()` repairs an exported deployment instead: each pending create of a
+`pachca:Chat` becomes a tracked resource bound to the chat it made, found by its declared name,
+kind and visibility among the untracked, active chats owned by the token's user (newest first);
+a pending create with no such chat (the request never arrived) is dropped, so the next `up`
+creates it once. Limits: a chat created by hand with the same name, kind and owner between the
+crash and the recovery cannot be told apart from the lost one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .client import PachcaClient
+from .config import ProviderConfig
+from .errors import PachcaError
+from .inputs import ChatInputs
+from .models import Chat
+from .reconcile import ChatService
+
+__all__ = ["RecoveryReport", "recover_pending_creates", "recover_stack"]
+
+CHAT_TYPE_SUFFIX = "dynamic/pachca:Chat"
+
+
+@dataclass
+class RecoveryReport:
+    """What the repair did, one line per pending create, plus untracked look-alikes left alone."""
+
+    adopted: list[tuple[str, int]] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    untouched: list[str] = field(default_factory=list)
+    leftovers: list[int] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
+        out += [f"dropped {urn}: its create never reached Pachca; `pulumi up` will create it" for urn in self.dropped]
+        out += [f"left {urn}: not a pachca:Chat pending create" for urn in self.untouched]
+        if self.leftovers:
+            out.append(f"untracked chats with a pending create's name remain: {sorted(self.leftovers)}; "
+                       "archive them if they are leftovers of earlier crashes")
+        return out or ["no pending creates: nothing to recover"]
+
+
+def recover_pending_creates(deployment: dict[str, Any], service: ChatService) -> tuple[dict[str, Any], RecoveryReport]:
+    """Return a repaired copy of an exported deployment (`pulumi stack export`'s `deployment`)."""
+    repaired = copy.deepcopy(deployment)
+    pending = repaired.get("pending_operations") or []
+    report = RecoveryReport()
+    creates = [op for op in pending if op.get("type") == "creating" and _is_chat(op.get("resource", {}))]
+    repaired["pending_operations"] = [op for op in pending if op not in creates]
+    report.untouched = [op.get("resource", {}).get("urn", "?") for op in repaired["pending_operations"]]
+    if not creates:
+        return repaired, report
+    tracked = {str(r.get("id")) for r in repaired.get("resources", []) if _is_chat(r)}
+    candidates = _candidates(service, tracked)
+    for op in creates:
+        resource = op["resource"]
+        inputs = _inputs(resource)
+        chat = _take_match(candidates, inputs)
+        if chat is None:
+            report.dropped.append(resource["urn"])
+            continue
+        repaired["resources"].append(_tracked(resource, chat, service.outputs_for(chat, inputs)))
+        report.adopted.append((resource["urn"], chat.id))
+    names = {_inputs(op["resource"]).name for op in creates}
+    report.leftovers = [chat.id for chat in candidates if chat.name in names]
+    return repaired, report
+
+
+def _candidates(service: ChatService, tracked: set[str]) -> list[Chat]:
+    owner = service.token_user_id()
+    chats: Iterable[Chat] = service.client.list_chats(sort="id", order="desc")
+    return [c for c in chats if c.owner_id == owner and not c.archived and not c.personal and str(c.id) not in tracked]
+
+
+def _take_match(candidates: list[Chat], inputs: ChatInputs) -> Chat | None:
+    for chat in candidates:
+        if (chat.name, chat.channel, chat.public) == (inputs.name, inputs.channel, inputs.public):
+            candidates.remove(chat)
+            return chat
+    return None
+
+
+def _tracked(resource: dict[str, Any], chat: Chat, outputs: dict[str, Any]) -> dict[str, Any]:
+    provider = resource.get("inputs", {}).get("__provider")
+    return {**resource, "id": str(chat.id), "outputs": {**outputs, "__provider": provider}}
+
+
+def _inputs(resource: dict[str, Any]) -> ChatInputs:
+    props = {k: v for k, v in (resource.get("inputs") or {}).items() if k in ChatInputs.model_fields}
+    return ChatInputs.model_validate(props)
+
+
+def _is_chat(resource: dict[str, Any]) -> bool:
+    return str(resource.get("type", "")).endswith(CHAT_TYPE_SUFFIX)
+
+
+def recover_stack(
+    cwd: Path,
+    config: ProviderConfig,
+    *,
+    stack: str | None = None,
+    dry_run: bool = False,
+    pulumi: str = "pulumi",
+) -> RecoveryReport:
+    """Export the stack's state, repair its pending creates and import it back (unless `dry_run`)."""
+    stack_args = ["--stack", stack] if stack else []
+    exported = json.loads(_pulumi(pulumi, cwd, "stack", "export", *stack_args))
+    with PachcaClient(config) as client:
+        repaired, report = recover_pending_creates(exported["deployment"], ChatService(client))
+    if dry_run or not (report.adopted or report.dropped):
+        return report
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "repaired.json"
+        path.write_text(json.dumps({**exported, "deployment": repaired}))
+        _pulumi(pulumi, cwd, "stack", "import", "--file", str(path), *stack_args)
+    return report
+
+
+def _pulumi(pulumi: str, cwd: Path, *args: str) -> str:
+    done = subprocess.run([pulumi, *args], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise PachcaError(f"`pulumi {' '.join(args[:2])}` failed in {cwd}: {done.stderr.strip()[-800:]}")
+    return done.stdout

@@ -1,0 +1,95 @@
+"""A `pulumi up` killed with SIGKILL while creating chats, then the README's recovery:
+`pulumi cancel`, `pachca-pulumi recover`, `pulumi up`. Ends with one chat per resource, all tracked."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pachca_pulumi import ProviderConfig
+from pachca_pulumi.recovery import recover_stack
+
+from .conftest import TOKEN, Api
+
+pytestmark = pytest.mark.e2e
+
+CHATS = 40
+PROGRAM = f"""
+from pachca_pulumi import Chat
+
+for i in range({CHATS}):
+    Chat(f"c{{i:02}}", name=f"Crash {{i:02}}", member_ids=[2 + i])
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, engine: Path, emulator) -> tuple[Path, dict[str, str]]:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "Pulumi.yaml").write_text("name: crashtest\nruntime: python\n")
+    (root / "__main__.py").write_text(PROGRAM)
+    env = {
+        **os.environ,
+        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "crash",
+        "PULUMI_HOME": str(tmp_path / "home"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PATH": f"{engine}{os.pathsep}{os.environ['PATH']}",
+        "PACHCA_TOKEN": TOKEN,
+        "PACHCA_BASE_URL": emulator.base_url,
+    }
+    (tmp_path / "state").mkdir()
+    _pulumi(root, env, "stack", "init", "dev")
+    return root, env
+
+
+def _pulumi(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(["pulumi", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"pulumi {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+def _kill_mid_create(cwd: Path, env: dict[str, str], emulator) -> None:
+    up = subprocess.Popen(["pulumi", "up", "--yes", "--skip-preview"], cwd=cwd, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(emulator.store.list_chats(1, archived=True)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(up.pid, signal.SIGKILL)
+    up.wait()
+
+
+def test_killed_up_then_recover_leaves_exactly_one_chat_per_resource(project, api: Api, emulator, monkeypatch):
+    cwd, env = project
+    emulator.faults.configure(latency_ms=1200)
+    _kill_mid_create(cwd, env, emulator)
+    time.sleep(1.5)  # requests already on the wire land after the CLI died: those are the orphans
+    emulator.faults.clear()
+    created_before_recovery = len(api.chats())
+    assert 0 < created_before_recovery < CHATS
+
+    _pulumi(cwd, env, "cancel", "--yes")
+    monkeypatch.setenv("PATH", env["PATH"])
+    monkeypatch.setenv("PULUMI_BACKEND_URL", env["PULUMI_BACKEND_URL"])
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", env["PULUMI_CONFIG_PASSPHRASE"])
+    monkeypatch.setenv("PULUMI_HOME", env["PULUMI_HOME"])
+    report = recover_stack(cwd, ProviderConfig.resolve(token=TOKEN, base_url=emulator.base_url), stack="dev")
+    _pulumi(cwd, env, "up", "--yes", "--skip-preview")
+
+    names = Counter(chat["name"] for chat in api.chats())
+    assert names == Counter({f"Crash {i:02}": 1 for i in range(CHATS)})
+    state = json.loads(_pulumi(cwd, env, "stack", "export").stdout)["deployment"]
+    tracked = {r["id"] for r in state["resources"] if r["type"].endswith("pachca:Chat")}
+    assert tracked == {str(chat["id"]) for chat in api.chats()}
+    assert not state.get("pending_operations")
+    assert report.adopted, report.lines()  # the chats whose answers died with the CLI were bound, not re-created
