@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from pulumi import automation as auto
 
@@ -65,3 +67,39 @@ def test_bad_input_fails_preview_naming_the_field_without_api_calls(make_stack, 
 
     assert f"{field}" in str(failed.value)
     assert api.request_count() == calls_before
+
+
+@pytest.mark.parametrize(
+    ("token_in_config", "verbosity"),
+    # At -v=9 the engine itself logs the decrypted values of *stack config* secrets it hands to
+    # providers; a token from PACHCA_TOKEN never passes through it (README, "Security").
+    [(False, 9), (True, 8)],
+)
+def test_token_is_absent_from_verbose_engine_logs(make_stack, token_in_config, verbosity) -> None:
+    stack = make_stack({"eng": {"name": "Engineering", "member_ids": [3]}}, token_in_config=token_in_config)
+    captured: list[str] = []
+    verbose = {"log_verbosity": verbosity, "log_to_std_err": True, "debug": True, "on_output": captured.append}
+
+    result = stack.up(**verbose)
+    stack.set_program(_rename("Platform"))
+    update = stack.up(**verbose)
+
+    logs = result.stdout + result.stderr + update.stdout + update.stderr + "".join(captured)
+    assert f'"v":{verbosity}' in logs, "verbose engine logging did not run"
+    assert TOKEN not in logs
+
+
+def test_token_is_absent_from_emulator_logs(make_stack, caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="pachca_pulumi.emulator")
+    stack = make_stack({"eng": {"name": "Engineering"}})
+    stack.up()
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "POST /api/shared/v1/chats 201" in logged  # the emulator did log the requests
+    assert TOKEN not in logged
+
+
+def _rename(name: str):
+    from .conftest import chats_program
+
+    return chats_program({"eng": {"name": name, "member_ids": [3]}})
