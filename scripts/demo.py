@@ -1,18 +1,17 @@
-"""`make demo`: the emulator on loopback, `pulumi up` of the repo's own stack, the resulting chats,
-and a second `up` that changes nothing. Everything lives in .demo/ and is started afresh."""
+"""`make demo`: the emulator on loopback, `pulumi up` of the repo's own stack (Pulumi.yaml at the
+root) with the real CLI, the resulting chats, and a second `up` that must change nothing.
+Everything lives in .demo/ and starts afresh; the token and base URL come from the environment."""
 
 from __future__ import annotations
 
-import runpy
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from pachca_pulumi import PachcaClient, ProviderConfig
-from pachca_pulumi.localstack import LocalStack
+from pachca_pulumi.localstack import find_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".demo"
@@ -33,6 +32,27 @@ def start_emulator() -> tuple[subprocess.Popen[str], str]:
     return proc, base_url
 
 
+def pulumi_env(base_url: str) -> dict[str, str]:
+    engine = find_engine()
+    return {
+        **os.environ,
+        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PULUMI_BACKEND_URL": f"file://{WORK / 'state'}",
+        "PULUMI_CONFIG_PASSPHRASE": "demo",
+        "PULUMI_HOME": str(WORK / "home"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PACHCA_TOKEN": TOKEN,
+        "PACHCA_BASE_URL": base_url,
+    }
+
+
+def pulumi(env: dict[str, str], *args: str) -> None:
+    print(f"\n$ pulumi {' '.join(args)}", flush=True)
+    subprocess.run(["pulumi", *args, "--color", "never"], cwd=ROOT, env=env, check=True)
+
+
 def print_chats(base_url: str) -> None:
     with PachcaClient(ProviderConfig.resolve(token=TOKEN, base_url=base_url)) as client:
         print("\nChats in the emulator now:")
@@ -43,23 +63,18 @@ def print_chats(base_url: str) -> None:
 
 def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir()
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    program_file = ROOT / project["main"] / "__main__.py"
+    (ROOT / "Pulumi.demo.yaml").unlink(missing_ok=True)  # the stack's config file (its passphrase salt)
+    (WORK / "state").mkdir(parents=True)
     emulator, base_url = start_emulator()
     try:
-        print(f"Emulator: {base_url}\nProgram: {program_file.relative_to(ROOT)}\n")
-        stack = LocalStack(WORK, lambda: runpy.run_path(str(program_file), run_name="__main__"),
-                           project=project["name"])
-        stack.configure(token=TOKEN, base_url=base_url)
-        stack.up(on_output=print, color="never")
+        print(f"Emulator: {base_url}")
+        env = pulumi_env(base_url)
+        subprocess.run(["pulumi", "stack", "init", "demo"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        pulumi(env, "up", "--yes", "--stack", "demo")
         print_chats(base_url)
-        print("\nSecond `pulumi up` (expect no changes):\n")
-        result = stack.up(on_output=print, color="never")
-        changed = {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
-        print("\nNo changes." if not changed else f"\nUnexpected changes: {changed}")
-        if changed:
-            raise SystemExit(1)
+        pulumi(env, "up", "--yes", "--stack", "demo", "--expect-no-changes")
+        print("\nSecond `pulumi up`: no changes.")
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
