@@ -13,7 +13,9 @@ __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "Chat",
+    "ChatFileError",
     "ChatProvider",
+    "ChatSpec",
     "ConfigError",
     "MalformedResponseError",
     "NotFoundError",
@@ -26,18 +28,25 @@ __all__ = [
     "ServerError",
     "TransportError",
     "UnprocessableEntityError",
+    "declare_chats",
+    "load_chats",
 ]
 
 __version__ = "0.1.0"
 
 _HOMES = {
     "Chat": "resource",
+    "ChatFileError": "chatfile",
+    "ChatSpec": "chatfile",
+    "declare_chats": "chatfile",
+    "load_chats": "chatfile",
     "ChatProvider": "provider",
     "PachcaClient": "client",
     "ProviderConfig": "config",
 }
 
 if TYPE_CHECKING:
+    from .chatfile import ChatFileError, ChatSpec, declare_chats, load_chats
     from .client import PachcaClient
     from .config import ProviderConfig
     from .errors import (

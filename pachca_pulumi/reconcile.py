@@ -97,7 +97,15 @@ class ChatService:
         return self._reconcile(self.client.get_chat(chat_id), inputs)
 
     def archive(self, chat_id: int) -> None:
-        """Archive the chat; one already archived or gone counts as done."""
+        """Archive the chat; one already archived or gone counts as done.
+
+        A chat that another resource created, adopted or updated earlier in this same run is left
+        alone: that is a resource renamed while keeping its `adopt_id` (create-then-delete), and
+        archiving would take the chat away from the resource that now manages it.
+        """
+        with self._lock:
+            if chat_id in self._claimed:
+                return
         try:
             self.client.archive_chat(chat_id)
         except NotFoundError:

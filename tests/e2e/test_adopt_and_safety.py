@@ -103,3 +103,23 @@ def _rename(name: str):
     from .conftest import chats_program
 
     return chats_program({"eng": {"name": name, "member_ids": [3]}})
+
+
+def test_renaming_an_adopting_resource_keeps_the_chat_active(make_stack, api: Api) -> None:
+    chat_id = _create_by_hand(api, "Support")
+    stack = make_stack({"support": {"name": "Support", "adopt_id": chat_id}})
+    stack.up()
+    stack.set_program(_program({"helpdesk": {"name": "Support", "adopt_id": chat_id}}))
+
+    result = stack.up()
+
+    assert result.summary.resource_changes == {"create": 1, "delete": 1, "same": 1}
+    assert api.chat(chat_id)["archived"] is False
+    assert len(api.by_name("Support")) == 1
+    assert set((stack.up().summary.resource_changes or {}).keys()) == {"same"}
+
+
+def _program(specs):
+    from .conftest import chats_program
+
+    return chats_program(specs)

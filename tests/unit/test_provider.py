@@ -719,3 +719,15 @@ def test_provider_delete_of_gone_chat_succeeds(api: respx.MockRouter, provider: 
     provider.delete(str(CHAT_ID), stored())
 
     assert archive.call_count == 1
+
+
+def test_provider_delete_leaves_a_chat_adopted_earlier_in_the_same_run(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats/500").mock(return_value=one(chat_json(500, name="Support", member_ids=[OWNER])))
+    archive = api.put("/chats/500/archive").respond(204)
+    provider.create(inputs(name="Support", member_ids=[], adopt_id=500))
+
+    provider.delete("500", stored(name="Support"))
+
+    assert archive.call_count == 0

@@ -8,7 +8,9 @@ EXPECTED = [
     "APIStatusError",
     "AuthenticationError",
     "Chat",
+    "ChatFileError",
     "ChatProvider",
+    "ChatSpec",
     "ConfigError",
     "MalformedResponseError",
     "NotFoundError",
@@ -21,6 +23,8 @@ EXPECTED = [
     "ServerError",
     "TransportError",
     "UnprocessableEntityError",
+    "declare_chats",
+    "load_chats",
 ]
 
 
