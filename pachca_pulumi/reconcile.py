@@ -68,8 +68,7 @@ class ChatService:
             return inputs.adopt_id, self.adopt(inputs)
         chat = self._create_once(inputs)
         if inputs.archived:
-            self.client.archive_chat(chat.id)
-            chat = chat.model_copy(update={"archived": True})
+            chat = self._archive_new(chat)
         return chat.id, self._remember(chat, inputs)
 
     def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
@@ -129,6 +128,15 @@ class ChatService:
                     raise
                 self._sleep(0.5 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _archive_new(self, chat: Chat) -> Chat:
+        """Archive a chat just created; if that fails, keep the chat tracked (not archived) rather than
+        fail the create and leave it untracked: the next `up` archives it."""
+        try:
+            self.client.archive_chat(chat.id)
+        except PachcaError:
+            return chat
+        return chat.model_copy(update={"archived": True})
 
     def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> Chat | None:
         """Look for the chat a create whose answer was lost may have made (newest chats first)."""

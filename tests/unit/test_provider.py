@@ -731,3 +731,15 @@ def test_provider_delete_leaves_a_chat_adopted_earlier_in_the_same_run(
     provider.delete("500", stored(name="Support"))
 
     assert archive.call_count == 0
+
+
+def test_provider_create_keeps_the_chat_tracked_when_archiving_it_fails(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
+    api.put(f"/chats/{CHAT_ID}/archive").respond(403, json={"error": "forbidden", "error_description": "no"})
+
+    result = provider.create(inputs(archived=True))
+
+    assert result.id == str(CHAT_ID)
+    assert result.outs["archived"] is False  # the truth: the next preview shows archived false => true
