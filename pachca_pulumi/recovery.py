@@ -9,6 +9,10 @@ kind and visibility among the untracked, active chats owned by the token's user 
 a pending create with no such chat (the request never arrived) is dropped, so the next `up`
 creates it once. Limits: a chat created by hand with the same name, kind and owner between the
 crash and the recovery cannot be told apart from the lost one.
+
+`recover_stack()` runs the whole repair through the pulumi CLI (`stack export`, then `stack import`)
+and `config_from_stack()` reads the stack's own `pachca:token` / `pachca:baseUrl` for it; both raise
+`PulumiNotFoundError` when the CLI cannot be run and `PachcaError` when a pulumi command fails.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from .client import PachcaClient
 from .config import ProviderConfig
 from .errors import PachcaError
@@ -29,9 +34,20 @@ from .inputs import ChatInputs
 from .models import Chat
 from .reconcile import ChatService
 
-__all__ = ["RecoveryReport", "recover_pending_creates", "recover_stack"]
+__all__ = [
+    "PulumiNotFoundError",
+    "RecoveryReport",
+    "config_from_stack",
+    "recover_pending_creates",
+    "recover_stack",
+]
 
 CHAT_TYPE_SUFFIX = "dynamic/pachca:Chat"
+PULUMI_INSTALL_URL = "https://www.pulumi.com/docs/install/"
+
+
+class PulumiNotFoundError(PachcaError):
+    """The pulumi CLI could not be started (not installed, not on PATH, or not executable)."""
 
 
 @dataclass
@@ -129,8 +145,26 @@ def recover_stack(
     return report
 
 
+def config_from_stack(cwd: Path, stack: str | None = None, *, pulumi: str = "pulumi") -> dict[str, str]:
+    """The stack's `pachca:token` and `pachca:baseUrl` (decrypted), keyed by name; unset ones are absent.
+
+    Runs `pulumi config --json --show-secrets` in `cwd`, so the secrets provider (for example
+    PULUMI_CONFIG_PASSPHRASE) must be set up as for any pulumi command.
+    """
+    stack_args = ["--stack", stack] if stack else []
+    values = json.loads(_pulumi(pulumi, cwd, "config", "--json", "--show-secrets", *stack_args) or "{}")
+    wanted = (TOKEN_CONFIG_KEY, BASE_URL_CONFIG_KEY)
+    return {key: values[key]["value"] for key in wanted if isinstance(values.get(key, {}).get("value"), str)}
+
+
 def _pulumi(pulumi: str, cwd: Path, *args: str) -> str:
-    done = subprocess.run([pulumi, *args], cwd=cwd, capture_output=True, text=True)
+    try:
+        done = subprocess.run([pulumi, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise PulumiNotFoundError(
+            f"cannot run the pulumi CLI {pulumi!r}: {exc.strerror or exc}; install it ({PULUMI_INSTALL_URL}) "
+            "and put it on PATH"
+        ) from None
     if done.returncode != 0:
         raise PachcaError(f"`pulumi {' '.join(args[:2])}` failed in {cwd}: {done.stderr.strip()[-800:]}")
     return done.stdout

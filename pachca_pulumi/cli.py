@@ -1,0 +1,233 @@
+"""The `pachca-pulumi` command: click wiring, error translation and output only.
+
+* `pachca-pulumi import` reads the group chats and channels a workspace already has and writes a
+  Pulumi program (or a chat file for `declare_chats`) that adopts them: its first `pulumi up`
+  changes nothing in the workspace. The work is done by `importer.py`.
+* `pachca-pulumi recover` repairs a stack after a killed `pulumi up` (`recovery.py`).
+* `pachca-pulumi emulator` runs the local Pachca API emulator (same as `python -m pachca_pulumi.emulator`).
+
+`import` writes to stdout or `--output`, progress and the summary to stderr; `recover` reports on
+stdout. Errors go to stderr: exit 1 for a failed operation, 2 for a command that cannot run as
+invoked. The token is never printed.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from ._constants import TOKEN_ENV
+from .client import PachcaClient
+from .config import ProviderConfig
+from .emulator.__main__ import main as emulator_main
+from .errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
+from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
+from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
+
+__all__ = ["main"]
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
+_WHERE_CONFIG = ("This command reads --token or PACHCA_TOKEN, and --base-url or PACHCA_BASE_URL "
+                 "(no stack config).")
+_WHERE_RECOVER_CONFIG = ("recover reads --token or PACHCA_TOKEN, else the stack's pachca:token (and then "
+                         "pachca:baseUrl); --base-url or PACHCA_BASE_URL set the base URL.")
+
+
+class _CliError(click.ClickException):
+    """A failure shown as `Error: <message>` on stderr, without a traceback; exit status 1."""
+
+    exit_code = EXIT_FAILURE
+
+
+class _ConfigUsageError(_CliError):
+    """The command cannot run as invoked (token, base URL, or the pulumi CLI); exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@click.group(context_settings=_CONTEXT)
+@click.version_option(__version__, "--version", prog_name="pachca-pulumi", message="%(prog)s %(version)s")
+def main() -> None:
+    """Pachca chats as code with Pulumi: import existing chats, recover a stack, run a local API emulator."""
+
+
+main.add_command(emulator_main, name="emulator")
+
+
+@main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")
+@click.option("--token", metavar="TOKEN", help="API token; default $PACHCA_TOKEN (prefer the variable: "
+              "options show in the process list). Never printed.")
+@click.option("--base-url", metavar="URL",
+              help="API base URL; default $PACHCA_BASE_URL, else the public API.")
+@click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
+              help="Where to write; - is stdout.")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
+              help="program: a Pulumi Python program (default); yaml/json: a chat file for declare_chats. "
+                   "Default from the --output extension (.yaml/.yml/.json), else program.")
+@click.option("--name-pattern", "patterns", multiple=True, metavar="GLOB",
+              help="Only chats whose name matches this glob, case-insensitive (repeatable).")
+@click.option("--id", "ids", multiple=True, type=click.IntRange(min=1), metavar="ID",
+              help="Only the chat with this id (repeatable; combines with --name-pattern as 'either').")
+@click.option("--channels-only", is_flag=True, help="Only channels, no group chats.")
+@click.option("--include-archived", is_flag=True, help="Also archived chats (declared with archived=True).")
+@click.option("--exclusive-members", is_flag=True,
+              help="Declare every chat with exclusive_members=True "
+                   "(members added later by hand get removed).")
+def import_command(
+    token: str | None,
+    base_url: str | None,
+    output: str,
+    file_format: str | None,
+    patterns: tuple[str, ...],
+    ids: tuple[int, ...],
+    channels_only: bool,
+    include_archived: bool,
+    exclusive_members: bool,
+) -> None:
+    """Write a Pulumi program (or chat file) that adopts the workspace's group chats and channels.
+
+    Each chat is declared with its current name, members, group tags and flags, and with
+    adopt_id=<its id>, so the first `pulumi up` adopts it and changes nothing. Chats are sorted by
+    id; resource names are slugs of the chat names (duplicates get the chat id appended).
+    """
+    selection = Selection(patterns, ids, channels_only, include_archived)
+    file_format = file_format or format_for_output(output)
+    config = _config(token, base_url)
+    with _api_errors(config.base_url), PachcaClient(config) as client:
+        listed = list_chats(client, selection, progress=_echo_listed)
+        specs = build_specs(client, listed, selection, exclusive_members=exclusive_members)
+    text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members)
+    _write(output, render(specs, file_format, text))
+    target = "" if output == "-" else f" into {output}"
+    click.echo(f"imported {len(specs)} of {len(listed)} listed chats{target}", err=True)
+
+
+@main.command("recover", context_settings=_CONTEXT, short_help="Repair a stack after a killed `pulumi up`.")
+@click.option("--stack", metavar="NAME", help="The stack to repair; default the currently selected stack.")
+@click.option("--cwd", default=".", show_default=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The Pulumi project directory, where the pulumi commands run.")
+@click.option("--dry-run", is_flag=True, help="Print what the repair would do; import nothing.")
+@click.option("--token", metavar="TOKEN", envvar=TOKEN_ENV,
+              help="API token; default $PACHCA_TOKEN, else the stack's pachca:token. Never printed.")
+@click.option("--base-url", metavar="URL",
+              help="API base URL; default $PACHCA_BASE_URL (the stack's pachca:baseUrl first when the token "
+                   "comes from the stack), else the public API.")
+@click.option("--pulumi-command", default="pulumi", hidden=True, metavar="PATH",
+              help="The pulumi executable to run.")
+def recover_command(
+    stack: str | None,
+    cwd: Path,
+    dry_run: bool,
+    token: str | None,
+    base_url: str | None,
+    pulumi_command: str,
+) -> None:
+    """Repair a stack whose `pulumi up` was killed while creating chats.
+
+    Run `pulumi cancel --yes` first, then this, then `pulumi up`. Each pending create of a Chat is
+    bound to the untracked chat it made (same name, kind and visibility, owned by the token's user,
+    newest first), or dropped when its request never reached Pachca, so `pulumi up` creates no chat
+    twice. The pulumi CLI must be on PATH, with the backend and secrets (e.g.
+    PULUMI_CONFIG_PASSPHRASE) set up as for `pulumi up`.
+    """
+    config = _recover_config(token, base_url, cwd, stack, pulumi_command)
+    with _api_errors(config.base_url):
+        report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command)
+    _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
+
+
+# Configuration and errors
+
+
+def _config(
+    token: str | None,
+    base_url: str | None,
+    config_get: Callable[[str], Any] | None = None,
+    *,
+    where: str = _WHERE_CONFIG,
+) -> ProviderConfig:
+    try:
+        return ProviderConfig.resolve(config_get, token=token, base_url=base_url)
+    except ConfigError as exc:
+        raise _ConfigUsageError(f"{exc}\n{where}") from None
+
+
+def _recover_config(
+    token: str | None, base_url: str | None, cwd: Path, stack: str | None, pulumi: str
+) -> ProviderConfig:
+    """--token or PACHCA_TOKEN when given; without either, the stack's own pachca:token and pachca:baseUrl."""
+    token = (token or "").strip() or None
+    if token is not None:
+        return _config(token, base_url, where=_WHERE_RECOVER_CONFIG)
+    try:
+        stack_config = config_from_stack(cwd, stack, pulumi=pulumi)
+    except PachcaError as exc:
+        raise _cli_error(exc) from None
+    return _config(None, base_url, stack_config.get, where=_WHERE_RECOVER_CONFIG)
+
+
+@contextmanager
+def _api_errors(base_url: str) -> Iterator[None]:
+    """Translate `PachcaError`s into one-line CLI errors (no traceback)."""
+    try:
+        yield
+    except AuthenticationError as exc:
+        raise _CliError(f"the token was rejected (401): {exc}") from None
+    except PermissionDeniedError as exc:
+        raise _CliError(f"the token lacks permission (403): {exc}") from None
+    except TransportError as exc:
+        raise _CliError(f"cannot reach the Pachca API at {base_url}: {exc}; check --base-url / "
+                        "PACHCA_BASE_URL and the network") from None
+    except PachcaError as exc:
+        raise _cli_error(exc) from None
+
+
+def _cli_error(exc: PachcaError) -> _CliError:
+    """Exit 2 when the pulumi CLI cannot be run at all (the fix is installing it), else exit 1."""
+    if isinstance(exc, PulumiNotFoundError):
+        return _ConfigUsageError(str(exc))
+    return _CliError(str(exc))
+
+
+# Output
+
+
+def _echo_listed(count: int) -> None:
+    click.echo(f"listed {count} chats...", err=True)
+
+
+def _write(output: str, text: str) -> None:
+    try:
+        with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise _CliError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _pulumi_words(stack: str | None, cwd: Path) -> str:
+    """The `--stack`/`--cwd` arguments that point a pulumi command at the same stack."""
+    words = ["--stack", shlex.quote(stack)] if stack else []
+    return " ".join(words + (["--cwd", shlex.quote(str(cwd))] if cwd != Path(".") else []))
+
+
+def _echo_report(report: RecoveryReport, pulumi_words: str, *, dry_run: bool) -> None:
+    """The report on stdout, one line per outcome, then what to run next."""
+    if dry_run:
+        click.echo("dry run, nothing imported; the repair would be:")
+        for line in report.lines():
+            click.echo(f"  {line}")
+        click.echo("run the same command without --dry-run to apply it")
+        return
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"now run `pulumi up{' ' if pulumi_words else ''}{pulumi_words}`")

@@ -1,0 +1,261 @@
+"""What `pachca-pulumi import` writes: existing chats turned into `Chat` declarations that adopt them.
+
+`list_chats()` reads the workspace, `build_specs()` picks the chats a `Selection` asks for and
+declares each as it is (with `adopt_id`, members less the implied ones), and `render()` writes the
+specs as a Pulumi Python program or a YAML/JSON chat file under a `header()` comment. Resource
+names come from `resource_names()`: readable slugs, unique and stable as chats are added.
+Nothing here prints or reads the environment; the command line lives in `cli.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import textwrap
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from ._constants import PAGE_LIMIT
+from .chatfile import ChatSpec, dump_chats
+from .client import PachcaClient
+from .errors import NotFoundError, PachcaError
+from .inputs import ChatInputs
+from .models import Chat as ApiChat
+
+__all__ = [
+    "DEFAULT_FORMAT",
+    "FORMATS",
+    "Selection",
+    "SelectionError",
+    "build_specs",
+    "format_for_output",
+    "header",
+    "list_chats",
+    "render",
+    "resource_names",
+    "slugify",
+]
+
+FORMATS = ("program", "yaml", "json")
+DEFAULT_FORMAT = "program"
+FORMAT_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+SLUG_MAX = 60
+LINE_WIDTH = 100
+
+_THEN_DATA = "`pulumi up` a program calling declare_chats(<file>)"
+
+
+class SelectionError(PachcaError):
+    """An `--id` asked for a chat that is not among the listed group chats and channels."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which listed chats to import: personal chats never; archived ones only when asked.
+
+    With patterns or ids, a chat is taken when its name matches any pattern (case-insensitive
+    glob) or its id is one of the ids; `channels_only` then narrows that to channels.
+    """
+
+    patterns: tuple[str, ...] = ()
+    ids: tuple[int, ...] = ()
+    channels_only: bool = False
+    include_archived: bool = False
+
+    def eligible(self, chat: ApiChat) -> bool:
+        return not chat.personal and (self.include_archived or not chat.archived)
+
+    def matches(self, chat: ApiChat) -> bool:
+        if not self.eligible(chat) or (self.channels_only and not chat.channel):
+            return False
+        if not self.patterns and not self.ids:
+            return True
+        name = chat.name.casefold()
+        return chat.id in self.ids or any(fnmatchcase(name, p.casefold()) for p in self.patterns)
+
+
+# Reading the workspace
+
+
+def list_chats(
+    client: PachcaClient, selection: Selection, *, progress: Callable[[int], None] | None = None
+) -> list[ApiChat]:
+    """Every group chat and channel the token sees (archived ones if the selection wants them).
+
+    `progress(count)` is called after each full page, for a "listed N chats..." line.
+    """
+    chats: list[ApiChat] = []
+    for chat in client.list_chats(personal=False, archived=selection.include_archived):
+        chats.append(chat)
+        if progress is not None and len(chats) % PAGE_LIMIT == 0:
+            progress(len(chats))
+    return chats
+
+
+def build_specs(
+    client: PachcaClient, listed: list[ApiChat], selection: Selection, *, exclusive_members: bool = False
+) -> list[ChatSpec]:
+    """One spec per selected chat, sorted by id, declaring the chat as it is and adopting it.
+
+    Raises SelectionError when an asked-for id is not among the eligible listed chats.
+    """
+    chats = _choose(listed, selection)
+    implied = _ImpliedMembers(client)
+    names = resource_names(chats)
+    return [ChatSpec(names[chat.id], _inputs(chat, implied(chat), exclusive_members)) for chat in chats]
+
+
+def _choose(listed: list[ApiChat], selection: Selection) -> list[ApiChat]:
+    eligible = {chat.id for chat in listed if selection.eligible(chat)}
+    missing = [chat_id for chat_id in selection.ids if chat_id not in eligible]
+    if missing:
+        shown = ", ".join(map(str, missing))
+        raise SelectionError(f"--id {shown}: no such group chat or channel among the listed chats; it may be "
+                             "personal, archived (add --include-archived), or not visible to the token")
+    return sorted((chat for chat in listed if selection.matches(chat)), key=lambda chat: chat.id)
+
+
+def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool) -> ChatInputs:
+    """The chat as it is, members less the implied ones (the provider neither adds nor removes those)."""
+    return ChatInputs(
+        name=chat.name,
+        member_ids=sorted(set(chat.member_ids) - implied),
+        group_tag_ids=sorted(set(chat.group_tag_ids)),
+        channel=chat.channel,
+        public=chat.public,
+        archived=chat.archived,
+        exclusive_members=exclusive_members,
+        adopt_id=chat.id,
+    )
+
+
+class _ImpliedMembers:
+    """Members a chat has without being declared: owner, token user, its group tags' users (cached)."""
+
+    def __init__(self, client: PachcaClient) -> None:
+        self._client = client
+        self._token_user: int | None = None
+        self._tags: dict[int, frozenset[int]] = {}
+
+    def __call__(self, chat: ApiChat) -> set[int]:
+        if self._token_user is None:
+            self._token_user = self._client.get_profile().id
+        implied = {chat.owner_id, self._token_user}
+        for tag_id in chat.group_tag_ids:
+            implied |= self._tag_users(tag_id)
+        return implied
+
+    def _tag_users(self, tag_id: int) -> frozenset[int]:
+        if tag_id not in self._tags:
+            try:
+                self._tags[tag_id] = frozenset(user.id for user in self._client.list_tag_users(tag_id))
+            except NotFoundError:
+                self._tags[tag_id] = frozenset()
+        return self._tags[tag_id]
+
+
+# Resource names
+
+
+def slugify(name: str) -> str:
+    """A readable resource name: lower case, words joined by '-', at most SLUG_MAX characters.
+
+    Letters of any script are kept ("Design review" -> "design-review", "Отдел продаж" ->
+    "отдел-продаж"); a name with no letters or digits gives "".
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
+    return slug
+
+
+def resource_names(chats: Iterable[ApiChat]) -> dict[int, str]:
+    """Unique, stable resource names by chat id: the slug for the lowest id, `<slug>-<id>` for later ones.
+
+    A chat created later never renames an earlier one (a renamed resource would be replaced).
+    """
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for chat in sorted(chats, key=lambda c: c.id):
+        slug = slugify(chat.name)
+        candidates = [slug, f"{slug}-{chat.id}"] if slug else [f"chat-{chat.id}"]
+        name = next((c for c in candidates if c not in taken), None)
+        suffix = 2
+        while name is None or name in taken:
+            name, suffix = f"{candidates[-1]}-{suffix}", suffix + 1
+        names[chat.id] = name
+        taken.add(name)
+    return names
+
+
+# Rendering
+
+
+def format_for_output(output: str) -> str:
+    """The format an output path implies: yaml for .yaml/.yml, json for .json, else DEFAULT_FORMAT."""
+    return FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), DEFAULT_FORMAT)
+
+
+def render(specs: list[ChatSpec], file_format: str, header: str) -> str:
+    """The output text: a Pulumi Python program ("program"), or a YAML/JSON chat file ("yaml"/"json")."""
+    if file_format == "program":
+        return _render_program(specs, header=header)
+    return dump_chats(specs, file_format, header=header)
+
+
+def _render_program(specs: list[ChatSpec], *, header: str) -> str:
+    """A Pulumi Python program with one `Chat(...)` per spec, in the given order."""
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    blocks = [_chat_call(spec) for spec in specs]
+    return comment + "\nfrom pachca_pulumi import Chat\n" + "".join(f"\n{block}\n" for block in blocks)
+
+
+def _chat_call(spec: ChatSpec) -> str:
+    lines = [f"Chat(\n    {_py_str(spec.resource_name)},"]
+    for key, value in spec.declared().items():
+        if isinstance(value, list):
+            lines.append(_py_list(key, value))
+        else:
+            lines.append(f"    {key}={_py_str(value) if isinstance(value, str) else repr(value)},")
+    return "\n".join(lines) + "\n)"
+
+
+def _py_str(text: str) -> str:
+    """A double-quoted Python literal (JSON's string escapes are all valid Python escapes)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _py_list(key: str, ids: list[int]) -> str:
+    one_line = f"    {key}={ids!r},"
+    if len(one_line) <= LINE_WIDTH:
+        return one_line
+    wrapped = textwrap.wrap(", ".join(map(str, ids)) + ",", width=LINE_WIDTH - 8, break_on_hyphens=False)
+    return f"    {key}=[\n" + "".join(f"        {line}\n" for line in wrapped) + "    ],"
+
+
+def header(
+    base_url: str, count: int, selection: Selection, file_format: str, *, exclusive_members: bool
+) -> str:
+    """The comment atop the output: the command that made it, the source, and what to do next."""
+    command = " ".join(["pachca-pulumi import", *_option_words(selection, file_format, exclusive_members)])
+    then = "run `pulumi up`" if file_format == "program" else _THEN_DATA
+    return (
+        f"Generated by `{command}`\nfrom {base_url}: {count} chat{'s' if count != 1 else ''}, sorted by id.\n"
+        f"Review, then {then}:\neach chat is adopted (adopt_id) and nothing in the workspace changes.\n"
+        "member_ids leaves out implied members (the owner, the token's own user, members brought by the\n"
+        "chat's group tags): the provider never removes those. Once adopted, adopt_id may be removed.\n"
+    )
+
+
+def _option_words(selection: Selection, file_format: str, exclusive: bool) -> list[str]:
+    words = [] if file_format == DEFAULT_FORMAT else [f"--format {file_format}"]
+    words += [f"--name-pattern {shlex.quote(p)}" for p in selection.patterns]
+    words += [f"--id {i}" for i in selection.ids]
+    flags = (("--channels-only", selection.channels_only), ("--include-archived", selection.include_archived),
+             ("--exclusive-members", exclusive))
+    return words + [flag for flag, on in flags if on]
