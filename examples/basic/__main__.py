@@ -34,4 +34,4 @@ pulumi.export("chats", {
     "announcements": announcements.id,
     "design_review": design_review.id,
 })
-pulumi.export("engineering_member_count", engineering.member_ids.apply(len))
+pulumi.export("engineering_video_call", engineering.meet_room_url)
