@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ._constants import MAX_ATTEMPTS
+from ._retry import backoff_delay
 from .client import PachcaClient
 from .diff import diff_chat
 from .errors import NotFoundError, PachcaError, ResponseLostError, ServerError
@@ -22,7 +24,6 @@ from .snapshot import ChatSnapshot
 
 __all__ = ["ChatService", "chat_outputs"]
 
-CREATE_ATTEMPTS = 3
 # How far back (server clock) a chat may have been created to count as our own lost create.
 RECOVERY_WINDOW = timedelta(minutes=10)
 
@@ -116,7 +117,7 @@ class ChatService:
     def _create_once(self, inputs: ChatInputs) -> Chat:
         fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             started = datetime.now(timezone.utc)
             try:
                 return self.client.create_chat(fields)
@@ -124,9 +125,9 @@ class ChatService:
                 found = self._find_lost_create(fields, started)
                 if found is not None:
                     return found
-                if attempt == CREATE_ATTEMPTS:
+                if attempt == MAX_ATTEMPTS:
                     raise
-                self._sleep(0.5 * attempt)
+                self._sleep(backoff_delay(attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _archive_new(self, chat: Chat) -> Chat:

@@ -15,8 +15,12 @@ from pulumi.dynamic import ConfigureRequest, DiffResult, ReadResult
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pachca_pulumi.errors import ConfigError, PachcaError
+from pachca_pulumi._constants import MAX_ATTEMPTS
+from pachca_pulumi.client import PachcaClient
+from pachca_pulumi.config import ProviderConfig
+from pachca_pulumi.errors import ConfigError, PachcaError, ServerError
 from pachca_pulumi.provider import ChatProvider
+from pachca_pulumi.reconcile import ChatService
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 
@@ -156,11 +160,19 @@ def api() -> Iterator[respx.MockRouter]:
 
 
 @pytest.fixture
-def provider(token: str) -> ChatProvider:
+def waits() -> list[float]:
+    """The provider's own waits between create attempts, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def provider(token: str, waits: list[float]) -> ChatProvider:
     chat_provider = ChatProvider()
     chat_provider.configure(
         ConfigureRequest(Config({"pachca:token": token, "pachca:baseUrl": BASE_URL}, "proj"))
     )
+    client = PachcaClient(ProviderConfig.resolve(token=token, base_url=BASE_URL))
+    chat_provider._service_instance = ChatService(client, sleep=waits.append)  # type: ignore[attr-defined]
     return chat_provider
 
 
@@ -743,3 +755,16 @@ def test_provider_create_keeps_the_chat_tracked_when_archiving_it_fails(
 
     assert result.id == str(CHAT_ID)
     assert result.outs["archived"] is False  # the truth: the next preview shows archived false => true
+
+
+def test_provider_create_gives_up_after_the_retry_budget_of_503s(
+    api: respx.MockRouter, provider: ChatProvider, waits: list[float]
+) -> None:
+    post = api.post("/chats").mock(return_value=httpx.Response(503))
+    api.get("/chats").mock(return_value=page([]))
+
+    with pytest.raises(ServerError):
+        provider.create(inputs())
+
+    assert post.call_count == MAX_ATTEMPTS
+    assert len(waits) == MAX_ATTEMPTS - 1 and waits == sorted(waits)
