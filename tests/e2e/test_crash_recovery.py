@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -66,7 +66,11 @@ def _kill_mid_create(cwd: Path, env: dict[str, str], emulator) -> None:
     deadline = time.monotonic() + 120
     while len(emulator.store.list_chats(1, archived=True)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
-    os.killpg(up.pid, signal.SIGKILL)
+    # The engine starts its plugins in process groups of their own: kill the whole tree, as the
+    # death of a CI runner would, so no provider process outlives the test.
+    cli = psutil.Process(up.pid)
+    for process in [cli, *cli.children(recursive=True)]:
+        process.kill()
     up.wait()
 
 
