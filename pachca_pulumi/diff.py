@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from .inputs import is_unknown
 
 __all__ = ["ChatDiff", "diff_chat", "implied_members", "observed_inputs"]
@@ -42,7 +40,7 @@ def implied_members(olds: Mapping[str, Any]) -> set[int]:
 
 def diff_chat(olds: Mapping[str, Any], news: Mapping[str, Any]) -> ChatDiff:
     """Compare desired inputs with stored outputs. Unknown values count as changes."""
-    changed = [key for key in (*_PLAIN, *_REPLACE) if _differs(olds.get(key, _default(key)), news.get(key, _default(key)))]
+    changed = [key for key in (*_PLAIN, *_REPLACE) if _differs(_get(olds, key), _get(news, key))]
     if _members_differ(olds, news):
         changed.append("member_ids")
     replaces = tuple(key for key in _REPLACE if key in changed)
@@ -86,13 +84,18 @@ def _members_differ(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
 def _differs(old: Any, new: Any) -> bool:
     if is_unknown(new):
         return True
-    return bool(DeepDiff(_plain(old), _plain(new), ignore_order=True, ignore_numeric_type_changes=True))
+    return _plain(old) != _plain(new)
 
 
 def _plain(value: Any) -> Any:
+    """Id lists as sets of ints (order, duplicates and 186.0 vs 186 do not matter); scalars as they are."""
     if isinstance(value, (list, tuple)):
-        return sorted(set(_ids(value)))
+        return frozenset(_ids(value))
     return value
+
+
+def _get(props: Mapping[str, Any], key: str) -> Any:
+    return props.get(key, _default(key))
 
 
 def _default(key: str) -> Any:

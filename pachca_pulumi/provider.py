@@ -9,7 +9,7 @@ process, and the API client is built lazily once per process.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckResult,
@@ -21,11 +21,12 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .client import PachcaClient
 from .config import ProviderConfig
 from .diff import diff_chat, observed_inputs
 from .inputs import ChatInputs, check_inputs
-from .reconcile import ChatService
+
+if TYPE_CHECKING:
+    from .reconcile import ChatService
 
 __all__ = ["ChatProvider"]
 
@@ -88,12 +89,17 @@ class ChatProvider(ResourceProvider):
         self._service().archive(int(id_))
 
     def _service(self) -> ChatService:
+        """The process's API-facing service, built on first use: check and diff never load the
+        HTTP client (a faster provider start for previews)."""
         service = getattr(self, "_service_instance", None)
         if service is not None:
             return service
         with _SERVICE_LOCK:
             service = getattr(self, "_service_instance", None)
             if service is None:
+                from .client import PachcaClient
+                from .reconcile import ChatService
+
                 config = getattr(self, "_config", None) or ProviderConfig.resolve()
                 service = self._service_instance = ChatService(PachcaClient(config))
         return service

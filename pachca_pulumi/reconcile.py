@@ -190,9 +190,13 @@ class ChatService:
         return self.outputs_for(chat, inputs)
 
     def outputs_for(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
-        """The outputs a resource declared with `inputs` has when bound to `chat`."""
-        return chat_outputs(chat, inputs, token_user_id=self.token_user_id(),
-                            tag_member_ids=self.tag_members(chat.group_tag_ids))
+        """The outputs a resource declared with `inputs` has when bound to `chat`.
+
+        Group-tag members matter only to `exclusive_members` (elsewhere extra members are
+        tolerated anyway), so only exclusive chats pay the `GET /group_tags/{id}/users` lookups.
+        """
+        tag_members = self.tag_members(chat.group_tag_ids) if inputs.exclusive_members else set()
+        return chat_outputs(chat, inputs, token_user_id=self.token_user_id(), tag_member_ids=tag_members)
 
     def _claim(self, chat_id: int) -> bool:
         with self._lock:

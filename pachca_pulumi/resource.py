@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import pickle
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pulumi
@@ -60,7 +62,26 @@ class Chat(Resource, module="pachca", name="Chat"):
             "adopt_id": adopt_id,
             **{key: None for key in _OUTPUT_ONLY},
         }
-        super().__init__(ChatProvider(), resource_name, props, opts)
+        with _pickler_restored():
+            super().__init__(ChatProvider(), resource_name, props, opts)
+
+
+@contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Undo what pulumi.dynamic's serialize_provider leaves behind on every resource.
+
+    It wraps `pickle._Pickler._batch_setitems` in one more sorting function each time and never
+    restores it (pulumi SDK 3.259, pulumi/dynamic/dynamic.py), so a program with ~960 dynamic
+    resources dies with RecursionError. Restoring the method after each registration keeps the
+    wrapper depth at one; the serialized provider is byte-for-byte the same.
+    """
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    save_dict = pickle._Pickler.save_dict  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
+        pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
 
 
 _OUTPUT_ONLY = (

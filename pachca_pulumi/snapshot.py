@@ -1,9 +1,10 @@
 """A per-process view of the chats the token can list, filled page by page on demand.
 
 Refreshing N chats with one `GET /chats/{id}` each costs N requests; the list endpoint returns 50
-full chats a page. Pages are read newest first (id descending) only as far as the oldest chat
-asked for, so a small stack of recent chats costs one page. A chat the list does not show (the
-token is not a member) falls back to `GET /chats/{id}`. Writes of this run replace entries.
+full chats a page. Pages are read oldest first (id ascending), the order in which the engine asks
+for the chats of a stack, and only as far as the newest chat asked for, so the first reads are
+answered after one page. A chat the list does not show (the token is not a member) falls back to
+`GET /chats/{id}`. Writes of this run replace entries.
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ class ChatSnapshot:
 
     def __init__(self, client: PachcaClient) -> None:
         self._client = client
-        self._lock = threading.Lock()
+        self._paging = threading.Lock()
         self._chats: dict[int, Chat] = {}
         self._pages: Iterator[Chat] | None = None
-        self._lowest_seen: int | None = None
+        self._highest_seen = 0
         self._exhausted = False
 
     def get(self, chat_id: int) -> Chat | None:
         """The chat, or None when it no longer exists."""
-        with self._lock:
-            chat = self._chats.get(chat_id) or self._page_until(chat_id)
+        chat = self._chats.get(chat_id) or self._page_until(chat_id)
         if chat is not None:
             return chat
         try:
@@ -41,21 +41,20 @@ class ChatSnapshot:
             return None
 
     def put(self, chat: Chat) -> None:
-        with self._lock:
-            self._chats[chat.id] = chat
+        self._chats[chat.id] = chat
 
     def forget(self, chat_id: int) -> None:
-        with self._lock:
-            self._chats.pop(chat_id, None)
+        self._chats.pop(chat_id, None)
 
     def _page_until(self, chat_id: int) -> Chat | None:
-        if self._pages is None:
-            self._pages = self._client.list_chats(archived=True, sort="id", order="desc")
-        while not self._exhausted and (self._lowest_seen is None or self._lowest_seen > chat_id):
-            chat = next(self._pages, None)
-            if chat is None:
-                self._exhausted = True
-                break
-            self._chats.setdefault(chat.id, chat)
-            self._lowest_seen = chat.id
-        return self._chats.get(chat_id)
+        with self._paging:
+            if self._pages is None:
+                self._pages = self._client.list_chats(archived=True, sort="id", order="asc")
+            while chat_id not in self._chats and not self._exhausted and self._highest_seen < chat_id:
+                chat = next(self._pages, None)
+                if chat is None:
+                    self._exhausted = True
+                    break
+                self._chats.setdefault(chat.id, chat)
+                self._highest_seen = chat.id
+            return self._chats.get(chat_id)

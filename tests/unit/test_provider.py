@@ -280,11 +280,7 @@ def test_provider_create_posts_once_with_members_and_tags(
 
     provider.create(inputs(group_tag_ids=[TAG], public=True))
 
-    assert sorted(requests_made(api)) == [
-        ("GET", f"/group_tags/{TAG}/users"),
-        ("GET", "/profile"),
-        ("POST", "/chats"),
-    ]
+    assert sorted(requests_made(api)) == [("GET", "/profile"), ("POST", "/chats")]
     assert sent_json(create.calls.last) == {
         "chat": {
             "name": "🤿 aqua",
@@ -300,7 +296,7 @@ def test_provider_create_returns_every_output(api: respx.MockRouter, provider: C
     members = [OWNER, 186, 187, TAG_MEMBER]
     api.post("/chats").mock(return_value=one(chat_json(member_ids=members, group_tag_ids=[TAG]), 201))
 
-    result = provider.create(inputs(group_tag_ids=[TAG]))
+    result = provider.create(inputs(group_tag_ids=[TAG], exclusive_members=True))
 
     assert result.id == str(CHAT_ID)
     assert set(result.outs) == OUTPUT_KEYS
@@ -506,20 +502,20 @@ def test_provider_read_untouched_chat_has_no_drift(api: respx.MockRouter, provid
 
 
 def test_provider_read_uses_list_page_without_get(api: respx.MockRouter, provider: ChatProvider) -> None:
-    listing = api.get("/chats").mock(return_value=page([chat_json(900), chat_json()]))
+    listing = api.get("/chats").mock(return_value=page([chat_json(), chat_json(900)]))
     get = api.get(f"/chats/{CHAT_ID}")
 
     provider.read(str(CHAT_ID), stored())
 
     assert get.call_count == 0
     params = listing.calls.last.request.url.params
-    assert (params["archived"], params["sort"], params["order"]) == ("true", "id", "desc")
+    assert (params["archived"], params["sort"], params["order"]) == ("true", "id", "asc")
 
 
 def test_provider_read_chat_missing_from_list_falls_back_to_get(
     api: respx.MockRouter, provider: ChatProvider
 ) -> None:
-    api.get("/chats").mock(return_value=page([chat_json(900), chat_json(100)]))
+    api.get("/chats").mock(return_value=page([chat_json(100), chat_json(900)]))
     get = api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(public=True)))
 
     result = provider.read(str(CHAT_ID), stored())
@@ -768,3 +764,14 @@ def test_provider_create_gives_up_after_the_retry_budget_of_503s(
 
     assert post.call_count == MAX_ATTEMPTS
     assert len(waits) == MAX_ATTEMPTS - 1 and waits == sorted(waits)
+
+
+def test_provider_create_of_a_non_exclusive_chat_skips_tag_member_lookups(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.post("/chats").mock(return_value=one(chat_json(group_tag_ids=[TAG]), 201))
+
+    result = provider.create(inputs(group_tag_ids=[TAG]))
+
+    assert result.outs["tag_member_ids"] == []
+    assert ("GET", f"/group_tags/{TAG}/users") not in requests_made(api)
