@@ -30,6 +30,8 @@ from pachca_pulumi.errors import (
 )
 from pachca_pulumi.models import ChatCreateFields, ChatUpdateFields
 
+from .payloads import API_ERROR, OAUTH_ERROR, not_found
+
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 
 BASE_URL = "https://api.pachca.test/api/shared/v1"
@@ -76,25 +78,6 @@ def page(items: list[dict[str, Any]], next_page: str | None, has_next: bool | No
     return httpx.Response(200, json={"data": items, "meta": {"paginate": paginate}})
 
 
-API_ERROR = {
-    "errors": [
-        {
-            "key": "name",
-            "value": "",
-            "message": "Поле не может быть пустым",
-            "code": "blank",
-            "payload": None,
-        },
-        {
-            "key": "member_ids",
-            "value": "999",
-            "message": "Пользователь не найден",
-            "code": "not_found",
-            "payload": None,
-        },
-    ]
-}
-OAUTH_ERROR = {"error": "invalid_token", "error_description": "Access token is missing"}
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"
 
 
@@ -368,11 +351,7 @@ def test_client_list_without_data_list_raises_malformed(api: respx.Router, clien
 def test_client_404_raises_not_found(api: respx.Router, client: PachcaClient) -> None:
     api.get("/chats/334").respond(
         404,
-        json={
-            "errors": [
-                {"key": "id", "value": "334", "message": "Не найдено", "code": "not_found", "payload": None}
-            ]
-        },
+        json=not_found("id", 334),
     )
 
     with pytest.raises(NotFoundError) as info:

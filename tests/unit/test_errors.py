@@ -18,25 +18,8 @@ from pachca_pulumi.errors import (
     error_for_status,
 )
 
-API_ERROR = {
-    "errors": [
-        {
-            "key": "name",
-            "value": "",
-            "message": "Поле не может быть пустым",
-            "code": "blank",
-            "payload": None,
-        },
-        {
-            "key": "member_ids",
-            "value": "999",
-            "message": "Пользователь не найден",
-            "code": "not_found",
-            "payload": None,
-        },
-    ]
-}
-OAUTH_ERROR = {"error": "invalid_token", "error_description": "Access token is missing"}
+from .payloads import API_ERROR, OAUTH_ERROR
+
 
 
 @pytest.mark.parametrize(

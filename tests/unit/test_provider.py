@@ -22,6 +22,8 @@ from pachca_pulumi.errors import ConfigError, PachcaError, ServerError
 from pachca_pulumi.provider import ChatProvider
 from pachca_pulumi.reconcile import ChatService
 
+from .payloads import not_found
+
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 
 BASE_URL = "https://api.pachca.test/api/shared/v1"
@@ -402,11 +404,7 @@ def test_provider_create_adopting_missing_chat_names_adopt_id(
 ) -> None:
     api.get("/chats/500").respond(
         404,
-        json={
-            "errors": [
-                {"key": "id", "value": "500", "message": "Не найдено", "code": "not_found", "payload": None}
-            ]
-        },
+        json=not_found("id", 500),
     )
 
     with pytest.raises(PachcaError) as info:
@@ -453,11 +451,7 @@ def test_provider_read_gone_chat_returns_no_id(api: respx.MockRouter, provider: 
     api.get("/chats").mock(return_value=page([]))
     api.get(f"/chats/{CHAT_ID}").respond(
         404,
-        json={
-            "errors": [
-                {"key": "id", "value": "334", "message": "Не найдено", "code": "not_found", "payload": None}
-            ]
-        },
+        json=not_found("id", 334),
     )
 
     result = provider.read(str(CHAT_ID), stored())
@@ -717,11 +711,7 @@ def test_provider_delete_archives_chat(api: respx.MockRouter, provider: ChatProv
 def test_provider_delete_of_gone_chat_succeeds(api: respx.MockRouter, provider: ChatProvider) -> None:
     archive = api.put(f"/chats/{CHAT_ID}/archive").respond(
         404,
-        json={
-            "errors": [
-                {"key": "id", "value": "334", "message": "Не найдено", "code": "not_found", "payload": None}
-            ]
-        },
+        json=not_found("id", 334),
     )
 
     provider.delete(str(CHAT_ID), stored())
