@@ -123,3 +123,19 @@ def _program(specs):
     from .conftest import chats_program
 
     return chats_program(specs)
+
+
+def test_missing_token_fails_preview_with_the_fix(tmp_path, engine, api: Api) -> None:
+    from pachca_pulumi.localstack import LocalStack
+
+    from .conftest import chats_program
+
+    stack = LocalStack(tmp_path / "no-token", chats_program({"eng": {"name": "Engineering"}}), engine=engine)
+    calls_before = api.request_count()
+
+    with pytest.raises(auto.CommandError) as failed:
+        stack.preview()
+
+    message = str(failed.value)
+    assert "pulumi config set --secret pachca:token" in message and "PACHCA_TOKEN" in message
+    assert api.request_count() == calls_before
