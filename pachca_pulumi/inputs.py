@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value known only at apply time
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 __all__ = ["ChatInputs", "UNKNOWN", "check_inputs", "is_unknown", "normalise_ids"]
 
-# The engine's placeholder for a value not known until apply (pulumi.runtime.rpc.UNKNOWN).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 NAME_MAX = 255
 _FIELDS = ("name", "member_ids", "group_tag_ids", "channel", "public", "archived", "exclusive_members", "adopt_id")
