@@ -1,4 +1,4 @@
-"""Error bodies shaped as Pachca's spec defines them (ApiError, OAuthError), shared by the unit tests."""
+"""Bodies shaped as Pachca's spec defines them (Chat, ApiError, OAuthError), shared by the unit tests."""
 
 from __future__ import annotations
 
@@ -19,3 +19,23 @@ def not_found(key: str, value: int | str) -> dict[str, Any]:
     """The ApiError body of a 404 for `key` (e.g. the chat id in the URL)."""
     return {"errors": [{"key": key, "value": str(value), "message": "Не найдено", "code": "not_found",
                         "payload": None}]}
+
+
+def chat_json(chat_id: int = 334, **overrides: Any) -> dict[str, Any]:
+    """A `Chat` as the spec shows it (owner 185, members 185-187); `overrides` replace fields."""
+    chat = {
+        "id": chat_id,
+        "name": "🤿 aqua",
+        "created_at": "2021-08-28T15:56:53.000Z",
+        "owner_id": 185,
+        "member_ids": [185, 186, 187],
+        "group_tag_ids": [],
+        "channel": False,
+        "archived": False,
+        "personal": False,
+        "public": False,
+        "last_message_at": "2021-08-28T15:56:53.000Z",
+        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
+    }
+    chat.update(overrides)
+    return chat

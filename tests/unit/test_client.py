@@ -30,6 +30,7 @@ from pachca_pulumi.errors import (
 )
 from pachca_pulumi.models import ChatCreateFields, ChatUpdateFields
 
+from . import payloads
 from .payloads import API_ERROR, OAUTH_ERROR, not_found
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
@@ -39,23 +40,8 @@ TOKEN = "pachca-client-test-token-7f3a9c"
 
 
 def chat_json(chat_id: int = 334, **overrides: Any) -> dict[str, Any]:
-    """A `Chat` as the spec shows it."""
-    chat = {
-        "id": chat_id,
-        "name": "🤿 aqua",
-        "created_at": "2021-08-28T15:56:53.000Z",
-        "owner_id": 185,
-        "member_ids": [185, 186, 187],
-        "group_tag_ids": [9111],
-        "channel": False,
-        "archived": False,
-        "personal": False,
-        "public": False,
-        "last_message_at": "2021-08-28T15:56:53.000Z",
-        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
-    }
-    chat.update(overrides)
-    return chat
+    """A `Chat` as the spec shows it, with a group tag."""
+    return payloads.chat_json(chat_id, **{"group_tag_ids": [9111], **overrides})
 
 
 def user_json(user_id: int = 12) -> dict[str, Any]:

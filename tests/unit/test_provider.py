@@ -22,7 +22,7 @@ from pachca_pulumi.errors import ConfigError, PachcaError, ServerError
 from pachca_pulumi.provider import ChatProvider
 from pachca_pulumi.reconcile import ChatService
 
-from .payloads import not_found
+from .payloads import chat_json, not_found
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 
@@ -50,26 +50,6 @@ OUTPUT_KEYS = {
     "personal",
     "meet_room_url",
 }
-
-
-def chat_json(chat_id: int = CHAT_ID, **overrides: Any) -> dict[str, Any]:
-    """A `Chat` as the spec shows it."""
-    chat = {
-        "id": chat_id,
-        "name": "🤿 aqua",
-        "created_at": "2021-08-28T15:56:53.000Z",
-        "owner_id": OWNER,
-        "member_ids": [OWNER, 186, 187],
-        "group_tag_ids": [],
-        "channel": False,
-        "archived": False,
-        "personal": False,
-        "public": False,
-        "last_message_at": "2021-08-28T15:56:53.000Z",
-        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
-    }
-    chat.update(overrides)
-    return chat
 
 
 def user_json(user_id: int) -> dict[str, Any]:
