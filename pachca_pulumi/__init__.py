@@ -1,7 +1,12 @@
 """pachca-pulumi: Pachca chats as code with Pulumi.
 
-Names are imported on first use, so `python -m pachca_pulumi.emulator` loads neither pulumi nor the
-API client (the emulator and the client meet only on the wire).
+The package has three parts, each a folder: `api/` (the HTTP client, knows nothing of Pulumi),
+`chat/` (the `Chat` resource: schema, inputs, diff, service, provider) and `tools/` (the
+`pachca-pulumi` command line). `emulator/` is a local Pachca API that meets `api/` only on the wire.
+
+`_EXPORTS` is the public surface, declared once: `__all__` is derived from it, and a test checks
+that the `TYPE_CHECKING` imports (what type checkers see) name the same objects. Names are
+imported on first use, so `python -m pachca_pulumi.emulator` loads neither pulumi nor the client.
 """
 
 from __future__ import annotations
@@ -9,47 +14,37 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "APIStatusError",
-    "AuthenticationError",
-    "Chat",
-    "ChatFileError",
-    "ChatProvider",
-    "ChatSpec",
-    "ConfigError",
-    "MalformedResponseError",
-    "NotFoundError",
-    "PachcaClient",
-    "PachcaError",
-    "PermissionDeniedError",
-    "ProviderConfig",
-    "RateLimitError",
-    "ResponseLostError",
-    "ServerError",
-    "TransportError",
-    "UnprocessableEntityError",
-    "declare_chats",
-    "load_chats",
-]
-
 __version__ = "0.1.0"
 
-_HOMES = {
-    "Chat": "resource",
-    "ChatFileError": "chatfile",
-    "ChatSpec": "chatfile",
-    "declare_chats": "chatfile",
-    "load_chats": "chatfile",
-    "ChatProvider": "provider",
-    "PachcaClient": "client",
-    "ProviderConfig": "config",
+_EXPORTS: dict[str, str] = {
+    "APIStatusError": "api.errors",
+    "AuthenticationError": "api.errors",
+    "Chat": "chat.resource",
+    "ChatFileError": "tools.chatfile",
+    "ChatProvider": "chat.provider",
+    "ChatSpec": "tools.chatfile",
+    "ConfigError": "api.errors",
+    "MalformedResponseError": "api.errors",
+    "NotFoundError": "api.errors",
+    "PachcaClient": "api.client",
+    "PachcaError": "api.errors",
+    "PermissionDeniedError": "api.errors",
+    "ProviderConfig": "api.config",
+    "RateLimitError": "api.errors",
+    "ResponseLostError": "api.errors",
+    "ServerError": "api.errors",
+    "TransportError": "api.errors",
+    "UnprocessableEntityError": "api.errors",
+    "declare_chats": "tools.chatfile",
+    "load_chats": "tools.chatfile",
 }
 
+__all__ = sorted(_EXPORTS)
+
 if TYPE_CHECKING:
-    from .chatfile import ChatFileError, ChatSpec, declare_chats, load_chats
-    from .client import PachcaClient
-    from .config import ProviderConfig
-    from .errors import (
+    from .api.client import PachcaClient
+    from .api.config import ProviderConfig
+    from .api.errors import (
         APIStatusError,
         AuthenticationError,
         ConfigError,
@@ -63,15 +58,16 @@ if TYPE_CHECKING:
         TransportError,
         UnprocessableEntityError,
     )
-    from .provider import ChatProvider
-    from .resource import Chat
+    from .chat.provider import ChatProvider
+    from .chat.resource import Chat
+    from .tools.chatfile import ChatFileError, ChatSpec, declare_chats, load_chats
 
 
 def __getattr__(name: str) -> Any:
-    if name not in __all__:
+    home = _EXPORTS.get(name)
+    if home is None:
         raise AttributeError(f"module 'pachca_pulumi' has no attribute {name!r}")
-    module = importlib.import_module(f".{_HOMES.get(name, 'errors')}", __name__)
-    value = getattr(module, name)
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
     globals()[name] = value
     return value
 

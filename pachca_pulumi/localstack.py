@@ -18,8 +18,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from ._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
-from .errors import ConfigError
+from .api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
+from .api.errors import ConfigError
 
 __all__ = ["LocalStack", "find_engine"]
 

@@ -1,112 +1,12 @@
-"""The dynamic provider behind `Chat`: hooks in lifecycle order, each thin.
+"""Where stacks deployed before the package's folders existed find their provider.
 
-The engine pickles this provider into state by reference (it lives in an importable module), so a
-fix released in this package reaches stacks already deployed (pulumi/pulumi#6490). Nothing is
-captured at pickle time: the token and base URL are read in `configure()` inside the provider
-process, and the API client is built lazily once per process.
+The engine stores each dynamic resource's provider pickled by reference, as
+`pachca_pulumi.provider.ChatProvider` for those stacks (pulumi/pulumi#6490). This name keeps them
+working; new state records `pachca_pulumi.chat.provider.ChatProvider`.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
-
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
-
-from .config import ProviderConfig
-from .diff import diff_chat, observed_inputs
-from .inputs import ChatInputs, check_inputs
-
-if TYPE_CHECKING:
-    from .reconcile import ChatService
+from .chat.provider import ChatProvider
 
 __all__ = ["ChatProvider"]
-
-
-class ChatProvider(ResourceProvider):
-    """Manages one Pachca chat per resource; deleting a resource archives its chat."""
-
-    # Nothing secret is ever captured in the pickled provider, so it need not be encrypted in state.
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, _state: dict[str, Any]) -> None:
-        pass
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
-        self._config = ProviderConfig.resolve(req.config.get)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate and normalise inputs; no API call. Failures name the field and the fix."""
-        inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Compare inputs with the stored actual state (set semantics); `channel` forces replacement.
-
-        "No change" is decided here (order, duplicates, tolerated members). When something changed,
-        the answer is "unknown", so the engine diffs old and new inputs itself and previews list
-        exactly the changed properties (`diffReasons`, `detailedDiff`): the Python dynamic provider
-        host cannot send per-property diffs. Refresh stores observed inputs (`ReadResult.inputs`), so
-        the engine's input diff sees the same drift as this one.
-        """
-        result = diff_chat(olds, news)
-        changes = None if result.changes else False
-        return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        """One POST with members and tags (or adoption of `adopt_id`); returns every output."""
-        chat_id, outs = self._service().create(_inputs(props))
-        return CreateResult(str(chat_id), outs)
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh from the API; a chat that no longer exists leaves state. Returns inputs too."""
-        outs = self._service().read(int(id_), props)
-        if outs is None:
-            return ReadResult(None, {})
-        return ReadResult(id_, outs, inputs=observed_inputs(outs))
-
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
-        return UpdateResult(self._service().update(int(id_), _inputs(news)))
-
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        """Archive the chat (the API cannot delete chats); already archived or gone is success."""
-        self._service().archive(int(id_))
-
-    def _service(self) -> ChatService:
-        """The process's API-facing service, built on first use: check and diff never load the
-        HTTP client (a faster provider start for previews)."""
-        service = getattr(self, "_service_instance", None)
-        if service is not None:
-            return service
-        with _SERVICE_LOCK:
-            service = getattr(self, "_service_instance", None)
-            if service is None:
-                from .client import PachcaClient
-                from .reconcile import ChatService
-
-                config = getattr(self, "_config", None) or ProviderConfig.resolve()
-                service = self._service_instance = ChatService(PachcaClient(config))
-        return service
-
-
-_SERVICE_LOCK = threading.Lock()
-
-
-def _inputs(props: dict[str, Any]) -> ChatInputs:
-    return ChatInputs.model_validate({k: v for k, v in props.items() if k in ChatInputs.model_fields})

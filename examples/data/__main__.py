@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pulumi
 
-from pachca_pulumi.chatfile import declare_chats
+from pachca_pulumi import declare_chats
 
 chats = declare_chats(Path(__file__).parent / "chats.yaml")
 

@@ -12,6 +12,7 @@ import psutil
 
 from .api import Api
 
+
 @dataclass
 class ProcPeak:
     kind: str

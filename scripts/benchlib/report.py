@@ -8,6 +8,7 @@ from typing import Any
 
 from .workload import OP_LABELS, OPS, PAGE, TARGETS, requests_needed
 
+
 def table_rows(count: int, specs: dict[str, dict[str, Any]], rate: float,
                figures: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []

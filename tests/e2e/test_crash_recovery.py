@@ -15,7 +15,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from pachca_pulumi.cli import main
+from pachca_pulumi.tools.cli import main
 
 from .conftest import TOKEN, Api
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pachca_pulumi.chatfile import declare_chats
-from pachca_pulumi.cli import main
 from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.localstack import LocalStack
+from pachca_pulumi.tools.chatfile import declare_chats
+from pachca_pulumi.tools.cli import main
 
 from .conftest import TOKEN, Api
 

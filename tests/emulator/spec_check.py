@@ -35,9 +35,9 @@ import httpx
 import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
+from openapi_core.security.exceptions import SecurityProviderError
 from openapi_core.security.factories import SecurityProviderFactory
 from openapi_core.security.providers import HttpProvider
-from openapi_core.security.exceptions import SecurityProviderError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SPEC_ENV = "PACHCA_OPENAPI_SPEC"

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from pachca_pulumi.chatfile import ChatFileError, ChatSpec, dump_chats, load_chats
-from pachca_pulumi.cli import main
+from pachca_pulumi.api.errors import PachcaError
+from pachca_pulumi.chat.inputs import ChatInputs
 from pachca_pulumi.emulator import EmulatorServer
-from pachca_pulumi.errors import PachcaError
-from pachca_pulumi.inputs import ChatInputs
+from pachca_pulumi.tools.chatfile import ChatFileError, ChatSpec, dump_chats, load_chats
+from pachca_pulumi.tools.cli import main
 
 TOKEN = "chatfile-token-41aa"
 

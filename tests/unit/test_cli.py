@@ -16,10 +16,10 @@ import respx
 from click.testing import CliRunner, Result
 
 from pachca_pulumi import __version__
-from pachca_pulumi.cli import main
+from pachca_pulumi.api.models import Chat as ApiChat
 from pachca_pulumi.emulator import EmulatorServer
-from pachca_pulumi.importer import resource_names, slugify
-from pachca_pulumi.models import Chat as ApiChat
+from pachca_pulumi.tools.cli import main
+from pachca_pulumi.tools.importer import resource_names, slugify
 
 TOKEN = "cli-secret-token-93be"
 ENGINEERING_TAG = 9101

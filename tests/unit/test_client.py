@@ -12,11 +12,10 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from pachca_pulumi._constants import CONNECT_TIMEOUT_S, PAGE_LIMIT, READ_TIMEOUT_S
-from pachca_pulumi._retry import RateLimiter
-from pachca_pulumi.client import PachcaClient
-from pachca_pulumi.config import ProviderConfig
-from pachca_pulumi.errors import (
+from pachca_pulumi.api._constants import CONNECT_TIMEOUT_S, PAGE_LIMIT, READ_TIMEOUT_S
+from pachca_pulumi.api.client import PachcaClient
+from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.api.errors import (
     AuthenticationError,
     BadRequestError,
     MalformedResponseError,
@@ -28,7 +27,8 @@ from pachca_pulumi.errors import (
     TransportError,
     UnprocessableEntityError,
 )
-from pachca_pulumi.models import ChatCreateFields, ChatUpdateFields
+from pachca_pulumi.api.models import ChatCreateFields, ChatUpdateFields
+from pachca_pulumi.api.retry import RateLimiter
 
 from . import payloads
 from .payloads import API_ERROR, OAUTH_ERROR, not_found

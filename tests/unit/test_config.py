@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from pachca_pulumi._constants import DEFAULT_BASE_URL
-from pachca_pulumi.config import ProviderConfig, check_base_url
-from pachca_pulumi.errors import ConfigError
+from pachca_pulumi.api._constants import DEFAULT_BASE_URL
+from pachca_pulumi.api.config import ProviderConfig, check_base_url
+from pachca_pulumi.api.errors import ConfigError
 
 SECRET = "s3cr3t-token-value"
 

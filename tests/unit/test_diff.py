@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from pachca_pulumi.diff import diff_chat, implied_members, observed_inputs
-from pachca_pulumi.inputs import UNKNOWN
+from pachca_pulumi.chat.diff import diff_chat, implied_members, observed_inputs
+from pachca_pulumi.chat.inputs import UNKNOWN
 
 OWNER = 185
 TOKEN_USER = 100

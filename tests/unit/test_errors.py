@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pachca_pulumi.errors import (
+from pachca_pulumi.api.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -19,7 +19,6 @@ from pachca_pulumi.errors import (
 )
 
 from .payloads import API_ERROR, OAUTH_ERROR
-
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.runtime import rpc
 
-from pachca_pulumi.inputs import UNKNOWN, ChatInputs, check_inputs, is_unknown
+from pachca_pulumi.chat.inputs import UNKNOWN, ChatInputs, check_inputs, is_unknown
 
 FIELDS = (
     "name",

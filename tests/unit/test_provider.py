@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
+import dill
 import httpx
 import pytest
 import respx
@@ -15,12 +17,12 @@ from pulumi.dynamic import ConfigureRequest, DiffResult, ReadResult
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pachca_pulumi._constants import MAX_ATTEMPTS
-from pachca_pulumi.client import PachcaClient
-from pachca_pulumi.config import ProviderConfig
-from pachca_pulumi.errors import ConfigError, PachcaError, ServerError
-from pachca_pulumi.provider import ChatProvider
-from pachca_pulumi.reconcile import ChatService
+from pachca_pulumi.api._constants import MAX_ATTEMPTS
+from pachca_pulumi.api.client import PachcaClient
+from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.api.errors import ConfigError, PachcaError, ServerError
+from pachca_pulumi.chat.provider import ChatProvider
+from pachca_pulumi.chat.service import ChatService
 
 from .payloads import chat_json, not_found
 
@@ -176,6 +178,17 @@ def test_provider_serialized_is_small_and_has_no_token(provider: ChatProvider, t
 
     assert len(serialized) < 200
     assert token not in serialized
+
+
+# What `serialize_provider` wrote into state before the package had folders (module
+# `pachca_pulumi.provider`); deployed stacks carry it and must keep loading.
+_STATE_BEFORE_FOLDERS = "gASVMQAAAAAAAACMFnBhY2hjYV9wdWx1bWkucHJvdmlkZXKUjAxDaGF0UHJvdmlkZXKUk5QpgZR9lGIu"
+
+
+def test_provider_from_state_written_before_the_layout_change_loads() -> None:
+    provider = dill.loads(base64.b64decode(_STATE_BEFORE_FOLDERS))  # as pulumi.dynamic.__main__ does
+
+    assert isinstance(provider, ChatProvider)
 
 
 def test_provider_serialized_after_use_has_no_token(

@@ -12,12 +12,12 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from pachca_pulumi.client import PachcaClient
-from pachca_pulumi.config import ProviderConfig
-from pachca_pulumi.inputs import ChatInputs
-from pachca_pulumi.models import Chat as ApiChat
-from pachca_pulumi.reconcile import ChatService, chat_outputs
-from pachca_pulumi.recovery import RecoveryReport, recover_pending_creates
+from pachca_pulumi.api.client import PachcaClient
+from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.api.models import Chat as ApiChat
+from pachca_pulumi.chat.inputs import ChatInputs
+from pachca_pulumi.chat.service import ChatService, chat_outputs
+from pachca_pulumi.tools.recovery import RecoveryReport, recover_pending_creates
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 

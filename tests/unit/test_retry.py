@@ -7,9 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from pachca_pulumi._constants import RETRY_AFTER_CAP_S, RETRY_WAIT_JITTER_S
-from pachca_pulumi._retry import RateLimiter, backoff_delay, limiter_for, parse_retry_after, retry_decision
-from pachca_pulumi.errors import (
+from pachca_pulumi.api._constants import RETRY_AFTER_CAP_S, RETRY_WAIT_JITTER_S
+from pachca_pulumi.api.errors import (
     AuthenticationError,
     BadRequestError,
     ConfigError,
@@ -23,6 +22,7 @@ from pachca_pulumi.errors import (
     TransportError,
     UnprocessableEntityError,
 )
+from pachca_pulumi.api.retry import RateLimiter, backoff_delay, limiter_for, parse_retry_after, retry_decision
 
 
 def _status(cls: type, status: int, retry_after: float | None = None) -> Exception:

@@ -26,7 +26,6 @@ from ._constants import (
     RETRY_WAIT_MAX_S,
     USER_AGENT,
 )
-from ._retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 from .config import ProviderConfig
 from .errors import (
     MalformedResponseError,
@@ -36,6 +35,7 @@ from .errors import (
     error_for_status,
 )
 from .models import Chat, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
+from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
 __all__ = ["PachcaClient"]
 

@@ -26,13 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
-from .client import PachcaClient
-from .config import ProviderConfig
-from .errors import PachcaError
-from .inputs import ChatInputs
-from .models import Chat
-from .reconcile import ChatService
+from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
+from ..api.client import PachcaClient
+from ..api.config import ProviderConfig
+from ..api.errors import PachcaError
+from ..api.models import Chat
+from ..chat.inputs import ChatInputs
+from ..chat.service import ChatService
 
 __all__ = [
     "PulumiNotFoundError",

@@ -21,12 +21,12 @@ from typing import Any
 
 import click
 
-from . import __version__
-from ._constants import TOKEN_ENV
-from .client import PachcaClient
-from .config import ProviderConfig
-from .emulator.__main__ import main as emulator_main
-from .errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
+from .. import __version__
+from ..api._constants import TOKEN_ENV
+from ..api.client import PachcaClient
+from ..api.config import ProviderConfig
+from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
+from ..emulator.__main__ import main as emulator_main
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 

@@ -26,9 +26,9 @@ import pulumi
 import yaml
 from pydantic import ValidationError
 
-from .errors import PachcaError
-from .inputs import ChatInputs
-from .resource import Chat
+from ..api.errors import PachcaError
+from ..chat.inputs import ChatInputs
+from ..chat.resource import Chat
 
 __all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from .client import PachcaClient
-from .errors import NotFoundError
-from .models import Chat
+from ..api.client import PachcaClient
+from ..api.errors import NotFoundError
+from ..api.models import Chat
 
 __all__ = ["ChatSnapshot"]
 

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ._constants import MAX_ATTEMPTS
-from ._retry import backoff_delay
-from .client import PachcaClient
+from ..api._constants import MAX_ATTEMPTS
+from ..api.client import PachcaClient
+from ..api.errors import NotFoundError, PachcaError, ResponseLostError, ServerError
+from ..api.models import Chat, ChatCreateFields, ChatUpdateFields
+from ..api.retry import backoff_delay
 from .diff import diff_chat
-from .errors import NotFoundError, PachcaError, ResponseLostError, ServerError
 from .inputs import ChatInputs
-from .models import Chat, ChatCreateFields, ChatUpdateFields
 from .snapshot import ChatSnapshot
 
 __all__ = ["ChatService", "chat_outputs"]

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from ._constants import PAGE_LIMIT
+from ..api._constants import PAGE_LIMIT
+from ..api.client import PachcaClient
+from ..api.errors import NotFoundError, PachcaError
+from ..api.models import Chat as ApiChat
+from ..chat.inputs import ChatInputs
 from .chatfile import ChatSpec, dump_chats
-from .client import PachcaClient
-from .errors import NotFoundError, PachcaError
-from .inputs import ChatInputs
-from .models import Chat as ApiChat
 
 __all__ = [
     "DEFAULT_FORMAT",

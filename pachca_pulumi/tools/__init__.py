@@ -1,0 +1,1 @@
+"""The `pachca-pulumi` command line: import, data files, crash recovery, the emulator."""
