@@ -7,7 +7,8 @@ error status into the `PachcaError` tree. The client knows nothing about Pulumi.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -29,8 +30,8 @@ from ._constants import (
 from .config import ProviderConfig
 from .errors import (
     MalformedResponseError,
-    RateLimitError,
     ResponseLostError,
+    ServerError,
     TransportError,
     error_for_status,
 )
@@ -40,6 +41,11 @@ from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 __all__ = ["PachcaClient"]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+def _as_is(body: Any) -> Any:
+    return body
+
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -80,21 +86,23 @@ class PachcaClient:
 
     # Chats
 
-    def create_chat(self, fields: ChatCreateFields) -> Chat:
-        """POST /chats. Never re-sent after the request may have reached the server."""
+    def create_chat(self, fields: ChatCreateFields, *, find_lost: Callable[[], Chat | None] | None = None) -> Chat:
+        """POST /chats. Never blindly re-sent after the request may have reached the server: when an
+        answer is lost or a 5xx arrives, `find_lost()` looks for the chat that request may have
+        made; only when it finds none is the request sent again (within the same retry budget)."""
+        operation = f"create chat {fields.name!r}"
         body = {"chat": fields.model_dump()}
-        data = self._request("POST", "chats", f"create chat {fields.name!r}", json=body, idempotent=False)
-        return _parse(Chat, _data(data, "create chat"), f"create chat {fields.name!r}")
+        return self._request("POST", "chats", operation, json=body, parse=_parser(Chat, operation),
+                             idempotent=False, recover=find_lost)
 
     def get_chat(self, chat_id: int) -> Chat:
         operation = f"get chat {chat_id}"
-        return _parse(Chat, _data(self._request("GET", f"chats/{chat_id}", operation), operation), operation)
+        return self._request("GET", f"chats/{chat_id}", operation, parse=_parser(Chat, operation))
 
     def update_chat(self, chat_id: int, fields: ChatUpdateFields) -> Chat:
         operation = f"update chat {chat_id}"
         body = {"chat": fields.model_dump(exclude_none=True)}
-        data = self._request("PUT", f"chats/{chat_id}", operation, json=body)
-        return _parse(Chat, _data(data, operation), operation)
+        return self._request("PUT", f"chats/{chat_id}", operation, json=body, parse=_parser(Chat, operation))
 
     def archive_chat(self, chat_id: int) -> None:
         self._request("PUT", f"chats/{chat_id}/archive", f"archive chat {chat_id}")
@@ -137,7 +145,7 @@ class PachcaClient:
     # Directory
 
     def get_profile(self) -> User:
-        return _parse(User, _data(self._request("GET", "profile", "get profile"), "get profile"), "get profile")
+        return self._request("GET", "profile", "get profile", parse=_parser(User, "get profile"))
 
     def list_users(self, query: str | None = None) -> Iterator[User]:
         return self._paginate("users", User, "list users", _query(query=query))
@@ -182,16 +190,18 @@ class PachcaClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        parse: Callable[[Any], T] = _as_is,
         idempotent: bool = True,
-    ) -> Any:
-        def should_retry(exc: Exception) -> bool | float:
-            decision = retry_decision(exc, idempotent=idempotent)
-            if isinstance(exc, RateLimitError):
-                self._limiter.throttled(exc.retry_after or RETRY_WAIT_INITIAL_S)
-            return decision
+        recover: Callable[[], T | None] | None = None,
+    ) -> T:
+        """The one retry loop: every call, recovery included, goes through it.
 
+        A request that is not idempotent is repeated only when `recover` is given and finds that the
+        failed attempt left nothing behind; what it finds is the answer.
+        """
+        decide = functools.partial(retry_decision, idempotent=idempotent or recover is not None)
         for attempt in stamina.retry_context(
-            on=should_retry,
+            on=decide,
             attempts=MAX_ATTEMPTS,
             timeout=RETRY_TOTAL_TIMEOUT_S,
             wait_initial=RETRY_WAIT_INITIAL_S,
@@ -199,8 +209,19 @@ class PachcaClient:
             wait_jitter=RETRY_WAIT_JITTER_S,
         ):
             with attempt:
-                return self._send(method, path, operation, json=json, params=params)
+                return self._attempt(method, path, operation, json=json, params=params, parse=parse,
+                                     recover=recover)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    def _attempt(self, method: str, path: str, operation: str, *, json: Any, params: dict[str, Any] | None,
+                 parse: Callable[[Any], T], recover: Callable[[], T | None] | None) -> T:
+        try:
+            return parse(self._send(method, path, operation, json=json, params=params))
+        except (ResponseLostError, ServerError):
+            found = recover() if recover is not None else None
+            if found is None:
+                raise
+            return found
 
     def _send(self, method: str, path: str, operation: str, *, json: Any, params: dict[str, Any] | None) -> Any:
         self._limiter.acquire()
@@ -215,9 +236,21 @@ class PachcaClient:
         except httpx.HTTPError as exc:
             raise ResponseLostError(f"{operation}: the connection broke before an answer arrived "
                                     f"({type(exc).__name__})", operation=operation) from exc
+        self._pace(response)
+        return _decode(response, operation)
+
+    def _pace(self, response: httpx.Response) -> None:
+        """Tell the limiter how the server took the request: a 429 slows every sender down."""
         if response.status_code != 429:
             self._limiter.succeeded()
-        return _decode(response, operation)
+            return
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        self._limiter.throttled(retry_after if retry_after is not None else RETRY_WAIT_INITIAL_S)
+
+
+def _parser(model: type[M], operation: str) -> Callable[[Any], M]:
+    """Parse the `data` object of an answer into `model`."""
+    return lambda body: _parse(model, _data(body, operation), operation)
 
 
 def _decode(response: httpx.Response, operation: str) -> Any:

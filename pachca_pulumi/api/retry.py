@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import timezone
 
 from ._constants import (
     RATE_LIMIT_PER_S,
     RETRY_AFTER_CAP_S,
-    RETRY_WAIT_INITIAL_S,
-    RETRY_WAIT_JITTER_S,
-    RETRY_WAIT_MAX_S,
 )
 from .errors import RateLimitError, ResponseLostError, ServerError, TransportError
 
-__all__ = ["RateLimiter", "backoff_delay", "limiter_for", "parse_retry_after", "retry_decision"]
+__all__ = ["RateLimiter", "limiter_for", "parse_retry_after", "retry_decision"]
 
 
 def retry_decision(exc: Exception, *, idempotent: bool) -> bool | float:
@@ -38,12 +34,6 @@ def retry_decision(exc: Exception, *, idempotent: bool) -> bool | float:
     if isinstance(exc, ServerError | ResponseLostError):
         return idempotent
     return isinstance(exc, TransportError)
-
-
-def backoff_delay(attempt: int, *, jitter: Callable[[], float] = random.random) -> float:
-    """Seconds before retry number `attempt` (1-based): capped exponential backoff plus jitter, the
-    same policy the client's retry loop applies (for loops that cannot go through it)."""
-    return min(RETRY_WAIT_MAX_S, RETRY_WAIT_INITIAL_S * 2 ** (attempt - 1)) + jitter() * RETRY_WAIT_JITTER_S
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:

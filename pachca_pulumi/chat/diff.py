@@ -1,8 +1,9 @@
 """Pure comparison of declared inputs with the last known actual state; no I/O.
 
 `olds` are the resource's stored outputs (what the API last said), `news` the checked inputs.
-Id lists compare as sets; members the provider does not own (owner, token user, group-tag members)
-are tolerated unless `exclusive_members` is set.
+Each input compares as its schema rule says: plain values, id sets, or members (declared ones must
+be present; members the provider does not own — owner, token user, group-tag members — are
+tolerated unless `exclusive_members` is set).
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .inputs import is_unknown
+from .schema import INPUTS, Compare, default, rule
 
 __all__ = ["ChatDiff", "diff_chat", "implied_members", "observed_inputs"]
-
-_PLAIN = ("name", "public", "archived", "group_tag_ids", "exclusive_members")
-_REPLACE = ("channel",)
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,9 @@ def implied_members(olds: Mapping[str, Any]) -> set[int]:
 
 def diff_chat(olds: Mapping[str, Any], news: Mapping[str, Any]) -> ChatDiff:
     """Compare desired inputs with stored outputs. Unknown values count as changes."""
-    changed = [key for key in (*_PLAIN, *_REPLACE) if _differs(_get(olds, key), _get(news, key))]
-    if _members_differ(olds, news):
-        changed.append("member_ids")
-    replaces = tuple(key for key in _REPLACE if key in changed)
-    return ChatDiff(changed=tuple(sorted(changed)), replaces=replaces)
+    changed = tuple(sorted(field for field in INPUTS if _field_differs(field, olds, news)))
+    replaces = tuple(field for field in changed if rule(field).replaces)
+    return ChatDiff(changed=changed, replaces=replaces)
 
 
 def observed_inputs(outs: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,53 +50,47 @@ def observed_inputs(outs: Mapping[str, Any]) -> dict[str, Any]:
     A following preview then shows drift as input-level old -> new values: a removed member
     disappears from `member_ids`, an extra one appears only in exclusive mode.
     """
-    actual = set(_ids(outs.get("member_ids")))
-    declared = set(_ids(outs.get("declared_member_ids")))
-    members = declared & actual
-    if outs.get("exclusive_members"):
-        members |= actual - implied_members(outs)
-    return {
-        "name": outs.get("name"),
-        "member_ids": sorted(members),
-        "group_tag_ids": sorted(_ids(outs.get("group_tag_ids"))),
-        "channel": bool(outs.get("channel")),
-        "public": bool(outs.get("public")),
-        "archived": bool(outs.get("archived")),
-        "exclusive_members": bool(outs.get("exclusive_members")),
-        "adopt_id": outs.get("adopt_id"),
-    }
+    return {field: _observed(field, outs) for field in INPUTS}
 
 
-def _members_differ(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    desired = news.get("member_ids") or []
-    if is_unknown(desired):
-        return True
-    actual = set(_ids(olds.get("member_ids")))
-    wanted = set(_ids(desired))
-    if wanted - actual:
-        return True
-    return bool(news.get("exclusive_members")) and bool(actual - wanted - implied_members(olds))
-
-
-def _differs(old: Any, new: Any) -> bool:
+def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    compare = rule(field).compare
+    new = news.get(field, default(field))
+    if compare is Compare.NEVER:
+        return False
     if is_unknown(new):
         return True
-    return _plain(old) != _plain(new)
+    if compare is Compare.MEMBERS:
+        return _members_differ(olds, set(_ids(new)), bool(news.get("exclusive_members")))
+    old = olds.get(field, default(field))
+    if compare is Compare.ID_SET:
+        return set(_ids(old)) != set(_ids(new))
+    return bool(old != new)
 
 
-def _plain(value: Any) -> Any:
-    """Id lists as sets of ints (order, duplicates and 186.0 vs 186 do not matter); scalars as they are."""
-    if isinstance(value, (list, tuple)):
-        return frozenset(_ids(value))
+def _members_differ(olds: Mapping[str, Any], wanted: set[int], exclusive: bool) -> bool:
+    actual = set(_ids(olds.get("member_ids")))
+    if wanted - actual:
+        return True
+    return exclusive and bool(actual - wanted - implied_members(olds))
+
+
+def _observed(field: str, outs: Mapping[str, Any]) -> Any:
+    compare = rule(field).compare
+    if compare is Compare.MEMBERS:
+        return sorted(_observed_members(outs))
+    value = outs.get(field, default(field))
+    if compare is Compare.ID_SET:
+        return sorted(_ids(value))
     return value
 
 
-def _get(props: Mapping[str, Any], key: str) -> Any:
-    return props.get(key, _default(key))
-
-
-def _default(key: str) -> Any:
-    return [] if key == "group_tag_ids" else (None if key == "name" else False)
+def _observed_members(outs: Mapping[str, Any]) -> set[int]:
+    actual = set(_ids(outs.get("member_ids")))
+    members = set(_ids(outs.get(rule("member_ids").declared_as or "member_ids"))) & actual
+    if outs.get("exclusive_members"):
+        members |= actual - implied_members(outs)
+    return members
 
 
 def _ids(values: Iterable[Any] | None) -> list[int]:

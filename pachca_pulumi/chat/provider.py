@@ -3,12 +3,13 @@
 The engine pickles this provider into state by reference (it lives in an importable module), so a
 fix released in this package reaches stacks already deployed (pulumi/pulumi#6490). Nothing is
 captured at pickle time: the token and base URL are read in `configure()` inside the provider
-process, and the API client is built lazily once per process.
+process, and the service (with its API client) is built lazily once per process by `connect`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -23,28 +24,49 @@ from pulumi.dynamic import (
 
 from ..api.config import ProviderConfig
 from .diff import diff_chat, observed_inputs
-from .inputs import ChatInputs, check_inputs
+from .inputs import check_inputs, inputs_from
 
 if TYPE_CHECKING:
     from .service import ChatService
 
-__all__ = ["ChatProvider"]
+__all__ = ["ChatProvider", "Connect", "connect"]
+
+Connect = Callable[[ProviderConfig], "ChatService"]
+
+
+def connect(config: ProviderConfig) -> ChatService:
+    """The production seam: a `ChatService` over a real `PachcaClient`. Imported late, so `check`
+    and `diff` never load the HTTP client (a faster provider start for previews)."""
+    from ..api.client import PachcaClient
+    from .service import ChatService
+
+    return ChatService(PachcaClient(config))
 
 
 class ChatProvider(ResourceProvider):
-    """Manages one Pachca chat per resource; deleting a resource archives its chat."""
+    """Manages one Pachca chat per resource; deleting a resource archives its chat.
+
+    `connect` builds the service from the configuration; tests pass one over a mock transport or
+    an emulator. It is not pickled: an unpickled provider always uses the module's `connect`.
+    """
 
     # Nothing secret is ever captured in the pickled provider, so it need not be encrypted in state.
     serialize_as_secret_always = False
 
-    def __init__(self) -> None:
+    def __init__(self, *, connect: Connect | None = None) -> None:
         super().__init__()
+        self.__setstate__({})
+        if connect is not None:
+            self._connect = connect
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
 
     def __setstate__(self, _state: dict[str, Any]) -> None:
-        pass
+        self._connect: Connect = connect
+        self._config: ProviderConfig | None = None
+        self._service_instance: ChatService | None = None
+        self._lock = threading.Lock()
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
@@ -70,7 +92,7 @@ class ChatProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST with members and tags (or adoption of `adopt_id`); returns every output."""
-        chat_id, outs = self._service().create(_inputs(props))
+        chat_id, outs = self._service().create(inputs_from(props))
         return CreateResult(str(chat_id), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -82,31 +104,15 @@ class ChatProvider(ResourceProvider):
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
-        return UpdateResult(self._service().update(int(id_), _inputs(news)))
+        return UpdateResult(self._service().update(int(id_), inputs_from(news)))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""
         self._service().archive(int(id_))
 
     def _service(self) -> ChatService:
-        """The process's API-facing service, built on first use: check and diff never load the
-        HTTP client (a faster provider start for previews)."""
-        service = getattr(self, "_service_instance", None)
-        if service is not None:
-            return service
-        with _SERVICE_LOCK:
-            service = getattr(self, "_service_instance", None)
-            if service is None:
-                from ..api.client import PachcaClient
-                from .service import ChatService
-
-                config = getattr(self, "_config", None) or ProviderConfig.resolve()
-                service = self._service_instance = ChatService(PachcaClient(config))
-        return service
-
-
-_SERVICE_LOCK = threading.Lock()
-
-
-def _inputs(props: dict[str, Any]) -> ChatInputs:
-    return ChatInputs.model_validate({k: v for k, v in props.items() if k in ChatInputs.model_fields})
+        """The process's service, built once on first use from the configuration."""
+        with self._lock:
+            if self._service_instance is None:
+                self._service_instance = self._connect(self._config or ProviderConfig.resolve())
+            return self._service_instance

@@ -11,6 +11,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .provider import ChatProvider
+from .schema import INPUTS, OUTPUTS, default
 
 __all__ = ["Chat"]
 
@@ -18,7 +19,9 @@ __all__ = ["Chat"]
 class Chat(Resource, module="pachca", name="Chat"):
     """A Pachca chat. Removing it from the program archives the chat; nothing is ever deleted.
 
-    Previews show it as `pachca:Chat` (type token `pulumi-python:dynamic/pachca:Chat`).
+    Previews show it as `pachca:Chat` (type token `pulumi-python:dynamic/pachca:Chat`). The inputs
+    and outputs are the schema's (`chat/schema.py`); the signature and annotations below spell them
+    out for type checkers, and a test holds them to the schema.
     """
 
     name: pulumi.Output[str]
@@ -51,17 +54,9 @@ class Chat(Resource, module="pachca", name="Chat"):
         adopt_id: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "name": name,
-            "member_ids": member_ids if member_ids is not None else [],
-            "group_tag_ids": group_tag_ids if group_tag_ids is not None else [],
-            "channel": channel,
-            "public": public,
-            "archived": archived,
-            "exclusive_members": exclusive_members,
-            "adopt_id": adopt_id,
-            **{key: None for key in _OUTPUT_ONLY},
-        }
+        declared = locals()  # the keyword parameters are the schema's inputs, by name
+        props: dict[str, Any] = {key: default(key) if declared[key] is None else declared[key] for key in INPUTS}
+        props.update({output.name: None for output in OUTPUTS})
         with _pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
 
@@ -82,14 +77,3 @@ def _pickler_restored() -> Iterator[None]:
     finally:
         pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
         pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
-
-
-_OUTPUT_ONLY = (
-    "declared_member_ids",
-    "owner_id",
-    "token_user_id",
-    "tag_member_ids",
-    "created_at",
-    "personal",
-    "meet_room_url",
-)

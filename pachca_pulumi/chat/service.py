@@ -8,18 +8,14 @@ refresh. Every write is safe to repeat: re-running an update that failed half-wa
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..api._constants import MAX_ATTEMPTS
 from ..api.client import PachcaClient
-from ..api.errors import NotFoundError, PachcaError, ResponseLostError, ServerError
+from ..api.errors import NotFoundError, PachcaError
 from ..api.models import Chat, ChatCreateFields, ChatUpdateFields
-from ..api.retry import backoff_delay
 from .diff import diff_chat
-from .inputs import ChatInputs
+from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
 from .snapshot import ChatSnapshot
 
 __all__ = ["ChatService", "chat_outputs"]
@@ -29,32 +25,26 @@ RECOVERY_WINDOW = timedelta(minutes=10)
 
 
 def chat_outputs(chat: Chat, inputs: ChatInputs, *, token_user_id: int, tag_member_ids: set[int]) -> dict[str, Any]:
-    """Every output of a `Chat` resource: the actual chat plus what diff and refresh need later."""
-    return {
-        "name": chat.name,
-        "member_ids": sorted(set(chat.member_ids)),
-        "group_tag_ids": sorted(set(chat.group_tag_ids)),
-        "channel": chat.channel,
-        "public": chat.public,
-        "archived": chat.archived,
-        "exclusive_members": inputs.exclusive_members,
-        "adopt_id": inputs.adopt_id,
-        "declared_member_ids": list(inputs.member_ids),
-        "owner_id": chat.owner_id,
-        "token_user_id": token_user_id,
-        "tag_member_ids": sorted(tag_member_ids),
-        "created_at": chat.created_at,
-        "personal": chat.personal,
-        "meet_room_url": chat.meet_room_url,
-    }
+    """Every output of a `Chat` resource, as the schema sources them: the actual chat, the declared
+    inputs, and what this run learnt (the token's user, tag members) for later diffs."""
+    run = {"token_user_id": token_user_id, "tag_member_ids": sorted(tag_member_ids)}
+    sources = {Source.CHAT: lambda attr: _actual(chat, attr), Source.DECLARED: lambda attr: getattr(inputs, attr),
+               Source.RUN: run.__getitem__}
+    outputs = {field: sources[rule(field).output](field) for field in INPUTS}
+    outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
+    return outputs
+
+
+def _actual(chat: Chat, attribute: str) -> Any:
+    value = getattr(chat, attribute)
+    return sorted(set(value)) if isinstance(value, list) else value
 
 
 class ChatService:
     """The provider's API-facing half: every method returns the chat's outputs or raises PachcaError."""
 
-    def __init__(self, client: PachcaClient, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, client: PachcaClient) -> None:
         self.client = client
-        self._sleep = sleep
         self.snapshot = ChatSnapshot(client)
         self._lock = threading.Lock()
         self._token_user_id: int | None = None
@@ -117,18 +107,8 @@ class ChatService:
     def _create_once(self, inputs: ChatInputs) -> Chat:
         fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            started = datetime.now(timezone.utc)
-            try:
-                return self.client.create_chat(fields)
-            except (ResponseLostError, ServerError):
-                found = self._find_lost_create(fields, started)
-                if found is not None:
-                    return found
-                if attempt == MAX_ATTEMPTS:
-                    raise
-                self._sleep(backoff_delay(attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
+        started = datetime.now(timezone.utc)
+        return self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
 
     def _archive_new(self, chat: Chat) -> Chat:
         """Archive a chat just created; if that fails, keep the chat tracked (not archived) rather than
@@ -258,16 +238,16 @@ def _check_adoptable(chat: Chat, inputs: ChatInputs) -> None:
 
 
 def _declared(stored: dict[str, Any]) -> ChatInputs:
-    return ChatInputs.model_construct(
-        name=stored.get("name") or "",
-        member_ids=[int(v) for v in stored.get("declared_member_ids") or []],
-        group_tag_ids=[int(v) for v in stored.get("group_tag_ids") or []],
-        channel=bool(stored.get("channel")),
-        public=bool(stored.get("public")),
-        archived=bool(stored.get("archived")),
-        exclusive_members=bool(stored.get("exclusive_members")),
-        adopt_id=None if stored.get("adopt_id") is None else int(stored["adopt_id"]),
-    )
+    """The inputs a resource declared, as far as its stored outputs keep them."""
+    values = {field: _whole(stored.get(rule(field).declared_as or field)) for field in INPUTS}
+    return ChatInputs.model_construct(**{field: value for field, value in values.items() if value is not None})
+
+
+def _whole(value: Any) -> Any:
+    """State keeps numbers as floats: ids come back as ints, lists of ids as lists of ints."""
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    return int(value) if isinstance(value, float) else value
 
 
 def _ignore_missing(call: Any, chat_id: int, item_id: int) -> None:

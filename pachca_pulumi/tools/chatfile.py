@@ -27,15 +27,14 @@ import yaml
 from pydantic import ValidationError
 
 from ..api.errors import PachcaError
-from ..chat.inputs import ChatInputs
 from ..chat.resource import Chat
+from ..chat.schema import INPUTS, ChatInputs, default, rule
 
 __all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
 
 CHATS_KEY = "chats"
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
-_FIELDS = tuple(ChatInputs.model_fields)
 _EXAMPLE = "chats: {design-review: {name: Design review, member_ids: [6, 7]}}"
 _DUPLICATE_FIX = "keep one, or rename one (resource names must be unique)"
 
@@ -59,14 +58,11 @@ class ChatSpec:
     inputs: ChatInputs
 
     def declared(self) -> dict[str, Any]:
-        """The inputs worth writing out: all of them, less `exclusive_members` when false and
-        `adopt_id` when absent (their defaults)."""
+        """The inputs worth writing out: all of them, less those the schema leaves out at their
+        default (`exclusive_members` when false, `adopt_id` when absent)."""
         entry = self.inputs.model_dump()
-        if not entry["exclusive_members"]:
-            del entry["exclusive_members"]
-        if entry["adopt_id"] is None:
-            del entry["adopt_id"]
-        return entry
+        return {field: value for field, value in entry.items()
+                if rule(field).written_when_default or value != default(field)}
 
 
 def load_chats(path: Path | str) -> list[ChatSpec]:
@@ -256,7 +252,7 @@ def _message(err: Any) -> str:
     if kind == "missing":
         return f"{field} is required: give the chat a visible name, e.g. name: Engineering"
     if kind == "extra_forbidden":
-        return f"unknown field; a chat takes: {', '.join(_FIELDS)}"
+        return f"unknown field; a chat takes: {', '.join(INPUTS)}"
     if kind == "bool_type":
         return f"{field} must be true or false; got {err.get('input')!r}"
     return str(err.get("msg", "is invalid")).removeprefix("Value error, ")

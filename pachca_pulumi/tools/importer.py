@@ -23,7 +23,7 @@ from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient
 from ..api.errors import NotFoundError, PachcaError
 from ..api.models import Chat as ApiChat
-from ..chat.inputs import ChatInputs
+from ..chat.schema import ChatInputs
 from .chatfile import ChatSpec, dump_chats
 
 __all__ = [

@@ -31,7 +31,8 @@ from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.errors import PachcaError
 from ..api.models import Chat
-from ..chat.inputs import ChatInputs
+from ..chat.inputs import inputs_from
+from ..chat.schema import ChatInputs
 from ..chat.service import ChatService
 
 __all__ = [
@@ -115,8 +116,7 @@ def _tracked(resource: dict[str, Any], chat: Chat, outputs: dict[str, Any]) -> d
 
 
 def _inputs(resource: dict[str, Any]) -> ChatInputs:
-    props = {k: v for k, v in (resource.get("inputs") or {}).items() if k in ChatInputs.model_fields}
-    return ChatInputs.model_validate(props)
+    return inputs_from(resource.get("inputs") or {})
 
 
 def _is_chat(resource: dict[str, Any]) -> bool:

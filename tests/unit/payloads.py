@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pachca_pulumi.api.models import Chat as ApiChat
+from pachca_pulumi.chat.schema import ChatInputs
+from pachca_pulumi.chat.service import chat_outputs
+
 API_ERROR: dict[str, Any] = {
     "errors": [
         {"key": "name", "value": "", "message": "Поле не может быть пустым", "code": "blank", "payload": None},
@@ -39,3 +43,13 @@ def chat_json(chat_id: int = 334, **overrides: Any) -> dict[str, Any]:
     }
     chat.update(overrides)
     return chat
+
+
+def stored_outputs(chat: dict[str, Any], declared: dict[str, Any], token_user_id: int,
+                   tag_members: list[int], /, **overrides: Any) -> dict[str, Any]:
+    """A `Chat` resource's outputs in state, as the service records them for this chat and these
+    declared inputs (the schema decides every key); `overrides` replace outputs."""
+    outs = chat_outputs(ApiChat.model_validate(chat), ChatInputs(**declared), token_user_id=token_user_id,
+                        tag_member_ids=set(tag_members))
+    outs.update(overrides)
+    return outs

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pachca_pulumi.api.errors import PachcaError
-from pachca_pulumi.chat.inputs import ChatInputs
+from pachca_pulumi.chat.schema import ChatInputs
 from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.tools.chatfile import ChatFileError, ChatSpec, dump_chats, load_chats
 from pachca_pulumi.tools.cli import main

@@ -8,6 +8,9 @@ import pytest
 
 from pachca_pulumi.chat.diff import diff_chat, implied_members, observed_inputs
 from pachca_pulumi.chat.inputs import UNKNOWN
+from pachca_pulumi.chat.schema import INPUTS, default
+
+from .payloads import chat_json, stored_outputs
 
 OWNER = 185
 TOKEN_USER = 100
@@ -16,39 +19,14 @@ TAG_MEMBER = 300
 
 def _outs(**overrides: Any) -> dict[str, Any]:
     """Stored outputs of a chat as create/read/update record them."""
-    outs = {
-        "name": "🤿 aqua",
-        "member_ids": [TOKEN_USER, OWNER, 186, 187, TAG_MEMBER],
-        "group_tag_ids": [9111],
-        "channel": False,
-        "public": False,
-        "archived": False,
-        "exclusive_members": False,
-        "adopt_id": None,
-        "declared_member_ids": [186, 187],
-        "owner_id": OWNER,
-        "token_user_id": TOKEN_USER,
-        "tag_member_ids": [TAG_MEMBER],
-        "created_at": "2021-08-28T15:56:53.000Z",
-        "personal": False,
-        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
-    }
-    outs.update(overrides)
-    return outs
+    chat = chat_json(member_ids=[TOKEN_USER, OWNER, 186, 187, TAG_MEMBER], group_tag_ids=[9111], owner_id=OWNER)
+    return stored_outputs(chat, _news(), TOKEN_USER, [TAG_MEMBER], **overrides)
 
 
 def _news(**overrides: Any) -> dict[str, Any]:
     """Checked inputs that match `_outs()`."""
-    news = {
-        "name": "🤿 aqua",
-        "member_ids": [186, 187],
-        "group_tag_ids": [9111],
-        "channel": False,
-        "public": False,
-        "archived": False,
-        "exclusive_members": False,
-        "adopt_id": None,
-    }
+    news = {field: default(field) for field in INPUTS}
+    news.update({"name": "🤿 aqua", "member_ids": [186, 187], "group_tag_ids": [9111]})
     news.update(overrides)
     return news
 

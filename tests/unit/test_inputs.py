@@ -9,18 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.runtime import rpc
 
-from pachca_pulumi.chat.inputs import UNKNOWN, ChatInputs, check_inputs, is_unknown
+from pachca_pulumi.chat.inputs import UNKNOWN, check_inputs, is_unknown
+from pachca_pulumi.chat.schema import INPUTS, ChatInputs
 
-FIELDS = (
-    "name",
-    "member_ids",
-    "group_tag_ids",
-    "channel",
-    "public",
-    "archived",
-    "exclusive_members",
-    "adopt_id",
-)
+FIELDS = INPUTS
 
 
 def _failed(news: dict[str, Any]) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,14 +16,15 @@ from pulumi.dynamic import ConfigureRequest, DiffResult, ReadResult
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pachca_pulumi.api._constants import MAX_ATTEMPTS
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.api.errors import ConfigError, PachcaError, ServerError
 from pachca_pulumi.chat.provider import ChatProvider
+from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, default
 from pachca_pulumi.chat.service import ChatService
 
-from .payloads import chat_json, not_found
+from ..conftest import TEST_RETRY_ATTEMPTS
+from .payloads import chat_json, not_found, stored_outputs
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 
@@ -35,23 +35,7 @@ TOKEN_USER = 100
 TAG = 86
 TAG_MEMBER = 300
 
-OUTPUT_KEYS = {
-    "name",
-    "member_ids",
-    "group_tag_ids",
-    "channel",
-    "public",
-    "archived",
-    "exclusive_members",
-    "adopt_id",
-    "declared_member_ids",
-    "owner_id",
-    "token_user_id",
-    "tag_member_ids",
-    "created_at",
-    "personal",
-    "meet_room_url",
-}
+OUTPUT_KEYS = set(OUTPUT_NAMES)
 
 
 def user_json(user_id: int) -> dict[str, Any]:
@@ -97,36 +81,17 @@ def reports_change(result: DiffResult) -> bool:
 
 
 def inputs(**overrides: Any) -> dict[str, Any]:
-    """Checked inputs, as the engine passes them to create/update."""
-    news = {
-        "name": "🤿 aqua",
-        "member_ids": [186, 187],
-        "group_tag_ids": [],
-        "channel": False,
-        "public": False,
-        "archived": False,
-        "exclusive_members": False,
-        "adopt_id": None,
-    }
+    """Checked inputs, as the engine passes them to create/update: the schema's defaults plus a name
+    and two members."""
+    news = {field: default(field) for field in INPUTS}
+    news.update({"name": "🤿 aqua", "member_ids": [186, 187]})
     news.update(overrides)
     return news
 
 
 def stored(**overrides: Any) -> dict[str, Any]:
     """Outputs in state after a create of `inputs()`."""
-    outs = {
-        **inputs(),
-        "member_ids": [OWNER, 186, 187],
-        "declared_member_ids": [186, 187],
-        "owner_id": OWNER,
-        "token_user_id": TOKEN_USER,
-        "tag_member_ids": [],
-        "created_at": "2021-08-28T15:56:53.000Z",
-        "personal": False,
-        "meet_room_url": "https://meet.pachca.com/aqua-94bb21b5",
-    }
-    outs.update(overrides)
-    return outs
+    return stored_outputs(chat_json(CHAT_ID), inputs(), TOKEN_USER, [], **overrides)
 
 
 @pytest.fixture
@@ -136,27 +101,23 @@ def token() -> str:
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        router.get("/profile").mock(return_value=one(user_json(TOKEN_USER)))
-        router.get(f"/group_tags/{TAG}/users").mock(return_value=page([user_json(TAG_MEMBER)]))
-        yield router
+def api() -> respx.MockRouter:
+    """The mocked API, reached through the client's `transport=` seam (nothing is patched)."""
+    router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
+    router.get("/profile").mock(return_value=one(user_json(TOKEN_USER)))
+    router.get(f"/group_tags/{TAG}/users").mock(return_value=page([user_json(TAG_MEMBER)]))
+    return router
 
 
 @pytest.fixture
-def waits() -> list[float]:
-    """The provider's own waits between create attempts, recorded instead of slept."""
-    return []
+def provider(token: str, api: respx.MockRouter) -> ChatProvider:
+    def connect(config: ProviderConfig) -> ChatService:
+        return ChatService(PachcaClient(config, transport=httpx.MockTransport(api.handler)))
 
-
-@pytest.fixture
-def provider(token: str, waits: list[float]) -> ChatProvider:
-    chat_provider = ChatProvider()
+    chat_provider = ChatProvider(connect=connect)
     chat_provider.configure(
         ConfigureRequest(Config({"pachca:token": token, "pachca:baseUrl": BASE_URL}, "proj"))
     )
-    client = PachcaClient(ProviderConfig.resolve(token=token, base_url=BASE_URL))
-    chat_provider._service_instance = ChatService(client, sleep=waits.append)  # type: ignore[attr-defined]
     return chat_provider
 
 
@@ -737,16 +698,16 @@ def test_provider_create_keeps_the_chat_tracked_when_archiving_it_fails(
 
 
 def test_provider_create_gives_up_after_the_retry_budget_of_503s(
-    api: respx.MockRouter, provider: ChatProvider, waits: list[float]
+    api: respx.MockRouter, provider: ChatProvider
 ) -> None:
     post = api.post("/chats").mock(return_value=httpx.Response(503))
-    api.get("/chats").mock(return_value=page([]))
+    listing = api.get("/chats").mock(return_value=page([]))
 
     with pytest.raises(ServerError):
         provider.create(inputs())
 
-    assert post.call_count == MAX_ATTEMPTS
-    assert len(waits) == MAX_ATTEMPTS - 1 and waits == sorted(waits)
+    assert post.call_count == TEST_RETRY_ATTEMPTS  # the client's one retry loop, capped in testing mode
+    assert listing.call_count == TEST_RETRY_ATTEMPTS  # each failed attempt looked for a lost create
 
 
 def test_provider_create_of_a_non_exclusive_chat_skips_tag_member_lookups(

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.api.models import Chat as ApiChat
-from pachca_pulumi.chat.inputs import ChatInputs
+from pachca_pulumi.chat.schema import ChatInputs
 from pachca_pulumi.chat.service import ChatService, chat_outputs
 from pachca_pulumi.tools.recovery import RecoveryReport, recover_pending_creates
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ import pulumi
 import pytest
 
 from pachca_pulumi import Chat
+from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, default
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -43,3 +45,21 @@ def test_resource_registration_survives_more_than_a_thousand_chats(mocked_engine
 
 def test_resource_type_token_reads_pachca_chat() -> None:
     assert Chat._resource_type_name == "dynamic/pachca:Chat"
+
+
+def test_resource_signature_takes_exactly_the_schema_inputs_with_their_defaults() -> None:
+    parameters = inspect.signature(Chat.__init__).parameters
+    declared = {name: p.default for name, p in parameters.items() if name not in ("self", "resource_name", "opts")}
+
+    assert list(declared) == list(INPUTS)
+    assert declared.pop("name") is inspect.Parameter.empty  # the one required input
+    for field, value in declared.items():  # lists default to None in the signature (no shared mutable default)
+        assert value == (None if isinstance(default(field), list) else default(field)), field
+
+
+def test_resource_annotates_every_schema_output() -> None:
+    annotations = Chat.__annotations__
+
+    assert set(OUTPUT_NAMES) <= set(annotations)
+    assert all(str(annotations[name]).startswith("pulumi.Output[") for name in OUTPUT_NAMES)
+

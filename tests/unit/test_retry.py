@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from pachca_pulumi.api._constants import RETRY_AFTER_CAP_S, RETRY_WAIT_JITTER_S
+from pachca_pulumi.api._constants import RETRY_AFTER_CAP_S
 from pachca_pulumi.api.errors import (
     AuthenticationError,
     BadRequestError,
@@ -22,7 +22,7 @@ from pachca_pulumi.api.errors import (
     TransportError,
     UnprocessableEntityError,
 )
-from pachca_pulumi.api.retry import RateLimiter, backoff_delay, limiter_for, parse_retry_after, retry_decision
+from pachca_pulumi.api.retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
 
 def _status(cls: type, status: int, retry_after: float | None = None) -> Exception:
@@ -199,12 +199,3 @@ def test_limiter_for_same_token_shares_limiter() -> None:
 
 def test_limiter_for_different_tokens_get_different_limiters() -> None:
     assert limiter_for("token-retry-a") is not limiter_for("token-retry-b")
-
-
-@pytest.mark.parametrize(("attempt", "expected"), [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (9, 8.0)])
-def test_backoff_delay_doubles_up_to_the_cap(attempt: int, expected: float) -> None:
-    assert backoff_delay(attempt, jitter=lambda: 0.0) == expected
-
-
-def test_backoff_delay_adds_at_most_the_jitter_allowance() -> None:
-    assert backoff_delay(1, jitter=lambda: 1.0) == pytest.approx(0.5 + RETRY_WAIT_JITTER_S)

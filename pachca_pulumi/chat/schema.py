@@ -1,0 +1,176 @@
+"""The `Chat` schema, declared once: every input and output, its default, how `diff` compares it,
+whether a change replaces the chat, and where each output comes from.
+
+`ChatInputs` is the input table (a pydantic model: types, defaults and validation); each field's
+`Rule` says how it compares and where its output value comes from. `OUTPUTS` lists the outputs
+that are not inputs. `check`, `diff`, refresh, the service's outputs, the resource's properties,
+the chat data files and the tests' fixtures all read these two tables.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+__all__ = [
+    "INPUTS",
+    "NAME_MAX",
+    "OUTPUTS",
+    "OUTPUT_NAMES",
+    "ChatInputs",
+    "Compare",
+    "Output",
+    "Rule",
+    "Source",
+    "normalise_ids",
+    "default",
+    "rule",
+    "show_value",
+]
+
+NAME_MAX = 255
+_ID_MAX = 2**31 - 1
+
+
+class Compare(Enum):
+    """How `diff` compares a declared input with the chat's stored state."""
+
+    VALUE = "value"  # plain equality
+    ID_SET = "id_set"  # ids as a set: order, duplicates and 186.0 vs 186 do not matter
+    MEMBERS = "members"  # declared must be present; extras only matter with `exclusive_members`
+    NEVER = "never"  # read on create only; changing it later is no change
+
+
+class Source(Enum):
+    """Where an output's value comes from."""
+
+    CHAT = "chat"  # the chat as the API last reported it (attribute of the same name)
+    DECLARED = "declared"  # the declared input
+    RUN = "run"  # what the service learnt during the run (token user, tag members)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Per-input metadata that pydantic does not have a place for."""
+
+    compare: Compare
+    output: Source = Source.CHAT
+    replaces: bool = False
+    declared_as: str | None = None  # the output that keeps the declared value, when the output is actual
+    written_when_default: bool = True  # data files and imports show it even at its default
+
+
+@dataclass(frozen=True)
+class Output:
+    """An output that is not an input: its name, source and the attribute it is read from."""
+
+    name: str
+    source: Source
+    attribute: str
+    doc: str
+
+
+# Validation, shared by the fields below (errors name the field and the fix; `check` maps them).
+
+
+def show_value(value: Any) -> str:
+    """A value as an error message shows it: its repr, cut at 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _to_id(item: Any, field: str) -> int:
+    if isinstance(item, bool) or not isinstance(item, (int, float)):
+        raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not one")
+    if isinstance(item, float) and (not math.isfinite(item) or not item.is_integer()):
+        raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not a whole number")
+    if int(item) <= 0 or int(item) > _ID_MAX:
+        raise ValueError(f"{field} ids are positive 32-bit integers; {show_value(item)} is out of range")
+    return int(item)
+
+
+def normalise_ids(value: Any, field: str) -> list[int]:
+    """Sorted, de-duplicated positive integer ids; the engine sends numbers as floats."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{field} must be a list of integer ids, e.g. {field}=[186, 187]; got {show_value(value)}")
+    return sorted({_to_id(item, field) for item in value})
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"name must be a string of 1 to {NAME_MAX} characters; got {show_value(value)}")
+    name = value.strip()
+    if not name:
+        raise ValueError("name must not be empty or blank: give the chat a visible name")
+    if len(name) > NAME_MAX:
+        raise ValueError(f"name is {len(name)} characters long; shorten it to at most {NAME_MAX}")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValueError("name contains control characters (such as newlines or tabs); remove them")
+    return name
+
+
+def _ids(field: str) -> BeforeValidator:
+    return BeforeValidator(lambda value: normalise_ids(value, field))
+
+
+def _optional_id(field: str) -> BeforeValidator:
+    return BeforeValidator(lambda value: None if value is None else _to_id(value, field))
+
+
+class ChatInputs(BaseModel):
+    """The declared state of one chat, normalised (trimmed name, sorted unique id lists)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
+    member_ids: Annotated[
+        list[int], _ids("member_ids"), Rule(Compare.MEMBERS, declared_as="declared_member_ids")
+    ] = Field(default_factory=list)
+    group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
+    channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
+    public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
+    archived: Annotated[StrictBool, Rule(Compare.VALUE)] = False
+    exclusive_members: Annotated[
+        StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
+    ] = False
+    adopt_id: Annotated[
+        int | None, _optional_id("adopt_id"), Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
+    ] = None
+
+    def to_props(self) -> dict[str, Any]:
+        """The inputs as the engine stores them."""
+        return self.model_dump()
+
+
+def rule(field: str) -> Rule:
+    """The `Rule` of one input field."""
+    return next(item for item in ChatInputs.model_fields[field].metadata if isinstance(item, Rule))
+
+
+def default(field: str) -> Any:
+    """An input's default value (None for a required one)."""
+    info = ChatInputs.model_fields[field]
+    return None if info.is_required() else info.get_default(call_default_factory=True)
+
+
+INPUTS: tuple[str, ...] = tuple(ChatInputs.model_fields)
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("declared_member_ids", Source.DECLARED, "member_ids", "the members the program declared"),
+    Output("owner_id", Source.CHAT, "owner_id", "the chat's owner (an implied member)"),
+    Output("token_user_id", Source.RUN, "token_user_id", "the token's own user (an implied member)"),
+    Output("tag_member_ids", Source.RUN, "tag_member_ids",
+           "users of the chat's group tags (implied; recorded only with exclusive_members)"),
+    Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
+    Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
+    Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),
+)
+
+OUTPUT_NAMES: tuple[str, ...] = (*INPUTS, *(output.name for output in OUTPUTS))
