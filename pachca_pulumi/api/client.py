@@ -168,7 +168,7 @@ class PachcaClient:
         seen: set[str] = set()
         while True:
             page_params = {**params, "limit": PAGE_LIMIT, **({"cursor": cursor} if cursor else {})}
-            body = self._request("GET", path, operation, params=page_params)
+            body: Any = self._request("GET", path, operation, params=page_params)
             items = body.get("data") if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise MalformedResponseError(f"{operation}: the answer has no `data` list", operation=operation,

@@ -41,7 +41,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
     if "name" in pending:
         known.setdefault("name", "pending")
     try:
-        checked = ChatInputs.model_validate(known).to_props()
+        checked = ChatInputs.model_validate(known).model_dump()
     except ValidationError as exc:
         failures += [_failure(err) for err in exc.errors()]
         return dict(props), failures

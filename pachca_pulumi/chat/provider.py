@@ -53,6 +53,11 @@ class ChatProvider(ResourceProvider):
     # Nothing secret is ever captured in the pickled provider, so it need not be encrypted in state.
     serialize_as_secret_always = False
 
+    _connect: Connect
+    _config: ProviderConfig | None
+    _service_instance: ChatService | None
+    _lock: threading.Lock
+
     def __init__(self, *, connect: Connect | None = None) -> None:
         super().__init__()
         self.__setstate__({})
@@ -63,7 +68,7 @@ class ChatProvider(ResourceProvider):
         return {}
 
     def __setstate__(self, _state: dict[str, Any]) -> None:
-        self._connect: Connect = connect
+        self._connect = connect
         self._config: ProviderConfig | None = None
         self._service_instance: ChatService | None = None
         self._lock = threading.Lock()

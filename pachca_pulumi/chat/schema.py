@@ -144,10 +144,6 @@ class ChatInputs(BaseModel):
         int | None, _optional_id("adopt_id"), Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = None
 
-    def to_props(self) -> dict[str, Any]:
-        """The inputs as the engine stores them."""
-        return self.model_dump()
-
 
 def rule(field: str) -> Rule:
     """The `Rule` of one input field."""

@@ -211,7 +211,7 @@ class ChatService:
 
 def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs) -> None:
     """Fail loudly when the API did not apply what it accepted, rather than store a state that lies."""
-    left = diff_chat(outputs, inputs.to_props()).changed
+    left = diff_chat(outputs, inputs.model_dump()).changed
     if left:
         raise PachcaError(
             f"chat {chat_id}: after the update the API still reports different {', '.join(left)}; "
