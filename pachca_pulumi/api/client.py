@@ -8,6 +8,7 @@ error status into the `PachcaError` tree. The client knows nothing about Pulumi.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -35,7 +36,7 @@ from .errors import (
     TransportError,
     error_for_status,
 )
-from .models import Chat, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
+from .models import AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
 from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
 __all__ = ["PachcaClient"]
@@ -45,6 +46,18 @@ T = TypeVar("T")
 
 def _as_is(body: Any) -> Any:
     return body
+
+
+@dataclass(frozen=True)
+class _Payload:
+    """What one request sends besides its method and path."""
+
+    json: Any = None
+    params: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None
+
+
+_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -86,13 +99,16 @@ class PachcaClient:
 
     # Chats
 
-    def create_chat(self, fields: ChatCreateFields, *, find_lost: Callable[[], Chat | None] | None = None) -> Chat:
-        """POST /chats. Never blindly re-sent after the request may have reached the server: when an
-        answer is lost or a 5xx arrives, `find_lost()` looks for the chat that request may have
-        made; only when it finds none is the request sent again (within the same retry budget)."""
+    def create_chat(self, fields: ChatCreateFields, *,
+                    find_lost: Callable[[], ChatCreated | None] | None = None) -> ChatCreated:
+        """POST /chats: the chat, and the member ids the API could not add (`meta.not_found_member_ids`).
+
+        Never blindly re-sent after the request may have reached the server: when an answer is lost
+        or a 5xx arrives, `find_lost()` looks for the chat that request may have made; only when it
+        finds none is the request sent again (within the same retry budget)."""
         operation = f"create chat {fields.name!r}"
         body = {"chat": fields.model_dump()}
-        return self._request("POST", "chats", operation, json=body, parse=_parser(Chat, operation),
+        return self._request("POST", "chats", operation, json=body, parse=_whole(ChatCreated, operation),
                              idempotent=False, recover=find_lost)
 
     def get_chat(self, chat_id: int) -> Chat:
@@ -103,6 +119,18 @@ class PachcaClient:
         operation = f"update chat {chat_id}"
         body = {"chat": fields.model_dump(exclude_none=True)}
         return self._request("PUT", f"chats/{chat_id}", operation, json=body, parse=_parser(Chat, operation))
+
+    def set_chat_avatar(self, chat_id: int, image: bytes, content_type: str) -> str:
+        """POST /chats/{id}/avatar (multipart, field `image`): the new avatar's URL."""
+        operation = f"set the avatar of chat {chat_id}"
+        files = {"image": (f"avatar{_EXTENSIONS.get(content_type, '')}", image, content_type)}
+        answer = self._request("POST", f"chats/{chat_id}/avatar", operation, files=files,
+                               parse=_parser(AvatarSet, operation))
+        return answer.image_url
+
+    def delete_chat_avatar(self, chat_id: int) -> None:
+        """DELETE /chats/{id}/avatar."""
+        self._request("DELETE", f"chats/{chat_id}/avatar", f"delete the avatar of chat {chat_id}")
 
     def archive_chat(self, chat_id: int) -> None:
         self._request("PUT", f"chats/{chat_id}/archive", f"archive chat {chat_id}")
@@ -122,6 +150,11 @@ class PachcaClient:
         """GET /chats, every page; the cursor is hidden."""
         params = _query(availability=availability, archived=archived, personal=personal, sort=sort, order=order)
         return self._paginate("chats", Chat, "list chats", params)
+
+    def list_company_chats(self, *, activity: str | None = None) -> Iterator[Chat]:
+        """GET /company/chats, every page: all chats of the company, not only the token user's
+        (owner and admin tokens; others get PermissionDeniedError on the first page)."""
+        return self._paginate("company/chats", Chat, "list company chats", _query(activity=activity))
 
     # Members and group tags
 
@@ -190,6 +223,7 @@ class PachcaClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
         parse: Callable[[Any], T] = _as_is,
         idempotent: bool = True,
         recover: Callable[[], T | None] | None = None,
@@ -209,24 +243,24 @@ class PachcaClient:
             wait_jitter=RETRY_WAIT_JITTER_S,
         ):
             with attempt:
-                return self._attempt(method, path, operation, json=json, params=params, parse=parse,
-                                     recover=recover)
+                return self._attempt(method, path, operation, _Payload(json, params, files), parse, recover)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    def _attempt(self, method: str, path: str, operation: str, *, json: Any, params: dict[str, Any] | None,
-                 parse: Callable[[Any], T], recover: Callable[[], T | None] | None) -> T:
+    def _attempt(self, method: str, path: str, operation: str, payload: _Payload, parse: Callable[[Any], T],
+                 recover: Callable[[], T | None] | None) -> T:
         try:
-            return parse(self._send(method, path, operation, json=json, params=params))
+            return parse(self._send(method, path, operation, payload))
         except (ResponseLostError, ServerError):
             found = recover() if recover is not None else None
             if found is None:
                 raise
             return found
 
-    def _send(self, method: str, path: str, operation: str, *, json: Any, params: dict[str, Any] | None) -> Any:
+    def _send(self, method: str, path: str, operation: str, payload: _Payload) -> Any:
         self._limiter.acquire()
         try:
-            response = self._http.request(method, path, json=json, params=params)
+            response = self._http.request(method, path, json=payload.json, params=payload.params,
+                                          files=payload.files)
         except _NOT_SENT as exc:
             raise TransportError(f"{operation}: could not reach the Pachca API ({type(exc).__name__})",
                                  operation=operation) from exc
@@ -246,6 +280,11 @@ class PachcaClient:
             return
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         self._limiter.throttled(retry_after if retry_after is not None else RETRY_WAIT_INITIAL_S)
+
+
+def _whole(model: type[M], operation: str) -> Callable[[Any], M]:
+    """Parse a whole answer (`data` and `meta`) into `model`."""
+    return lambda body: _parse(model, body, operation)
 
 
 def _parser(model: type[M], operation: str) -> Callable[[Any], M]:

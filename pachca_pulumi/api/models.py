@@ -6,8 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AvatarSet",
     "Chat",
     "ChatCreateFields",
+    "ChatCreated",
     "ChatUpdateFields",
     "GroupTag",
     "PaginationMeta",
@@ -34,6 +36,29 @@ class Chat(_Wire):
     public: bool
     last_message_at: str | None = None
     meet_room_url: str = ""
+    avatar_url: str | None = None  # newer than openapi.yaml (pachca-sdk 1.6.1)
+
+
+class _CreateMeta(_Wire):
+    not_found_member_ids: list[int] = Field(default_factory=list)
+
+
+class ChatCreated(_Wire):
+    """The answer to `POST /chats` as today's API gives it: the chat, and in `meta` the member ids
+    it could not add (newer than openapi.yaml, which answers only `data`)."""
+
+    data: Chat
+    meta: _CreateMeta = Field(default_factory=_CreateMeta)
+
+    @property
+    def not_found_member_ids(self) -> list[int]:
+        return self.meta.not_found_member_ids
+
+
+class AvatarSet(_Wire):
+    """The `data` of `POST /chats/{id}/avatar`."""
+
+    image_url: str
 
 
 class User(_Wire):

@@ -15,7 +15,7 @@ from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value k
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .schema import INPUTS, ChatInputs, show_value
+from .schema import INPUTS, ChatInputs, error_field, show_value
 
 __all__ = ["UNKNOWN", "check_inputs", "inputs_from", "is_unknown"]
 
@@ -49,7 +49,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
 
 
 def _failure(err: ErrorDetails) -> CheckFailure:
-    field = str(err["loc"][0]) if err["loc"] else "inputs"
+    field = error_field(err["loc"], str(err.get("msg", "")))
     if err["type"] == "missing":
         return CheckFailure(field, f"{field} is required: give the chat a name, e.g. name=\"Engineering\"")
     if err["type"] == "bool_type":

@@ -107,9 +107,9 @@ class ChatProvider(ResourceProvider):
             return ReadResult(None, {})
         return ReadResult(id_, outs, inputs=observed_inputs(outs))
 
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
-        return UpdateResult(self._service().update(int(id_), inputs_from(news)))
+        return UpdateResult(self._service().update(int(id_), inputs_from(news), olds))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from .avatar import avatar_path
 from .provider import ChatProvider
 from .schema import INPUTS, OUTPUTS, default
 
@@ -39,6 +41,10 @@ class Chat(Resource, module="pachca", name="Chat"):
     created_at: pulumi.Output[str]
     personal: pulumi.Output[bool]
     meet_room_url: pulumi.Output[str]
+    avatar: pulumi.Output[str | None]
+    avatar_file: pulumi.Output[str | None]
+    avatar_url: pulumi.Output[str | None]
+    missing_member_ids: pulumi.Output[list[int]]
 
     def __init__(
         self,
@@ -52,13 +58,38 @@ class Chat(Resource, module="pachca", name="Chat"):
         archived: pulumi.Input[bool] = False,
         exclusive_members: pulumi.Input[bool] = False,
         adopt_id: pulumi.Input[int] | None = None,
+        avatar: pulumi.Input[str | bytes | os.PathLike[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        declared = locals()  # the keyword parameters are the schema's inputs, by name
-        props: dict[str, Any] = {key: default(key) if declared[key] is None else declared[key] for key in INPUTS}
+        """`avatar` is an image file's path (relative to the program's directory) or its bytes."""
+        declared = locals()  # the keyword parameters are the schema's program inputs, by name
+        props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
+        props["avatar"] = _avatar_input(avatar)
         props.update({output.name: None for output in OUTPUTS})
         with _pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
+        self.missing_member_ids.apply(lambda missing: _fail_if_missing(resource_name, missing))
+
+
+def _avatar_input(value: Any) -> Any:
+    """A path or bytes known now becomes the absolute path `check` reads; an Output is resolved later."""
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return avatar_path(value)
+    if isinstance(value, pulumi.Output):
+        return value.apply(lambda known: None if known is None else avatar_path(known))
+    return value
+
+
+def _fail_if_missing(resource_name: str, missing: list[int] | None) -> None:
+    """Fail the run, after the chat is safely in state, when the API created it without some of the
+    declared members (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
+    if missing:
+        ids = ", ".join(str(int(uid)) for uid in missing)
+        raise pulumi.RunError(
+            f"Chat {resource_name!r}: the API created the chat without members {ids}: no such users. The chat "
+            "is tracked (nothing will be created twice); fix member_ids (`pachca-pulumi users` lists "
+            "people) and run `pulumi up` again."
+        )
 
 
 @contextmanager

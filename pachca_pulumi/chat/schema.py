@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+
+from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
 
 __all__ = [
     "INPUTS",
     "NAME_MAX",
     "OUTPUTS",
+    "PROGRAM_INPUTS",
     "OUTPUT_NAMES",
     "ChatInputs",
     "Compare",
@@ -29,6 +32,7 @@ __all__ = [
     "Source",
     "normalise_ids",
     "default",
+    "error_field",
     "rule",
     "show_value",
 ]
@@ -63,6 +67,7 @@ class Rule:
     replaces: bool = False
     declared_as: str | None = None  # the output that keeps the declared value, when the output is actual
     written_when_default: bool = True  # data files and imports show it even at its default
+    from_program: bool = True  # False: `check` derives it from another input; programs do not set it
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,28 @@ class ChatInputs(BaseModel):
     adopt_id: Annotated[
         int | None, _optional_id("adopt_id"), Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = None
+    avatar: Annotated[str | None, Rule(Compare.VALUE, output=Source.RUN, written_when_default=False)] = None
+    avatar_file: Annotated[
+        str | None, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False)
+    ] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _avatar_digest(cls, data: Any) -> Any:
+        """A declared avatar path becomes its digest (`avatar`, compared) and the path (`avatar_file`)."""
+        path = data.get("avatar") if isinstance(data, dict) else None
+        if not isinstance(path, str) or path.startswith(AVATAR_DIGEST_PREFIX):
+            return data
+        return {**data, "avatar": load_avatar(path).digest, "avatar_file": path}
+
+
+def error_field(loc: tuple[int | str, ...], message: str) -> str:
+    """The input a validation error is about: its location, or for a whole-model error the field
+    its message starts with (`avatar: ...`), else `inputs`."""
+    if loc:
+        return str(loc[0])
+    named = message.removeprefix("Value error, ").split(":", 1)[0]
+    return named if named in ChatInputs.model_fields else "inputs"
 
 
 def rule(field: str) -> Rule:
@@ -157,6 +184,7 @@ def default(field: str) -> Any:
 
 
 INPUTS: tuple[str, ...] = tuple(ChatInputs.model_fields)
+PROGRAM_INPUTS: tuple[str, ...] = tuple(field for field in INPUTS if rule(field).from_program)
 
 OUTPUTS: tuple[Output, ...] = (
     Output("declared_member_ids", Source.DECLARED, "member_ids", "the members the program declared"),
@@ -167,6 +195,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
     Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
     Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),
+    Output("avatar_url", Source.CHAT, "avatar_url", "the chat's avatar image, as the API serves it"),
+    Output("missing_member_ids", Source.RUN, "missing_member_ids",
+           "declared members the API could not add when it created the chat (the resource then fails)"),
 )
 
 OUTPUT_NAMES: tuple[str, ...] = (*INPUTS, *(output.name for output in OUTPUTS))

@@ -8,12 +8,14 @@ refresh. Every write is safe to repeat: re-running an update that failed half-wa
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..api.client import PachcaClient
 from ..api.errors import NotFoundError, PachcaError
-from ..api.models import Chat, ChatCreateFields, ChatUpdateFields
+from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
+from .avatar import observed_avatar, read_declared
 from .diff import diff_chat
 from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
 from .snapshot import ChatSnapshot
@@ -24,15 +26,18 @@ __all__ = ["ChatService", "chat_outputs"]
 RECOVERY_WINDOW = timedelta(minutes=10)
 
 
-def chat_outputs(chat: Chat, inputs: ChatInputs, *, token_user_id: int, tag_member_ids: set[int]) -> dict[str, Any]:
+def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any]) -> dict[str, Any]:
     """Every output of a `Chat` resource, as the schema sources them: the actual chat, the declared
-    inputs, and what this run learnt (the token's user, tag members) for later diffs."""
-    run = {"token_user_id": token_user_id, "tag_member_ids": sorted(tag_member_ids)}
+    inputs, and what this run learnt (`run`: the token's user, tag members, the avatar applied, the
+    members the API could not add) for later diffs."""
     sources = {Source.CHAT: lambda attr: _actual(chat, attr), Source.DECLARED: lambda attr: getattr(inputs, attr),
-               Source.RUN: run.__getitem__}
+               Source.RUN: lambda attr: run.get(attr, _RUN_DEFAULTS.get(attr))}
     outputs = {field: sources[rule(field).output](field) for field in INPUTS}
     outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
     return outputs
+
+
+_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": []}
 
 
 def _actual(chat: Chat, attribute: str) -> Any:
@@ -57,10 +62,12 @@ class ChatService:
         """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
-        chat = self._create_once(inputs)
+        created = self._create_once(inputs)
+        chat = self._avatar_new(created.data, inputs)
         if inputs.archived:
             chat = self._archive_new(chat)
-        return chat.id, self._remember(chat, inputs)
+        missing = sorted(set(created.not_found_member_ids) | (set(inputs.member_ids) - set(chat.member_ids)))
+        return chat.id, self._remember(chat, inputs, missing_member_ids=missing)
 
     def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
         """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
@@ -73,18 +80,19 @@ class ChatService:
                 "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
             ) from None
         _check_adoptable(chat, inputs)
-        return self._reconcile(chat, inputs)
+        return self._reconcile(chat, inputs, {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
         chat = self.snapshot.get(chat_id)
         if chat is None:
             return None
-        return self.outputs_for(chat, _declared(stored))
+        return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored))
 
-    def update(self, chat_id: int, inputs: ChatInputs) -> dict[str, Any]:
-        """Reconcile name, public, tags, members and archived state against a fresh read."""
-        return self._reconcile(self.client.get_chat(chat_id), inputs)
+    def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Reconcile name, public, tags, members, avatar and archived state against a fresh read;
+        `stored` are the outputs of the last apply or refresh."""
+        return self._reconcile(self.client.get_chat(chat_id), inputs, stored)
 
     def archive(self, chat_id: int) -> None:
         """Archive the chat; one already archived or gone counts as done.
@@ -104,7 +112,7 @@ class ChatService:
 
     # Steps
 
-    def _create_once(self, inputs: ChatInputs) -> Chat:
+    def _create_once(self, inputs: ChatInputs) -> ChatCreated:
         fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
         started = datetime.now(timezone.utc)
@@ -119,7 +127,7 @@ class ChatService:
             return chat
         return chat.model_copy(update={"archived": True})
 
-    def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> Chat | None:
+    def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> ChatCreated | None:
         """Look for the chat a create whose answer was lost may have made (newest chats first)."""
         token_user = self.token_user_id()
         since = started - RECOVERY_WINDOW
@@ -128,10 +136,34 @@ class ChatService:
                 return None
             if (chat.name == fields.name and chat.owner_id == token_user and chat.channel == fields.channel
                     and chat.public == fields.public and self._claim(chat.id)):
-                return chat
+                return ChatCreated(data=chat)
         return None
 
-    def _reconcile(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+    def _avatar_new(self, chat: Chat, inputs: ChatInputs) -> Chat:
+        """Give a chat just created its avatar; if that fails, keep the chat tracked without it (the
+        next `up` uploads it) rather than fail the create and leave the chat untracked."""
+        try:
+            return self._sync_avatar(chat, inputs, {}) or chat
+        except PachcaError:
+            return chat
+
+    def _sync_avatar(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> Chat | None:
+        """Upload the declared avatar unless it is the one applied and untouched; delete one the
+        program declared before and no longer does. An avatar never declared is left alone.
+        Returns the chat with its new `avatar_url`, or None when nothing was done."""
+        applied = stored.get("avatar")
+        if inputs.avatar is not None:
+            if inputs.avatar == applied and chat.avatar_url == stored.get("avatar_url"):
+                return None
+            image = read_declared(inputs.avatar_file or "", inputs.avatar)
+            url = self.client.set_chat_avatar(chat.id, image.content, image.content_type)
+            return chat.model_copy(update={"avatar_url": url})
+        if applied is None or chat.avatar_url is None:
+            return None
+        self.client.delete_chat_avatar(chat.id)
+        return chat.model_copy(update={"avatar_url": None})
+
+    def _reconcile(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
         cid = chat.id
         edits = _chat_edits(chat, inputs)
         tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
@@ -151,6 +183,7 @@ class ChatService:
             self.client.add_members(cid, members_add)
         for user_id in members_remove:
             _ignore_missing(self.client.remove_member, cid, user_id)
+        touch = self._sync_avatar(chat, inputs, stored) is not None or touch
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
@@ -164,19 +197,21 @@ class ChatService:
         implied = {chat.owner_id, self.token_user_id()} | self.tag_members(inputs.group_tag_ids)
         return sorted(set(chat.member_ids) - set(inputs.member_ids) - implied)
 
-    def _remember(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
+    def _remember(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
         self._claim(chat.id)
         self.snapshot.put(chat)
-        return self.outputs_for(chat, inputs)
+        return self.outputs_for(chat, inputs, avatar=inputs.avatar, **run)
 
-    def outputs_for(self, chat: Chat, inputs: ChatInputs) -> dict[str, Any]:
-        """The outputs a resource declared with `inputs` has when bound to `chat`.
+    def outputs_for(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
+        """The outputs a resource declared with `inputs` has when bound to `chat`; `run` adds what
+        the caller learnt (the avatar applied, members the API could not add).
 
         Group-tag members matter only to `exclusive_members` (elsewhere extra members are
         tolerated anyway), so only exclusive chats pay the `GET /group_tags/{id}/users` lookups.
         """
         tag_members = self.tag_members(chat.group_tag_ids) if inputs.exclusive_members else set()
-        return chat_outputs(chat, inputs, token_user_id=self.token_user_id(), tag_member_ids=tag_members)
+        return chat_outputs(chat, inputs, {"token_user_id": self.token_user_id(),
+                                           "tag_member_ids": sorted(tag_members), **run})
 
     def _claim(self, chat_id: int) -> bool:
         with self._lock:

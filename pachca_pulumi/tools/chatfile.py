@@ -28,7 +28,8 @@ from pydantic import ValidationError
 
 from ..api.errors import PachcaError
 from ..chat.resource import Chat
-from ..chat.schema import INPUTS, ChatInputs, default, rule
+from ..chat.avatar import AVATAR_DIGEST_PREFIX
+from ..chat.schema import INPUTS, PROGRAM_INPUTS, ChatInputs, default, error_field, rule
 
 __all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
 
@@ -57,10 +58,15 @@ class ChatSpec:
     resource_name: str
     inputs: ChatInputs
 
+    def program_inputs(self) -> dict[str, Any]:
+        """The inputs as a program passes them to `Chat` (the avatar by its file, not its digest)."""
+        entry = {field: getattr(self.inputs, field) for field in PROGRAM_INPUTS}
+        return {**entry, "avatar": self.inputs.avatar_file}
+
     def declared(self) -> dict[str, Any]:
         """The inputs worth writing out: all of them, less those the schema leaves out at their
         default (`exclusive_members` when false, `adopt_id` when absent)."""
-        entry = self.inputs.model_dump()
+        entry = self.program_inputs()
         return {field: value for field, value in entry.items()
                 if rule(field).written_when_default or value != default(field)}
 
@@ -72,7 +78,7 @@ def load_chats(path: Path | str) -> list[ChatSpec]:
     problems += _top_level_problems(data)
     specs: list[ChatSpec] = []
     if isinstance(data, Mapping) and isinstance(data.get(CHATS_KEY), Mapping):
-        specs, chat_problems = _specs(data[CHATS_KEY])
+        specs, chat_problems = _specs(data[CHATS_KEY], path.parent)
         problems += chat_problems
     if problems:
         raise ChatFileError(path, problems)
@@ -81,7 +87,7 @@ def load_chats(path: Path | str) -> list[ChatSpec]:
 
 def declare_chats(path: Path | str, *, opts: pulumi.ResourceOptions | None = None) -> dict[str, Chat]:
     """Declare one `Chat` per entry of the file (resource name = key), all with `opts`."""
-    return {spec.resource_name: Chat(spec.resource_name, **spec.inputs.model_dump(), opts=opts)
+    return {spec.resource_name: Chat(spec.resource_name, **spec.program_inputs(), opts=opts)
             for spec in load_chats(path)}
 
 
@@ -194,7 +200,7 @@ def _top_level_problems(data: Any) -> list[str]:
     return problems
 
 
-def _specs(chats: Mapping[Any, Any]) -> tuple[list[ChatSpec], list[str]]:
+def _specs(chats: Mapping[Any, Any], folder: Path) -> tuple[list[ChatSpec], list[str]]:
     specs: list[ChatSpec] = []
     problems: list[str] = []
     for key, entry in chats.items():
@@ -206,13 +212,21 @@ def _specs(chats: Mapping[Any, Any]) -> tuple[list[ChatSpec], list[str]]:
             problems.append(f"{where}: must be a mapping of chat inputs, e.g. {{name: Engineering}}")
             continue
         try:
-            inputs = ChatInputs.model_validate(dict(entry))
+            inputs = ChatInputs.model_validate(_beside(dict(entry), folder))
         except ValidationError as exc:
             problems += [f"{where}.{_field(err)}: {_message(err)}" for err in exc.errors()]
             continue
         if not name_problem:
             specs.append(ChatSpec(str(key), inputs))
     return specs, problems + _shared_adopt_ids(specs)
+
+
+def _beside(entry: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """An `avatar` path in a file is relative to that file's folder."""
+    avatar = entry.get("avatar")
+    if isinstance(avatar, str) and not avatar.startswith(AVATAR_DIGEST_PREFIX):
+        entry["avatar"] = str((folder / avatar).absolute())
+    return entry
 
 
 def _resource_name_problem(name: Any) -> str | None:
@@ -243,7 +257,7 @@ def _shared_adopt_ids(specs: list[ChatSpec]) -> list[str]:
 
 
 def _field(err: Any) -> str:
-    return str(err["loc"][0]) if err["loc"] else "inputs"
+    return error_field(err["loc"], str(err.get("msg", "")))
 
 
 def _message(err: Any) -> str:

@@ -14,14 +14,14 @@ import re
 import shlex
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient
-from ..api.errors import NotFoundError, PachcaError
+from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat as ApiChat
 from ..chat.schema import ChatInputs
 from .chatfile import ChatSpec, dump_chats
@@ -38,6 +38,7 @@ __all__ = [
     "render",
     "resource_names",
     "slugify",
+    "visible_chats",
 ]
 
 FORMATS = ("program", "yaml", "json")
@@ -89,11 +90,28 @@ def list_chats(
     `progress(count)` is called after each full page, for a "listed N chats..." line.
     """
     chats: list[ApiChat] = []
-    for chat in client.list_chats(personal=False, archived=selection.include_archived):
+    for chat in visible_chats(client, include_archived=selection.include_archived):
         chats.append(chat)
         if progress is not None and len(chats) % PAGE_LIMIT == 0:
             progress(len(chats))
     return chats
+
+
+def visible_chats(client: PachcaClient, *, include_archived: bool) -> Iterator[ApiChat]:
+    """The company's chats where the token may list them all (`GET /company/chats`: owner and admin
+    tokens), else the chats the token's user is in (`GET /chats`), when the company listing is
+    forbidden (403) or absent (404, an API older than pachca-sdk 1.6.1)."""
+    activities = ("active", "archived") if include_archived else ("active",)
+    listed = 0
+    try:
+        for activity in activities:
+            for chat in client.list_company_chats(activity=activity):
+                listed += 1
+                yield chat
+    except (PermissionDeniedError, NotFoundError):
+        if listed:
+            raise
+        yield from client.list_chats(personal=False, archived=include_archived)
 
 
 def build_specs(

@@ -49,7 +49,7 @@ def stored_outputs(chat: dict[str, Any], declared: dict[str, Any], token_user_id
                    tag_members: list[int], /, **overrides: Any) -> dict[str, Any]:
     """A `Chat` resource's outputs in state, as the service records them for this chat and these
     declared inputs (the schema decides every key); `overrides` replace outputs."""
-    outs = chat_outputs(ApiChat.model_validate(chat), ChatInputs(**declared), token_user_id=token_user_id,
-                        tag_member_ids=set(tag_members))
+    run = {"token_user_id": token_user_id, "tag_member_ids": sorted(tag_members)}
+    outs = chat_outputs(ApiChat.model_validate(chat), ChatInputs(**declared), run)
     outs.update(overrides)
     return outs

@@ -21,6 +21,8 @@ from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.tools.cli import main
 from pachca_pulumi.tools.importer import resource_names, slugify
 
+from .payloads import chat_json
+
 TOKEN = "cli-secret-token-93be"
 ENGINEERING_TAG = 9101
 
@@ -306,11 +308,41 @@ def test_import_with_wrong_token_exits_1_mentioning_401(workspace: Workspace) ->
 def test_import_without_permission_exits_1_mentioning_403() -> None:
     base_url = "https://pachca.test/api/shared/v1"
     with respx.mock(base_url=base_url) as mock:
+        mock.get("/company/chats").respond(403, json={"error": "forbidden", "error_description": "admins only"})
         mock.get("/chats").respond(403, json={"error": "insufficient_scope", "error_description": "no chats"})
         result = run("import", "--token", TOKEN, "--base-url", base_url)
 
     assert result.exit_code == 1
     assert "the token lacks permission (403)" in result.stderr
+
+
+def test_import_lists_the_whole_company_where_the_token_may() -> None:
+    base_url = "https://pachca.test/api/shared/v1"
+    envelope = {"meta": {"paginate": {"next_page": "end", "has_next": False}}}
+    hidden = chat_json(4242, name="Not my chat", member_ids=[7], owner_id=7)
+    with respx.mock(base_url=base_url, assert_all_called=False) as mock:
+        mock.get("/company/chats").respond(200, json={"data": [hidden], **envelope})
+        members_only = mock.get("/chats").respond(200, json={"data": [], **envelope})
+        mock.get("/profile").respond(200, json={"data": {"id": 1, "nickname": "bot"}})
+        result = run("import", "--token", TOKEN, "--base-url", base_url)
+
+    assert result.exit_code == 0, result.output
+    assert "adopt_id=4242" in result.stdout and "Not my chat" in result.stdout
+    assert members_only.call_count == 0
+
+
+def test_import_falls_back_to_the_token_users_chats_when_the_company_listing_is_forbidden() -> None:
+    base_url = "https://pachca.test/api/shared/v1"
+    envelope = {"meta": {"paginate": {"next_page": "end", "has_next": False}}}
+    mine = chat_json(77, name="Mine")
+    with respx.mock(base_url=base_url, assert_all_called=False) as mock:
+        mock.get("/company/chats").respond(403, json={"error": "forbidden", "error_description": "admins only"})
+        mock.get("/chats").respond(200, json={"data": [mine], **envelope})
+        mock.get("/profile").respond(200, json={"data": {"id": 1, "nickname": "bot"}})
+        result = run("import", "--token", TOKEN, "--base-url", base_url)
+
+    assert result.exit_code == 0, result.output
+    assert "adopt_id=77" in result.stdout
 
 
 def test_import_unreachable_api_names_the_base_url(stamina_testing: None) -> None:

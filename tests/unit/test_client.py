@@ -128,11 +128,51 @@ def test_client_create_chat_posts_chat_with_members_and_tags(api: respx.Router, 
 def test_client_create_chat_returns_parsed_chat(api: respx.Router, client: PachcaClient) -> None:
     api.post("/chats").respond(201, json={"data": chat_json(channel=True)})
 
-    chat = client.create_chat(ChatCreateFields(name="🤿 aqua", channel=True))
+    created = client.create_chat(ChatCreateFields(name="🤿 aqua", channel=True))
 
+    chat = created.data
     assert (chat.id, chat.name, chat.owner_id, chat.channel) == (334, "🤿 aqua", 185, True)
     assert chat.member_ids == [185, 186, 187]
     assert chat.meet_room_url == "https://meet.pachca.com/aqua-94bb21b5"
+    assert created.not_found_member_ids == []  # the August 2026 spec's answer has no `meta`
+
+
+def test_client_create_chat_reports_members_the_api_could_not_add(api: respx.Router, client: PachcaClient) -> None:
+    api.post("/chats").respond(201, json={"data": chat_json(), "meta": {"not_found_member_ids": [999, 998]}})
+
+    created = client.create_chat(ChatCreateFields(name="🤿 aqua", member_ids=[186, 187, 998, 999]))
+
+    assert created.not_found_member_ids == [999, 998]
+
+
+def test_client_set_chat_avatar_uploads_the_image_as_multipart(api: respx.Router, client: PachcaClient) -> None:
+    route = api.post("/chats/334/avatar").respond(200, json={"data": {"image_url": "https://files.test/a.png"}})
+
+    url = client.set_chat_avatar(334, b"\x89PNG\r\n\x1a\nrest", "image/png")
+
+    assert url == "https://files.test/a.png"
+    request = route.calls.last.request
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'name="image"; filename="avatar.png"' in request.content
+    assert b"Content-Type: image/png" in request.content
+
+
+def test_client_delete_chat_avatar_sends_delete(api: respx.Router, client: PachcaClient) -> None:
+    route = api.delete("/chats/334/avatar").respond(204)
+
+    client.delete_chat_avatar(334)
+
+    assert route.call_count == 1
+
+
+def test_client_list_company_chats_pages_with_the_activity_filter(api: respx.Router, client: PachcaClient) -> None:
+    route = api.get("/company/chats").respond(
+        200, json={"data": [chat_json(7)], "meta": {"paginate": {"next_page": "x", "has_next": False}}})
+
+    chats = list(client.list_company_chats(activity="archived"))
+
+    assert [chat.id for chat in chats] == [7]
+    assert route.calls.last.request.url.params["activity"] == "archived"
 
 
 def test_client_sends_bearer_token(api: respx.Router, client: PachcaClient) -> None:
@@ -496,7 +536,7 @@ def test_client_connect_error_on_create_chat_is_retried(api: respx.Router, clien
         ]
     )
 
-    assert client.create_chat(ChatCreateFields(name="🤿 aqua")).id == 334
+    assert client.create_chat(ChatCreateFields(name="🤿 aqua")).data.id == 334
     assert route.call_count == 2
 
 
@@ -508,7 +548,7 @@ def test_client_connect_timeout_on_create_chat_is_retried(api: respx.Router, cli
         ]
     )
 
-    assert client.create_chat(ChatCreateFields(name="🤿 aqua")).id == 334
+    assert client.create_chat(ChatCreateFields(name="🤿 aqua")).data.id == 334
     assert route.call_count == 2
 
 

@@ -184,6 +184,8 @@ def test_observed_inputs_reports_every_input_field() -> None:
         "archived": True,
         "exclusive_members": False,
         "adopt_id": 334,
+        "avatar": None,
+        "avatar_file": None,
     }
 
 

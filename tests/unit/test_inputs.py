@@ -39,6 +39,8 @@ def test_check_inputs_fills_defaults() -> None:
         "archived": False,
         "exclusive_members": False,
         "adopt_id": None,
+        "avatar": None,
+        "avatar_file": None,
     }
 
 

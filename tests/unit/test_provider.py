@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,6 +20,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.api.errors import ConfigError, PachcaError, ServerError
+from pachca_pulumi.chat.avatar import CHANGED_BY_HAND
+from pachca_pulumi.chat.inputs import check_inputs
 from pachca_pulumi.chat.provider import ChatProvider
 from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, default
 from pachca_pulumi.chat.service import ChatService
@@ -719,3 +722,108 @@ def test_provider_create_of_a_non_exclusive_chat_skips_tag_member_lookups(
 
     assert result.outs["tag_member_ids"] == []
     assert ("GET", f"/group_tags/{TAG}/users") not in requests_made(api)
+
+
+# avatars and members the API could not add
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+AVATAR_URL = "https://files.pachca.test/avatars/334-1.png"
+
+
+def avatar_inputs(tmp_path: Path, content: bytes = PNG, **overrides: Any) -> dict[str, Any]:
+    """Checked inputs declaring an avatar file with `content`."""
+    image = tmp_path / f"avatar-{len(content)}.png"
+    image.write_bytes(content)
+    checked, failures = check_inputs({**inputs(**overrides), "avatar": str(image)})
+    assert failures == []
+    return checked
+
+
+def test_provider_create_uploads_the_declared_avatar(
+    api: respx.MockRouter, provider: ChatProvider, tmp_path: Path
+) -> None:
+    api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
+    upload = api.post(f"/chats/{CHAT_ID}/avatar").mock(return_value=one({"image_url": AVATAR_URL}))
+    declared = avatar_inputs(tmp_path)
+
+    result = provider.create(declared)
+
+    assert upload.call_count == 1 and PNG in upload.calls.last.request.content
+    assert result.outs["avatar"] == declared["avatar"]
+    assert result.outs["avatar_url"] == AVATAR_URL
+
+
+def test_provider_update_leaves_an_applied_avatar_alone(
+    api: respx.MockRouter, provider: ChatProvider, tmp_path: Path
+) -> None:
+    declared = avatar_inputs(tmp_path)
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(CHAT_ID, avatar_url=AVATAR_URL)))
+
+    provider.update(str(CHAT_ID), stored(avatar=declared["avatar"], avatar_url=AVATAR_URL), declared)
+
+    assert requests_made(api) == [("GET", f"/chats/{CHAT_ID}"), ("GET", "/profile")]
+
+
+@pytest.mark.parametrize("applied", ["sha256:0000000000000000", CHANGED_BY_HAND])
+def test_provider_update_uploads_a_new_or_hand_changed_avatar(
+    api: respx.MockRouter, provider: ChatProvider, tmp_path: Path, applied: str
+) -> None:
+    declared = avatar_inputs(tmp_path)
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(CHAT_ID, avatar_url="https://files/hand.png")))
+    upload = api.post(f"/chats/{CHAT_ID}/avatar").mock(return_value=one({"image_url": AVATAR_URL}))
+
+    outs = provider.update(str(CHAT_ID), stored(avatar=applied, avatar_url="https://files/hand.png"), declared).outs
+
+    assert upload.call_count == 1
+    assert outs is not None and outs["avatar"] == declared["avatar"]
+
+
+def test_provider_update_deletes_an_avatar_no_longer_declared(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(side_effect=[one(chat_json(CHAT_ID, avatar_url=AVATAR_URL)),
+                                                   one(chat_json(CHAT_ID))])
+    delete = api.delete(f"/chats/{CHAT_ID}/avatar").respond(204)
+
+    outs = provider.update(str(CHAT_ID), stored(avatar="sha256:0000000000000000", avatar_url=AVATAR_URL),
+                           inputs()).outs
+
+    assert delete.call_count == 1
+    assert outs is not None and outs["avatar"] is None and outs["avatar_url"] is None
+
+
+def test_provider_update_leaves_an_avatar_set_by_hand_when_none_was_ever_declared(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(CHAT_ID, avatar_url="https://files/hand.png")))
+
+    provider.update(str(CHAT_ID), stored(), inputs())
+
+    assert ("DELETE", f"/chats/{CHAT_ID}/avatar") not in requests_made(api)
+
+
+def test_provider_read_shows_an_avatar_changed_by_hand_as_drift(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats").mock(return_value=page([chat_json(CHAT_ID, avatar_url="https://files/hand.png")]))
+    applied = stored(avatar="sha256:0123456789abcdef", avatar_url=AVATAR_URL)
+
+    result = provider.read(str(CHAT_ID), applied)
+
+    assert result.inputs is not None and result.inputs["avatar"] == CHANGED_BY_HAND
+    assert reports_change(provider.diff(str(CHAT_ID), result.outs, {**inputs(), "avatar": "sha256:0123456789abcdef"}))
+
+
+def test_provider_create_records_members_the_api_could_not_add(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.post("/chats").mock(return_value=httpx.Response(
+        201, json={"data": chat_json(CHAT_ID, member_ids=[OWNER, 186]), "meta": {"not_found_member_ids": [999]}}))
+
+    result = provider.create(inputs(member_ids=[186, 999]))
+
+    assert result.outs["missing_member_ids"] == [999]
+    assert result.outs["member_ids"] == sorted([OWNER, 186])
+    assert 999 not in result.outs["member_ids"]  # state never claims a member the chat does not have
+
+
+def test_provider_create_of_a_complete_chat_records_no_missing_members(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
+
+    assert provider.create(inputs()).outs["missing_member_ids"] == []

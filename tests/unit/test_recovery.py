@@ -127,7 +127,7 @@ def test_recover_pending_creates_binds_a_create_to_the_chat_it_made(
     repaired, report = recover_pending_creates(deployment(pending=(op,)), service)
 
     expected_outputs = chat_outputs(ApiChat.model_validate(made), ChatInputs(name="Crash 00", member_ids=[7]),
-                                    token_user_id=TOKEN_USER, tag_member_ids=set())
+                                    {"token_user_id": TOKEN_USER})
     assert chat_resources(repaired) == {urn("c00"): {
         **op["resource"], "id": "501", "outputs": {**expected_outputs, "__provider": SERIALIZED_PROVIDER}}}
     assert repaired["pending_operations"] == []

@@ -11,7 +11,7 @@ import pulumi
 import pytest
 
 from pachca_pulumi import Chat
-from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, default
+from pachca_pulumi.chat.schema import OUTPUT_NAMES, PROGRAM_INPUTS, default
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -51,7 +51,7 @@ def test_resource_signature_takes_exactly_the_schema_inputs_with_their_defaults(
     parameters = inspect.signature(Chat.__init__).parameters
     declared = {name: p.default for name, p in parameters.items() if name not in ("self", "resource_name", "opts")}
 
-    assert list(declared) == list(INPUTS)
+    assert list(declared) == list(PROGRAM_INPUTS)
     assert declared.pop("name") is inspect.Parameter.empty  # the one required input
     for field, value in declared.items():  # lists default to None in the signature (no shared mutable default)
         assert value == (None if isinstance(default(field), list) else default(field)), field
