@@ -63,11 +63,11 @@ def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: Any, api: Api
               workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
     """The five operations, in order, on a new stack of `kind` ("noop" or "chat"); (figures, problems)."""
-    from pachca_pulumi.localstack import LocalStack
+    from pachca_pulumi.testing import LocalStack
 
     pythonpath = os.pathsep.join(p for p in (str(SCRIPTS_DIR), os.environ.get("PYTHONPATH", "")) if p)
     program = real_program(specs) if kind == "chat" else noop_program(specs)
-    stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine=engine,
+    stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine_dir=engine,
                        extra_env={"PYTHONPATH": pythonpath, **engine_env})
     stack.configure(token=TOKEN, base_url=server.base_url)
     monitor = ProcessMonitor()
@@ -142,7 +142,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pachca_pulumi.localstack import find_engine
+    from pachca_pulumi.testing import find_engine
 
     args = parse_args(argv)
     PICKLER_LEAK["undo"] = not args.keep_pickler_leak

@@ -26,6 +26,8 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
+from pachca_pulumi.testing import engine_env
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,19 +113,8 @@ class Project:
         (self.dir / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
         for rel, text in files.items():
             (self.dir / rel).write_text(text)
-        for sub in ("state", "home"):
-            (root / sub).mkdir(exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
-        env.update(
-            PULUMI_BACKEND_URL=f"file://{root / 'state'}",
-            PULUMI_CONFIG_PASSPHRASE="x",
-            PULUMI_SKIP_UPDATE_CHECK="true",
-            PULUMI_HOME=str(root / "home"),
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-            PULUMI_PYTHON_CMD=sys.executable,
-            PATH=os.pathsep.join([str(bin_dir), str(engine), os.environ.get("PATH", "")]),
-        )
-        self.env = env
+        self.env = engine_env(engine, root)
+        self.env["PATH"] = os.pathsep.join([str(bin_dir), self.env["PATH"]])
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         out = subprocess.run(
