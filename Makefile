@@ -1,4 +1,4 @@
-# Thin wrappers; the logic lives in scripts/ and the package.
+# Thin wrappers; the logic lives in the package, scripts/ (engine, actionlint, demo), langhost/ and benchmarks/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
