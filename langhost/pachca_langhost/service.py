@@ -133,7 +133,11 @@ class Children:
 
 
 class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):  # type: ignore[misc]
-    """Runs Python programs for the engine through the SDK's exec shim; reports no plugins."""
+    """Runs Python programs for the engine through the SDK's exec shim; reports no plugins.
+
+    Reads the environment on each call: PULUMI_PYTHON_CMD, PULUMI_LANGUAGE_PYTHON_EXEC, GOPATH and
+    GOMODCACHE choose the Python and the shim; programs get the rest of it, as with the Go host.
+    """
 
     def __init__(self, engine_address: str, tracing: str, given_exec: str | None, home: str,
                  log: Log) -> None:
