@@ -1,4 +1,4 @@
-# Thin wrappers; the logic lives in scripts/ and the package.
+# Thin wrappers; the logic lives in the package, scripts/ (engine, actionlint, demo), langhost/ and benchmarks/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -34,7 +34,7 @@ demo: install
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python scripts/demo.py
 
 bench: install
-	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
+	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python benchmarks/benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .demo .pytest_cache

@@ -4,14 +4,13 @@ Everything lives in .demo/ and starts afresh; the token and base URL come from t
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from pachca_pulumi import PachcaClient, ProviderConfig
-from pachca_pulumi.localstack import find_engine
+from pachca_pulumi.testing import engine_env, find_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".demo"
@@ -33,19 +32,9 @@ def start_emulator() -> tuple[subprocess.Popen[str], str]:
 
 
 def pulumi_env(base_url: str) -> dict[str, str]:
-    engine = find_engine()
-    return {
-        **os.environ,
-        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PULUMI_BACKEND_URL": f"file://{WORK / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "demo",
-        "PULUMI_HOME": str(WORK / "home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "PACHCA_TOKEN": TOKEN,
-        "PACHCA_BASE_URL": base_url,
-    }
+    """The engine's environment (pachca_pulumi.testing), plus the token and the emulator's URL."""
+    env = engine_env(find_engine(), WORK)
+    return {**env, "PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": base_url}
 
 
 def pulumi(env: dict[str, str], *args: str) -> None:
@@ -64,7 +53,7 @@ def print_chats(base_url: str) -> None:
 def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     (ROOT / "Pulumi.demo.yaml").unlink(missing_ok=True)  # the stack's config file (its passphrase salt)
-    (WORK / "state").mkdir(parents=True)
+    WORK.mkdir(parents=True)
     emulator, base_url = start_emulator()
     try:
         print(f"Emulator: {base_url}")

@@ -1,6 +1,7 @@
 """Provider configuration: the token and the base URL, from Pulumi config or the environment.
 
-This is the only module that reads the environment. The token is kept as a `SecretStr`, so it
+This is the only module of the client and the provider that reads the environment (the test
+support, `pachca_pulumi.testing`, reads it too and says so). The token is kept as a `SecretStr`, so it
 never shows in a repr, a log line or an exception.
 """
 

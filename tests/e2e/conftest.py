@@ -18,7 +18,7 @@ import pytest
 
 from pachca_pulumi import Chat
 from pachca_pulumi.emulator import EmulatorServer
-from pachca_pulumi.localstack import ENGINE_ENV, LocalStack
+from pachca_pulumi.testing import ENGINE_DIR_ENV, LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-secret-token-6f1d"
@@ -29,7 +29,7 @@ ChatSpecs = dict[str, dict[str, Any]]
 
 @pytest.fixture(scope="session")
 def engine() -> Path:
-    configured = os.environ.get(ENGINE_ENV)
+    configured = os.environ.get(ENGINE_DIR_ENV)
     if configured:
         return Path(configured)
     out = subprocess.run([str(ROOT / "scripts" / "ensure-pulumi-cli")], capture_output=True, text=True)
@@ -96,7 +96,8 @@ def chats_program(specs: ChatSpecs) -> Callable[[], None]:
 def make_stack(tmp_path: Path, engine: Path, emulator: EmulatorServer) -> Callable[..., LocalStack]:
     def make(specs: ChatSpecs, *, token_in_config: bool = True, name: str = "dev") -> LocalStack:
         extra = {} if token_in_config else {"PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": emulator.base_url}
-        stack = LocalStack(tmp_path / name, chats_program(specs), stack=name, engine=engine, extra_env=extra)
+        stack = LocalStack(tmp_path / name, chats_program(specs), stack=name, engine_dir=engine,
+                           extra_env=extra)
         if token_in_config:
             stack.configure(token=TOKEN, base_url=emulator.base_url)
         return stack

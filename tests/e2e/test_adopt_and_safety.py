@@ -126,11 +126,12 @@ def _program(specs):
 
 
 def test_missing_token_fails_preview_with_the_fix(tmp_path, engine, api: Api) -> None:
-    from pachca_pulumi.localstack import LocalStack
+    from pachca_pulumi.testing import LocalStack
 
     from .conftest import chats_program
 
-    stack = LocalStack(tmp_path / "no-token", chats_program({"eng": {"name": "Engineering"}}), engine=engine)
+    program = chats_program({"eng": {"name": "Engineering"}})
+    stack = LocalStack(tmp_path / "no-token", program, engine_dir=engine)
     calls_before = api.request_count()
 
     with pytest.raises(auto.CommandError) as failed:

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,6 +13,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
+from pachca_pulumi.testing import engine_env
 from pachca_pulumi.tools.cli import main
 
 from .conftest import TOKEN, Api
@@ -36,19 +35,7 @@ def project(tmp_path: Path, engine: Path, emulator) -> tuple[Path, dict[str, str
     root.mkdir()
     (root / "Pulumi.yaml").write_text("name: crashtest\nruntime: python\n")
     (root / "__main__.py").write_text(PROGRAM)
-    env = {
-        **os.environ,
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "crash",
-        "PULUMI_HOME": str(tmp_path / "home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "PATH": f"{engine}{os.pathsep}{os.environ['PATH']}",
-        "PACHCA_TOKEN": TOKEN,
-        "PACHCA_BASE_URL": emulator.base_url,
-    }
-    (tmp_path / "state").mkdir()
+    env = {**engine_env(engine, tmp_path), "PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": emulator.base_url}
     _pulumi(root, env, "stack", "init", "dev")
     return root, env
 

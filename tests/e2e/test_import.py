@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pachca_pulumi.emulator import EmulatorServer
-from pachca_pulumi.localstack import LocalStack
+from pachca_pulumi.testing import LocalStack
 from pachca_pulumi.tools.chatfile import declare_chats
 from pachca_pulumi.tools.cli import main
 
@@ -66,7 +66,7 @@ def _import(emulator: EmulatorServer, target: Path, *args: str) -> None:
 
 
 def _stack(workdir: Path, engine: Path, emulator: EmulatorServer, program: Callable[[], None]) -> LocalStack:
-    stack = LocalStack(workdir, program, engine=engine)
+    stack = LocalStack(workdir, program, engine_dir=engine)
     stack.configure(token=TOKEN, base_url=emulator.base_url)
     return stack
 

@@ -1,8 +1,9 @@
 """`pulumi preview/up/destroy` in a `runtime: python` project directory, through our language host.
 
-Pulumi's Go `pulumi-language-python` is not available from the Go module proxy, so
-scripts/pulumi-language-python (+ scripts/pulumi_language_python.py) stands in for it. These tests
-drive the real `pulumi` CLI with subprocess calls, exactly as a user would, against a file backend.
+Pulumi's Go `pulumi-language-python` is not available from the Go module proxy, so langhost/
+(the launcher `pulumi-language-python`, `pulumi_language_python.py` and `pachca_langhost/`) stands
+in for it. These tests drive the real `pulumi` CLI with subprocess calls, exactly as a user would,
+against a file backend. Its pure parts have unit tests in tests/unit/test_langhost_*.py.
 
 The host under test is the repo's copy (put first on PATH from a temp bin dir); one test checks that
 scripts/ensure-pulumi-cli installs that same copy into the engine dir.
@@ -26,11 +27,18 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
+from pachca_pulumi.testing import engine_env
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts"
-HOST_FILES = ("pulumi-language-python", "pulumi_language_python.py")
+LANGHOST = ROOT / "langhost"
+HOST_FILES = (
+    "pulumi-language-python",
+    "pulumi_language_python.py",
+    *sorted(f"pachca_langhost/{module.name}" for module in (LANGHOST / "pachca_langhost").glob("*.py")),
+)
 EXEC_NAME = "pulumi-language-python-exec"
 VERSION = "3.259.0"
 TIMEOUT = 300  # seconds per CLI call: a hang fails the test instead of blocking the run
@@ -92,8 +100,9 @@ def host_bin(engine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         os.link((engine / "pulumi").resolve(), bin_dir / "pulumi")
     except OSError:
         (bin_dir / "pulumi").symlink_to(engine / "pulumi")
+    (bin_dir / "pachca_langhost").mkdir()
     for name in HOST_FILES:
-        shutil.copy2(SCRIPTS / name, bin_dir / name)
+        shutil.copy2(LANGHOST / name, bin_dir / name)
     launcher = "pulumi-resource-pulumi-python"
     if (engine / launcher).exists():
         shutil.copy2(engine / launcher, bin_dir / launcher)
@@ -111,19 +120,8 @@ class Project:
         (self.dir / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
         for rel, text in files.items():
             (self.dir / rel).write_text(text)
-        for sub in ("state", "home"):
-            (root / sub).mkdir(exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
-        env.update(
-            PULUMI_BACKEND_URL=f"file://{root / 'state'}",
-            PULUMI_CONFIG_PASSPHRASE="x",
-            PULUMI_SKIP_UPDATE_CHECK="true",
-            PULUMI_HOME=str(root / "home"),
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-            PULUMI_PYTHON_CMD=sys.executable,
-            PATH=os.pathsep.join([str(bin_dir), str(engine), os.environ.get("PATH", "")]),
-        )
-        self.env = env
+        self.env = engine_env(engine, root)
+        self.env["PATH"] = os.pathsep.join([str(bin_dir), self.env["PATH"]])
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         out = subprocess.run(
@@ -295,7 +293,7 @@ def test_ensure_pulumi_cli_installs_the_language_host(engine: Path) -> None:
     engine_dir = Path(out.stdout.strip().splitlines()[-1])
 
     for name in HOST_FILES:
-        assert (engine_dir / name).read_bytes() == (SCRIPTS / name).read_bytes(), name
+        assert (engine_dir / name).read_bytes() == (LANGHOST / name).read_bytes(), name
     for name in ("pulumi-language-python", EXEC_NAME, "pulumi-resource-pulumi-python"):
         assert (engine_dir / name).stat().st_mode & stat.S_IXUSR, f"{name} is not executable"
     assert "pulumi.runtime.configure" in (engine_dir / EXEC_NAME).read_text()

@@ -29,7 +29,7 @@ floor), `noop` (the engine floor; the provider process imports it, PYTHONPATH be
 directory, so that dill pickles `NoopProvider` by reference), `measure` (one operation's figures), `api`
 (the emulator over plain HTTP and the state checks) and `report` (tables and verdicts).
 
-Usage: scripts/benchmark.py [--sizes 50,200,1000] [--rate 50] [--json FILE] [--quick]
+Usage: benchmarks/benchmark.py [--sizes 50,200,1000] [--rate 50] [--json FILE] [--quick]
                             [--skip-checkpoints] [--keep-pickler-leak]
 
 --skip-checkpoints runs both stacks with PULUMI_SKIP_CHECKPOINTS=true: the file backend then writes
@@ -56,18 +56,18 @@ from benchlib.noop import PICKLER_LEAK, noop_program
 from benchlib.report import memory_summary, print_memory, print_table, print_verdicts, table_rows
 from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_changes, real_program
 
-SCRIPTS_DIR = Path(__file__).resolve().parent
+BENCH_DIR = Path(__file__).resolve().parent
 
 
 def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: Any, api: Api, requests: RequestLog,
               workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
     """The five operations, in order, on a new stack of `kind` ("noop" or "chat"); (figures, problems)."""
-    from pachca_pulumi.localstack import LocalStack
+    from pachca_pulumi.testing import LocalStack
 
-    pythonpath = os.pathsep.join(p for p in (str(SCRIPTS_DIR), os.environ.get("PYTHONPATH", "")) if p)
+    pythonpath = os.pathsep.join(p for p in (str(BENCH_DIR), os.environ.get("PYTHONPATH", "")) if p)
     program = real_program(specs) if kind == "chat" else noop_program(specs)
-    stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine=engine,
+    stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine_dir=engine,
                        extra_env={"PYTHONPATH": pythonpath, **engine_env})
     stack.configure(token=TOKEN, base_url=server.base_url)
     monitor = ProcessMonitor()
@@ -142,7 +142,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pachca_pulumi.localstack import find_engine
+    from pachca_pulumi.testing import find_engine
 
     args = parse_args(argv)
     PICKLER_LEAK["undo"] = not args.keep_pickler_leak

@@ -1,6 +1,6 @@
 """The engine floor: a dynamic provider that does nothing, its resource and its program.
 
-The provider process imports this module (PYTHONPATH is set to `scripts/`), so that dill pickles
+The provider process imports this module (PYTHONPATH is set to `benchmarks/`), so that dill pickles
 `NoopProvider` by reference as `benchlib.noop.NoopProvider`; keep its imports light.
 """
 
