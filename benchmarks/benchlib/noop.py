@@ -21,12 +21,11 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from pachca_pulumi.chat.schema import INPUTS, OUTPUTS, default
+
 from .workload import TOKEN_USER
 
-_INPUT_KEYS = ("name", "member_ids", "group_tag_ids", "channel", "public", "archived",
-               "exclusive_members", "adopt_id")
-_OUTPUT_ONLY = ("declared_member_ids", "owner_id", "token_user_id", "tag_member_ids", "created_at",
-                "personal", "meet_room_url")
+_OUTPUT_ONLY = tuple(output.name for output in OUTPUTS)
 
 
 class NoopProvider(ResourceProvider):
@@ -51,7 +50,7 @@ class NoopProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         outs = {k: v for k, v in props.items() if not k.startswith("__")}
-        return ReadResult(id_, outs, inputs={k: outs.get(k) for k in _INPUT_KEYS})
+        return ReadResult(id_, outs, inputs={k: outs.get(k) for k in INPUTS})
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(_noop_outputs(news))
@@ -62,7 +61,7 @@ class NoopProvider(ResourceProvider):
 
 def _noop_outputs(props: dict[str, Any]) -> dict[str, Any]:
     """Outputs shaped like a real chat's, so the state the engine writes is about the same size."""
-    outs = {k: props.get(k) for k in _INPUT_KEYS}
+    outs = {k: props.get(k) for k in INPUTS}
     members = sorted({TOKEN_USER, *(props.get("member_ids") or [])})
     outs.update(member_ids=members, declared_member_ids=list(props.get("member_ids") or []),
                 owner_id=TOKEN_USER, token_user_id=TOKEN_USER, tag_member_ids=[],
@@ -75,8 +74,7 @@ class NoopChat(Resource, module="bench", name="NoopChat"):
     """A resource with `Chat`'s inputs, managed by `NoopProvider`."""
 
     def __init__(self, resource_name: str, **inputs: Any) -> None:
-        props = {"member_ids": [], "group_tag_ids": [], "channel": False, "public": False, "archived": False,
-                 "exclusive_members": False, "adopt_id": None, **inputs, **{k: None for k in _OUTPUT_ONLY}}
+        props = {**{k: default(k) for k in INPUTS}, **inputs, **{k: None for k in _OUTPUT_ONLY}}
         super().__init__(NoopProvider(), resource_name, props)
 
 
