@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pulumi.runtime import rpc
 
 from pachca_pulumi.chat.inputs import UNKNOWN, check_inputs, is_unknown
-from pachca_pulumi.chat.schema import INPUTS, ChatInputs
+from pachca_pulumi.chat.schema import INPUTS, ChatInputs, default
 
 FIELDS = INPUTS
 
@@ -30,18 +30,8 @@ def test_check_inputs_trims_name() -> None:
 def test_check_inputs_fills_defaults() -> None:
     inputs, _ = check_inputs({"name": "Engineering"})
 
-    assert inputs == {
-        "name": "Engineering",
-        "member_ids": [],
-        "group_tag_ids": [],
-        "channel": False,
-        "public": False,
-        "archived": False,
-        "exclusive_members": False,
-        "adopt_id": None,
-        "avatar": None,
-        "avatar_file": None,
-    }
+    assert inputs == {**{field: default(field) for field in INPUTS}, "name": "Engineering"}
+    assert (inputs["member_ids"], inputs["channel"], inputs["adopt_id"]) == ([], False, None)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\t\n"])
