@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .. import errors as e
 from ..serializers import format_time, full_name, parse_time, tag_json, user_json

@@ -24,8 +24,9 @@ class Messages:
     def load(self, state: Json) -> None:
         self._next_id = int(state["next_id"])
 
-    def post(self, chat_id: int, entity_type: str, entity_id: int, content: str, user_id: int,
-             now: str) -> Json:
+    def post(
+        self, chat_id: int, entity_type: str, entity_id: int, content: str, user_id: int, now: str
+    ) -> Json:
         """A new message record (the facade has checked the content and the target chat)."""
         message = {
             "id": self._next_id, "entity_type": entity_type, "entity_id": entity_id, "chat_id": chat_id,
