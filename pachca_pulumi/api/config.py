@@ -7,7 +7,6 @@ never shows in a repr, a log line or an exception.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 
+from .._loopback import is_loopback as _is_loopback
 from ._constants import BASE_URL_CONFIG_KEY, BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, TOKEN_ENV
 from .errors import ConfigError
 
@@ -74,15 +74,6 @@ def check_base_url(url: str) -> str:
             "Use an https:// base URL (plain http is allowed only to loopback hosts such as the emulator)."
         )
     return url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _text(value: Any) -> str:

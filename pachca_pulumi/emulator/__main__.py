@@ -6,14 +6,15 @@ serves until SIGINT/SIGTERM. Request logs (method, path, status) go to stderr.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import signal
 import sys
 import time
+from types import FrameType
 
 import click
 
+from .._loopback import is_loopback
 from .faults import MALFORMED_MODES, Faults
 from .persistence import StateError
 from .seed import SeedError
@@ -24,16 +25,7 @@ class _Stop(Exception):
     """Raised by the signal handler to leave the serving loop."""
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _raise_stop(signum, frame):
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise _Stop()
@@ -59,13 +51,14 @@ def _raise_stop(signum, frame):
 @click.option("--malformed", type=click.Choice(MALFORMED_MODES), help="Answer with malformed responses.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 def main(
-    port, host, allow_remote, state, tokens, seed,
-    rate_limit, error_rate, latency_ms, drop_after_create, malformed, quiet,
-):  # fmt: skip
+    port: int, host: str, allow_remote: bool, state: str | None, tokens: tuple[str, ...], seed: str | None,
+    rate_limit: float | None, error_rate: float, latency_ms: int, drop_after_create: float,
+    malformed: str | None, quiet: bool,
+) -> None:  # fmt: skip
     """Run a local emulator of the Pachca API (chats, members, tags, messages, directory)."""
     if not tokens:
         raise click.UsageError("give at least one --token (or set PACHCA_EMULATOR_TOKEN)")
-    if not _is_loopback(host) and not allow_remote:
+    if not is_loopback(host) and not allow_remote:
         raise click.UsageError(f"refusing to listen on non-loopback host {host!r} without --allow-remote")
     level = logging.WARNING if quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)

@@ -1,14 +1,15 @@
 """The WSGI application: routing (werkzeug.routing.Map), authentication, errors -> JSON.
 
 All Pachca API routes live under ``/api/shared/v1``; emulator control endpoints live under
-``/_emulator`` (see control.py). Handlers are in handlers.py, rules in store.py.
+``/_emulator`` (see control.py). Handlers are in handlers.py, rules in the store.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
@@ -17,13 +18,18 @@ from werkzeug.wrappers import Request, Response
 from . import control
 from . import handlers as h
 from .errors import INVALID, NOT_FOUND, UNHANDLED, ApiError, EmulatorError, invalid_token
-from .faults import DROPPED_KEY, ROUTE_KEY, Faults
+from .exchange import Exchange
+from .faults import Faults
 from .stats import Stats
 from .store import Store
 from .wire import error_response
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
 API_PREFIX = "/api/shared/v1"
 log = logging.getLogger("pachca_pulumi.emulator")
+access_log = logging.getLogger("pachca_pulumi.emulator.http")
 
 ROUTES: dict[str, Callable[..., Response]] = {
     "POST /chats": h.create_chat,
@@ -57,37 +63,44 @@ URL_MAP = Map([_rule(r) for r in ROUTES], merge_slashes=False)
 
 
 class EmulatorApp:
-    """WSGI callable: control endpoints, then stats -> faults -> API dispatch."""
+    """WSGI callable: control endpoints, then stats -> faults -> API dispatch.
 
-    def __init__(self, store: Store, faults: Faults | None = None):
+    With ``log_requests``, one line per request (method, path without query, status or ``dropped``)
+    goes to the ``pachca_pulumi.emulator.http`` logger; headers never do.
+    """
+
+    def __init__(self, store: Store, faults: Faults | None = None, log_requests: bool = False) -> None:
         self.store = store
         self.faults = faults if faults is not None else Faults()
         self.stats = Stats()
-        self._api = self.faults.middleware(self._dispatch)
+        self.controls = control.Controls(self.store, self.faults, self.stats)
+        self.log_requests = log_requests
 
     def reset(self) -> None:
         """Store back to the seed; statistics and fault counters cleared (switches kept)."""
-        self.store.reset()
-        self.stats.reset()
-        self.faults.reset_counters()
+        self.controls.reset()
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "?")
         if control.is_control_path(environ.get("PATH_INFO", "")):
-            return control.dispatch(self, environ, start_response)
-        route = environ[ROUTE_KEY] = _route_of(environ)
-        statuses: list[str] = []
-
-        def capture(status: str, headers: list, exc_info=None):
-            statuses.append(status)
-            return start_response(status, headers, exc_info)
-
+            exchange = Exchange(method, path, "control")
+            try:
+                return control.dispatch(self.controls, environ, exchange.capture(start_response))
+            finally:
+                self._log(exchange)
+        exchange = Exchange(method, path, _route_of(environ))
         try:
-            return self._api(environ, capture)
+            return self.faults.serve(exchange, environ, exchange.capture(start_response), self._dispatch)
         finally:
-            dropped = environ.get(DROPPED_KEY)
-            self.stats.record(route, "dropped" if dropped or not statuses else int(statuses[-1][:3]))
+            self.stats.record(exchange.route, exchange.outcome())
+            self._log(exchange)
 
-    def _dispatch(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def _log(self, exchange: Exchange) -> None:
+        if self.log_requests:
+            access_log.info("%s %s %s", exchange.method, exchange.path, exchange.outcome())
+
+    def _dispatch(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         try:
             route, args = URL_MAP.bind_to_environ(environ).match()
@@ -96,8 +109,8 @@ class EmulatorApp:
         except EmulatorError as error:
             response = error_response(error)
         except MethodNotAllowed as exc:
-            error = ApiError.one(405, "method", request.method, "Method not allowed", INVALID)
-            response = error_response(error, {"Allow": ", ".join(exc.valid_methods or [])})
+            refusal = ApiError.one(405, "method", request.method, "Method not allowed", INVALID)
+            response = error_response(refusal, {"Allow": ", ".join(exc.valid_methods or [])})
         except HTTPException:
             response = error_response(ApiError.one(404, "path", request.path, "Not found", NOT_FOUND))
         except Exception:
@@ -116,15 +129,15 @@ class EmulatorApp:
         return user_id
 
 
-def _route_of(environ: dict) -> str:
+def _route_of(environ: WSGIEnvironment) -> str:
     """``"METHOD /template"`` of the API route the request matches (for stats and faults)."""
     try:
         route, _ = URL_MAP.bind_to_environ(environ).match()
-        return route
+        return str(route)
     except HTTPException:
         return f"{environ.get('REQUEST_METHOD', '?')} (unmatched)"
 
 
-def create_app(store: Store, faults: Faults | None = None) -> EmulatorApp:
+def create_app(store: Store, faults: Faults | None = None, log_requests: bool = False) -> EmulatorApp:
     """Build the emulator's WSGI application around ``store`` (and optional ``faults``)."""
-    return EmulatorApp(store, faults)
+    return EmulatorApp(store, faults, log_requests)

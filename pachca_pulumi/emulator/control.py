@@ -13,63 +13,85 @@ No authentication; answered only to loopback clients (others get 403).
   200 with all switches, or 400 ``{"error": "..."}``
 * ``DELETE /_emulator/chats/<id>`` -> 204: the chat vanishes (the API cannot do this; it simulates a chat
   removed by the workspace, so clients meet a 404), 404 when there is no such chat
+
+The endpoints act on a :class:`Controls` that the app hands over explicitly.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .._loopback import is_loopback
 from .errors import ApiError
+from .faults import Faults
+from .stats import Stats
+from .store import Store
 from .wire import json_response, no_content
 
 if TYPE_CHECKING:
-    from .app import EmulatorApp
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 PREFIX = "/_emulator"
 
 
-def _health(app: EmulatorApp, request: Request) -> Response:
+@dataclass(frozen=True)
+class Controls:
+    """The parts of a running emulator that control endpoints inspect and reset."""
+
+    store: Store
+    faults: Faults
+    stats: Stats
+
+    def reset(self) -> None:
+        """Store back to the seed; statistics and fault counters cleared (switches kept)."""
+        self.store.reset()
+        self.stats.reset()
+        self.faults.reset_counters()
+
+
+def _health(controls: Controls, request: Request) -> Response:
     return json_response({"status": "ok"})
 
 
-def _reset(app: EmulatorApp, request: Request) -> Response:
-    app.reset()
+def _reset(controls: Controls, request: Request) -> Response:
+    controls.reset()
     return no_content()
 
 
-def _stats(app: EmulatorApp, request: Request) -> Response:
-    return json_response({**app.stats.snapshot(), "faults": app.faults.counter_values()})
+def _stats(controls: Controls, request: Request) -> Response:
+    return json_response({**controls.stats.snapshot(), "faults": controls.faults.counter_values()})
 
 
-def _stats_reset(app: EmulatorApp, request: Request) -> Response:
-    app.stats.reset()
-    app.faults.reset_counters()
+def _stats_reset(controls: Controls, request: Request) -> Response:
+    controls.stats.reset()
+    controls.faults.reset_counters()
     return no_content()
 
 
-def _get_faults(app: EmulatorApp, request: Request) -> Response:
-    return json_response(app.faults.settings())
+def _get_faults(controls: Controls, request: Request) -> Response:
+    return json_response(controls.faults.settings())
 
 
-def _put_faults(app: EmulatorApp, request: Request) -> Response:
+def _put_faults(controls: Controls, request: Request) -> Response:
     try:
         switches = json.loads(request.get_data() or b"null")
         if not isinstance(switches, dict):
             raise ValueError("body must be a JSON object of fault switches")
-        return json_response(app.faults.configure(**switches))
+        return json_response(controls.faults.configure(**switches))
     except ValueError as exc:
         return json_response({"error": str(exc)}, 400)
 
 
-def _delete_chat(app: EmulatorApp, request: Request, chat_id: int) -> Response:
+def _delete_chat(controls: Controls, request: Request, chat_id: int) -> Response:
     try:
-        app.store.delete_chat(chat_id)
+        controls.store.delete_chat(chat_id)
     except ApiError:
         return json_response({"error": f"no chat {chat_id}"}, 404)
     return no_content()
@@ -91,21 +113,15 @@ def is_control_path(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
-def _is_loopback(address: str | None) -> bool:
-    try:
-        return ipaddress.ip_address((address or "").split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def dispatch(app: EmulatorApp, environ: dict, start_response: Callable):
+def dispatch(controls: Controls, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """Answer one control request (403 unless the client is on loopback)."""
     request = Request(environ)
-    if not _is_loopback(request.remote_addr):
+    if not is_loopback(request.remote_addr):
         response = json_response({"error": "control endpoints answer loopback clients only"}, 403)
         return response(environ, start_response)
     try:
         endpoint, args = URL_MAP.bind_to_environ(environ).match()
-        response = ROUTES[endpoint](app, request, **args)
+        response = ROUTES[endpoint](controls, request, **args)
     except MethodNotAllowed as exc:
         allow = {"Allow": ", ".join(exc.valid_methods or [])}
         response = json_response({"error": "method not allowed"}, 405, allow)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+Json = dict[str, Any]
+
 # Codes of the spec's ValidationErrorCode enum used by the emulator.
 BLANK = "blank"
 TOO_LONG = "too_long"
@@ -22,7 +24,7 @@ RATE_LIMIT = "rate_limit"
 UNHANDLED = "unhandled"
 
 
-def error_item(key: str, value: Any, message: str, code: str, payload: dict | None = None) -> dict:
+def error_item(key: str, value: Any, message: str, code: str, payload: Json | None = None) -> Json:
     """One ``ApiErrorItem``: ``value`` is always rendered as a string (or null)."""
     return {
         "key": key,
@@ -38,14 +40,14 @@ class EmulatorError(Exception):
 
     status = 500
 
-    def body(self) -> dict:
+    def body(self) -> Json:
         raise NotImplementedError
 
 
 class ApiError(EmulatorError):
     """An ``ApiError`` answer (400, 404, 422, 429, 503...)."""
 
-    def __init__(self, status: int, items: list[dict]):
+    def __init__(self, status: int, items: list[Json]):
         super().__init__(f"{status}: " + "; ".join(i["message"] for i in items))
         self.status = status
         self.items = items
@@ -54,7 +56,7 @@ class ApiError(EmulatorError):
     def one(cls, status: int, key: str, value: Any, message: str, code: str) -> ApiError:
         return cls(status, [error_item(key, value, message, code)])
 
-    def body(self) -> dict:
+    def body(self) -> Json:
         return {"errors": list(self.items)}
 
 
@@ -67,7 +69,7 @@ class OAuthError(EmulatorError):
         self.error = error
         self.description = description
 
-    def body(self) -> dict:
+    def body(self) -> Json:
         return {"error": self.error, "error_description": self.description}
 
 
@@ -84,7 +86,7 @@ class ForbiddenError(EmulatorError):
         super().__init__(f"403: {code}: {message}")
         self.item = error_item(key, value, message, code)
 
-    def body(self) -> dict:
+    def body(self) -> Json:
         return {"error": self.item["code"], "error_description": self.item["message"], "errors": [self.item]}
 
 

@@ -1,4 +1,4 @@
-"""Fault injection: a WSGI middleware whose switches can be changed while the server runs.
+"""Fault injection: switches that can be changed while the server runs, applied to each API request.
 
 Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
 
@@ -17,7 +17,9 @@ Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
   makes ``id`` a string and ``archived`` the string ``"no"`` in ``GET /chats/{id}``;
   ``bad_enum`` puts an unknown ``role`` into every user object of successful answers.
 
-Order: latency, rate limit, html502, error rate, then the app (drop, body mutations).
+Order: latency, rate limit, html502, error rate, then the app (drop, body mutations). The app calls
+:meth:`Faults.serve` with the request's :class:`~.exchange.Exchange` (its route; a drop is recorded
+on it).
 Counters: ``rate_limited``, ``errors`` (injected 5xx), ``drops``, ``malformed``.
 """
 
@@ -30,15 +32,20 @@ import random
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
 
 from .errors import RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
+from .exchange import Exchange
 from .wire import error_response
 
-ROUTE_KEY = "pachca_emulator.route"  # "METHOD /template", set by the app before the middleware
-DROPPED_KEY = "pachca_emulator.dropped"
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+Headers = list[tuple[str, str]]
 MALFORMED_MODES = ("html502", "not_json", "missing_fields", "wrong_types", "bad_enum")
 DEFAULTS: dict[str, Any] = {
     "rate_limit": None,
@@ -51,7 +58,7 @@ HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad 
 
 
 class Faults:
-    """Fault switches and counters; ``middleware(app)`` applies them to a WSGI app."""
+    """Fault switches and counters; :meth:`serve` applies them to one API request."""
 
     def __init__(self, rng: random.Random | None = None, **switches: Any):
         self._lock = threading.Lock()
@@ -62,7 +69,7 @@ class Faults:
         self.counters = dict.fromkeys(("rate_limited", "errors", "drops", "malformed"), 0)
 
     # ----- switches -------------------------------------------------------------------------
-    def configure(self, **switches: Any) -> dict:
+    def configure(self, **switches: Any) -> dict[str, Any]:
         """Change some switches (validated, ValueError if wrong); returns all settings."""
         checked = {key: _check(key, value) for key, value in switches.items()}
         with self._lock:
@@ -71,11 +78,11 @@ class Faults:
                 self._buckets.clear()
             return dict(self._settings)
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         with self._lock:
             return dict(self._settings)
 
-    def counter_values(self) -> dict:
+    def counter_values(self) -> dict[str, int]:
         with self._lock:
             return dict(self.counters)
 
@@ -110,34 +117,37 @@ class Faults:
             self._buckets[key] = (tokens, now)
             return max(1, math.ceil((1 - tokens) / rate))
 
-    # ----- middleware -----------------------------------------------------------------------
-    def middleware(self, app: Callable) -> Callable:
-        def faulty_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-            s = self.settings()
-            route = environ.get(ROUTE_KEY, "")
-            if s["latency_ms"]:
-                time.sleep(s["latency_ms"] / 1000)
-            early = self._early_answer(s, environ)
-            if early is not None:
-                return early(environ, start_response)
-            mutate = self._mutation(s, route)
-            drop = route == "POST /chats" and self._chance(s["drop_after_create"])
-            if not (mutate or drop):
-                return app(environ, start_response)
-            status, headers, body = _run(app, environ)
-            if drop and status.startswith("201"):
-                return self._drop(environ, start_response, status, headers, body)
-            if mutate and status.startswith("200"):
-                body = mutate(body)
-                self._count("malformed")
-                headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-                headers.append(("Content-Length", str(len(body))))
-            start_response(status, headers)
-            return [body]
+    # ----- applying the switches ----------------------------------------------------------
+    def serve(
+        self,
+        exchange: Exchange,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        app: WSGIApplication,
+    ) -> Iterable[bytes]:
+        """Answer one API request through the switches; ``app`` answers when no fault does."""
+        s = self.settings()
+        if s["latency_ms"]:
+            time.sleep(s["latency_ms"] / 1000)
+        early = self._early_answer(s, environ)
+        if early is not None:
+            return early(environ, start_response)
+        mutate = self._mutation(s, exchange.route)
+        drop = exchange.route == "POST /chats" and self._chance(s["drop_after_create"])
+        if not (mutate or drop):
+            return app(environ, start_response)
+        status, headers, body = _run(app, environ)
+        if drop and status.startswith("201"):
+            return self._drop(exchange, environ, start_response, status, headers, body)
+        if mutate and status.startswith("200"):
+            body = mutate(body)
+            self._count("malformed")
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
 
-        return faulty_app
-
-    def _early_answer(self, s: dict, environ: dict):
+    def _early_answer(self, s: dict[str, Any], environ: WSGIEnvironment) -> Response | None:
         if s["rate_limit"]:
             key = hashlib.sha256(environ.get("HTTP_AUTHORIZATION", "").encode()).hexdigest()
             wait = self._take(key, s["rate_limit"])
@@ -155,7 +165,7 @@ class Faults:
         return None
 
     @staticmethod
-    def _mutation(s: dict, route: str) -> Callable[[bytes], bytes] | None:
+    def _mutation(s: dict[str, Any], route: str) -> Callable[[bytes], bytes] | None:
         mode = s["malformed"]
         if mode == "bad_enum":
             return _bad_enum
@@ -164,9 +174,12 @@ class Faults:
             return chat_breakers.get(mode)
         return None
 
-    def _drop(self, environ: dict, start_response: Callable, status: str, headers: list, body: bytes):
+    def _drop(
+        self, exchange: Exchange, environ: WSGIEnvironment, start_response: StartResponse,
+        status: str, headers: Headers, body: bytes,
+    ) -> Iterable[bytes]:  # fmt: skip
         self._count("drops")
-        environ[DROPPED_KEY] = True
+        exchange.dropped = True
         sock = environ.get("werkzeug.socket")
         if sock is None:
             raise DroppedConnection("connection dropped by the emulator after POST /chats")
@@ -179,11 +192,14 @@ class Faults:
         return [body]
 
 
-def _run(app: Callable, environ: dict) -> tuple[str, list, bytes]:
+def _run(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[str, Headers, bytes]:
     captured: dict[str, Any] = {}
 
-    def start_response(status, headers, exc_info=None):
+    def start_response(
+        status: str, headers: Headers, exc_info: OptExcInfo | None = None, /
+    ) -> Callable[[bytes], object]:
         captured.update(status=status, headers=list(headers))
+        return lambda data: None
 
     chunks = app(environ, start_response)
     try:
@@ -217,7 +233,7 @@ def _truncate(body: bytes) -> bytes:
     return body[: max(1, len(body) // 2)]
 
 
-def _edit_chat(body: bytes, edit: Callable[[dict], None]) -> bytes:
+def _edit_chat(body: bytes, edit: Callable[[dict[str, Any]], Any]) -> bytes:
     document = json.loads(body)
     edit(document["data"])
     return json.dumps(document).encode()

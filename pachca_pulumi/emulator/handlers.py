@@ -5,7 +5,9 @@ Each handler gets a :class:`Call` (request, store, acting user) and the URL's pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
@@ -17,16 +19,19 @@ from .wire import data_response, no_content, page_response
 
 ENTITY_TYPES = ("discussion", "user", "thread")
 ROLES = ("all", "owner", "admin", "editor", "member")
+Json = dict[str, Any]
 
 
 @dataclass
 class Call:
+    """One authenticated API request: what every handler gets besides the URL's path values."""
+
     request: Request
     store: Store
     user_id: int
 
 
-def _page(call: Call, items: list[dict], fields=("id",), order: str = "asc") -> Response:
+def _page(call: Call, items: list[Json], fields: Sequence[str] = ("id",), order: str = "asc") -> Response:
     """Paginate ``items`` by ``fields`` using the request's ``limit`` and ``cursor``."""
     limit = p.query_limit(call.request)
     token = call.request.args.get("cursor")
@@ -58,7 +63,7 @@ def list_chats(call: Call) -> Response:
         call.user_id,
         availability=p.query_choice(request, "availability", ("is_member", "public"), "is_member"),
         archived=p.query_bool(request, "archived", False),
-        personal=p.query_bool(request, "personal"),
+        personal=p.optional_query_bool(request, "personal"),
         after=p.query_time(request, "last_message_at_after"),
         before=p.query_time(request, "last_message_at_before"),
     )
@@ -74,7 +79,9 @@ def get_chat(call: Call, id: int) -> Response:
 
 def update_chat(call: Call, id: int) -> Response:
     chat = p.wrapped_object(call.request, "chat")
-    updated = call.store.update_chat(id, name=p.text(chat, "name", False), public=p.flag(chat, "public"))
+    updated = call.store.update_chat(
+        id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public")
+    )
     return data_response(updated)
 
 
@@ -97,7 +104,7 @@ def list_members(call: Call, id: int) -> Response:
 def add_members(call: Call, id: int) -> Response:
     body = p.body_object(call.request)
     member_ids = p.id_list(body, "member_ids", required_key=True)
-    p.flag(body, "silent")
+    p.optional_flag(body, "silent")
     call.store.add_members(id, member_ids)
     return no_content()
 
@@ -121,7 +128,7 @@ def remove_group_tag(call: Call, id: int, tag_id: int) -> Response:
 # ----- messages ----------------------------------------------------------------------------
 def create_message(call: Call) -> Response:
     message = p.wrapped_object(call.request, "message")
-    entity_type = p.text(message, "entity_type", False) or "discussion"
+    entity_type = p.optional_text(message, "entity_type") or "discussion"
     if entity_type.lower() not in ENTITY_TYPES:
         allowed = ", ".join(ENTITY_TYPES)
         raise bad_request("entity_type", entity_type, f"entity_type must be one of: {allowed}")

@@ -16,10 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from .errors import bad_request
+from .errors import ApiError, bad_request
+
+Json = dict[str, Any]
+Key = tuple[Any, ...]
 
 ASC, DESC = "asc", "desc"
 
@@ -27,10 +31,10 @@ ASC, DESC = "asc", "desc"
 @dataclass(frozen=True)
 class Cursor:
     direction: str
-    boundary: tuple | None  # values of the key fields, or None for "from the start"
+    boundary: Key | None  # values of the key fields, or None for "from the start"
 
 
-def encode_cursor(key_fields: Sequence[str], direction: str, boundary: tuple | None) -> str:
+def encode_cursor(key_fields: Sequence[str], direction: str, boundary: Key | None) -> str:
     payload: dict[str, Any] = {}
     if boundary is not None:
         payload.update(zip(key_fields, boundary))
@@ -67,18 +71,18 @@ def cursor_keys(token: str) -> set[str]:
     return set(data) if isinstance(data, dict) else set()
 
 
-def _invalid(token: str):
+def _invalid(token: str) -> ApiError:
     return bad_request("cursor", token, "Cursor is invalid")
 
 
 def paginate(
-    items: list[dict],
-    key: Callable[[dict], tuple],
+    items: list[Json],
+    key: Callable[[Json], Key],
     key_fields: Sequence[str],
     order: str,
     limit: int,
     cursor: Cursor | None,
-) -> tuple[list[dict], dict]:
+) -> tuple[list[Json], Json]:
     """Return one page of ``items`` and the ``PaginationMeta`` object for it."""
     direction = cursor.direction if cursor else order
     ordered = sorted(items, key=key, reverse=direction == DESC)
@@ -101,5 +105,5 @@ def paginate(
     return page, {"paginate": paginate_meta}
 
 
-def _beyond(value: tuple, boundary: tuple, direction: str) -> bool:
+def _beyond(value: Key, boundary: Key, direction: str) -> bool:
     return value > boundary if direction == ASC else value < boundary

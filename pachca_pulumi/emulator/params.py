@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, cast
 
 from werkzeug.wrappers import Request
 
@@ -12,6 +13,7 @@ from .errors import REQUIRED, bad_request
 from .serializers import parse_time
 
 MAX_LIMIT = 50
+Json = dict[str, Any]
 
 
 def json_body(request: Request) -> Any:
@@ -21,64 +23,75 @@ def json_body(request: Request) -> Any:
         raise bad_request("body", None, "Request body must be JSON") from None
 
 
-def wrapped_object(request: Request, key: str) -> dict:
+def wrapped_object(request: Request, key: str) -> Json:
     """The object under ``key`` of the JSON body (``{"chat": {...}}``)."""
     body = json_body(request)
     if not isinstance(body, dict) or key not in body:
         raise bad_request(key, None, f"Parameter {key} is required", REQUIRED)
     if not isinstance(body[key], dict):
         raise bad_request(key, None, f"Parameter {key} must be an object")
-    return body[key]
+    return cast(Json, body[key])
 
 
-def body_object(request: Request) -> dict:
+def body_object(request: Request) -> Json:
     body = json_body(request)
     if not isinstance(body, dict):
         raise bad_request("body", None, "Request body must be a JSON object")
-    return body
+    return cast(Json, body)
 
 
 def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def required(obj: dict, key: str) -> Any:
+def required(obj: Json, key: str) -> Any:
     if obj.get(key) is None:
         raise bad_request(key, None, f"Parameter {key} is required", REQUIRED)
     return obj[key]
 
 
-def id_list(obj: dict, key: str, required_key: bool = False) -> list[int]:
+def id_list(obj: Json, key: str, required_key: bool = False) -> list[int]:
     if key not in obj and not required_key:
         return []
     value = required(obj, key)
     if not isinstance(value, list) or not all(is_int(v) for v in value):
         raise bad_request(key, _text(value), f"{key} must be an array of integers")
-    return value
+    return cast(list[int], value)
 
 
-def integer(obj: dict, key: str) -> int:
+def integer(obj: Json, key: str) -> int:
     value = required(obj, key)
     if not is_int(value):
         raise bad_request(key, _text(value), f"{key} must be an integer")
-    return value
+    return cast(int, value)
 
 
-def text(obj: dict, key: str, required_key: bool = True) -> str | None:
-    if key not in obj and not required_key:
-        return None
+def text(obj: Json, key: str) -> str:
+    """A required string field (400 ``required`` when absent or null, 400 ``invalid`` when not a string)."""
     value = required(obj, key)
     if not isinstance(value, str):
         raise bad_request(key, _text(value), f"{key} must be a string")
     return value
 
 
-def flag(obj: dict, key: str, default: bool | None = None) -> bool | None:
-    if obj.get(key) is None:
-        return default
-    if not isinstance(obj[key], bool):
-        raise bad_request(key, _text(obj[key]), f"{key} must be a boolean")
-    return obj[key]
+def optional_text(obj: Json, key: str) -> str | None:
+    """A string field that may be left out (None), but not sent as null or another type."""
+    return text(obj, key) if key in obj else None
+
+
+def optional_flag(obj: Json, key: str) -> bool | None:
+    """A boolean field; absent or null is None, anything else but a boolean is 400 ``invalid``."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise bad_request(key, _text(value), f"{key} must be a boolean")
+    return value
+
+
+def flag(obj: Json, key: str, default: bool) -> bool:
+    value = optional_flag(obj, key)
+    return default if value is None else value
 
 
 def _text(value: Any) -> str:
@@ -93,13 +106,18 @@ def query_choice(request: Request, key: str, choices: Sequence[str], default: st
     return value
 
 
-def query_bool(request: Request, key: str, default: bool | None = None) -> bool | None:
+def optional_query_bool(request: Request, key: str) -> bool | None:
     value = request.args.get(key)
     if value is None:
-        return default
+        return None
     if value.lower() not in ("true", "false", "1", "0"):
         raise bad_request(key, value, f"{key} must be true or false")
     return value.lower() in ("true", "1")
+
+
+def query_bool(request: Request, key: str, default: bool) -> bool:
+    value = optional_query_bool(request, key)
+    return default if value is None else value
 
 
 def query_time(request: Request, key: str) -> datetime | None:

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from .serializers import parse_time
+
+Json = dict[str, Any]
 
 DEFAULT_SEED_PATH = Path(__file__).with_name("seed.json")
 ROLES = ("admin", "user", "multi_guest", "guest")
@@ -31,7 +34,7 @@ class SeedError(ValueError):
     """The seed is not usable; the message says why."""
 
 
-def load_seed(seed: str | Path | dict | None = None) -> dict:
+def load_seed(seed: str | os.PathLike[str] | Json | None = None) -> Json:
     """Return a validated deep copy of ``seed`` (a dict, a JSON file path or None for the default)."""
     if isinstance(seed, dict):
         data = copy.deepcopy(seed)
@@ -71,7 +74,7 @@ def validate_seed(data: Any) -> None:
         raise SeedError("first_chat_id must be a positive integer")
 
 
-def _list(data: dict, key: str) -> list:
+def _list(data: Json, key: str) -> list[Any]:
     value = data.get(key)
     if not isinstance(value, list):
         raise SeedError(f"seed.{key} must be a list")
@@ -82,7 +85,7 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _unique_ids(items: list, where: str) -> set[int]:
+def _unique_ids(items: list[Any], where: str) -> set[int]:
     ids = []
     for item in items:
         if not isinstance(item, dict) or _int(item.get("id")) is None or item["id"] < 1:
@@ -93,7 +96,7 @@ def _unique_ids(items: list, where: str) -> set[int]:
     return set(ids)
 
 
-def _check_user(user: dict) -> None:
+def _check_user(user: Json) -> None:
     where = f"user {user['id']}"
     if not isinstance(user.get("nickname"), str) or not user["nickname"]:
         raise SeedError(f"{where}: nickname must be a non-empty string")
@@ -108,13 +111,19 @@ def _check_user(user: dict) -> None:
         value = user.get(key)
         if value is None and key == "last_activity_at":
             continue
-        try:
-            parse_time(value)
-        except (TypeError, ValueError, AttributeError):
-            raise SeedError(f"{where}: {key} must be an ISO-8601 timestamp") from None
+        if not isinstance(value, str) or not _is_time(value):
+            raise SeedError(f"{where}: {key} must be an ISO-8601 timestamp")
 
 
-def _check_tag(tag: dict, user_ids: set[int]) -> None:
+def _is_time(text: str) -> bool:
+    try:
+        parse_time(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_tag(tag: Json, user_ids: set[int]) -> None:
     if not isinstance(tag.get("name"), str) or not tag["name"].strip():
         raise SeedError(f"group tag {tag['id']}: name must be a non-empty string")
     members = tag.get("user_ids")

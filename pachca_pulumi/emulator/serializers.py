@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timezone
+from typing import Any
+
+Json = dict[str, Any]
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
@@ -26,11 +29,11 @@ def meet_room_url(name: str) -> str:
     return f"https://meet.pachca.com/{slug}-{secrets.token_hex(4)}"
 
 
-def full_name(user: dict) -> str:
+def full_name(user: Json) -> str:
     return " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p) or user["nickname"]
 
 
-def user_json(user: dict, tags: dict[int, dict]) -> dict:
+def user_json(user: Json, tags: dict[int, Json]) -> Json:
     """A full ``User`` object (every required field of the schema)."""
     return {
         "id": user["id"],
@@ -57,27 +60,19 @@ def user_json(user: dict, tags: dict[int, dict]) -> dict:
     }
 
 
-def tag_json(tag: dict) -> dict:
+def tag_json(tag: Json) -> Json:
     return {"id": tag["id"], "name": tag["name"], "users_count": len(tag["user_ids"])}
 
 
-def chat_members(chat: dict, tags: dict[int, dict]) -> list[int]:
-    """Effective members: owner, direct members and the users of attached tags (sorted ids)."""
-    members = {chat["owner_id"], *chat["member_ids"]}
-    for tag_id in chat["group_tag_ids"]:
-        members.update(tags[tag_id]["user_ids"] if tag_id in tags else ())
-    return sorted(members)
-
-
-def chat_json(chat: dict, tags: dict[int, dict]) -> dict:
-    """A ``Chat`` object."""
+def chat_json(chat: Json, owner_id: int, member_ids: list[int], group_tag_ids: list[int]) -> Json:
+    """A ``Chat`` object from a chat's own attributes and its people (effective ``member_ids``)."""
     return {
         "id": chat["id"],
         "name": chat["name"],
         "created_at": chat["created_at"],
-        "owner_id": chat["owner_id"],
-        "member_ids": chat_members(chat, tags),
-        "group_tag_ids": list(chat["group_tag_ids"]),
+        "owner_id": owner_id,
+        "member_ids": member_ids,
+        "group_tag_ids": list(group_tag_ids),
         "channel": chat["channel"],
         "archived": chat["archived"],
         "personal": chat["personal"],
@@ -87,7 +82,7 @@ def chat_json(chat: dict, tags: dict[int, dict]) -> dict:
     }
 
 
-def message_json(message: dict, author: dict) -> dict:
+def message_json(message: Json, author: Json) -> Json:
     """A ``Message`` object (no files, buttons, thread or forwarding)."""
     body = {
         "id": message["id"],

@@ -5,35 +5,26 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Mapping, Sequence
-from urllib.parse import urlsplit
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from .app import API_PREFIX, EmulatorApp, create_app
-from .faults import DROPPED_KEY, Faults
+from .app import API_PREFIX, EmulatorApp, access_log, create_app
+from .faults import Faults
+from .stats import Stats
 from .store import Store
 
-access_log = logging.getLogger("pachca_pulumi.emulator.http")
 
+class _Handler(WSGIRequestHandler):
+    """Request lines are logged by the app (it knows drops); the server logs only its own errors."""
 
-class _LoggingHandler(WSGIRequestHandler):
-    """Logs one line per request: method, path (no query string) and status; never headers."""
-
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        if getattr(self, "environ", {}).get(DROPPED_KEY):
-            code = "dropped"
-        path = urlsplit(getattr(self, "path", "") or "").path
-        access_log.info("%s %s %s", self.command, path, getattr(code, "value", code))
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
     def log(self, type: str, message: str, *args: Any) -> None:
         level = logging.ERROR if type == "error" else logging.INFO
         access_log.log(level, message.rstrip(), *args)
-
-
-class _QuietHandler(_LoggingHandler):
-    def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        pass
 
 
 class EmulatorServer:
@@ -46,19 +37,18 @@ class EmulatorServer:
 
     def __init__(
         self,
-        store_path: str | os.PathLike | None = None,
+        store_path: str | os.PathLike[str] | None = None,
         tokens: Sequence[str] | Mapping[str, int] = ("test-token",),
-        seed: str | os.PathLike | dict | None = None,
+        seed: str | os.PathLike[str] | dict[str, Any] | None = None,
         faults: Faults | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         quiet: bool = False,
-    ):
+    ) -> None:
         self.store = Store(store_path, seed=seed, tokens=tokens)
         self.faults = faults if faults is not None else Faults()
-        self.app: EmulatorApp = create_app(self.store, self.faults)
-        handler = _QuietHandler if quiet else _LoggingHandler
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=handler)
+        self.app: EmulatorApp = create_app(self.store, self.faults, log_requests=not quiet)
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=_Handler)
         shown = f"[{host}]" if ":" in host else host
         self.root_url = f"http://{shown}:{self._server.port}"
         self.base_url = self.root_url + API_PREFIX
@@ -72,7 +62,7 @@ class EmulatorServer:
         self._closed = False
 
     @property
-    def stats(self):
+    def stats(self) -> Stats:
         return self.app.stats
 
     def reset(self) -> None:
@@ -90,5 +80,5 @@ class EmulatorServer:
     def __enter__(self) -> EmulatorServer:
         return self
 
-    def __exit__(self, *exc_info: Any) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()

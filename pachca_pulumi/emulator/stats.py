@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from typing import Any
 
 
 class Stats:
+    """Thread-safe request counters by status and by route."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.reset()
@@ -24,7 +27,7 @@ class Stats:
             self._by_status[str(status)] += 1
             self._by_route[route] += 1
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
             by_status = dict(sorted(self._by_status.items()))
             return {

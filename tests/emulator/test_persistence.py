@@ -22,7 +22,8 @@ def state_file(tmp_path):
 def test_persistence_new_store_writes_the_seed_state(state_file):
     Store(state_file)
     state = json.loads(state_file.read_text())
-    assert state["chats"] == [] and len(state["users"]) >= 120
+    assert state["format"] == "pachca-emulator-state/2"
+    assert state["chats"]["items"] == [] and len(state["directory"]["users"]) >= 120
 
 
 def test_persistence_created_chat_survives_a_new_store(state_file):
@@ -60,7 +61,26 @@ def test_persistence_reset_rewrites_the_file_to_the_seed(state_file):
     store = Store(state_file)
     store.create_chat(1, "Chat")
     store.reset()
-    assert json.loads(state_file.read_text())["chats"] == []
+    assert json.loads(state_file.read_text())["chats"]["items"] == []
+
+
+def test_persistence_reads_a_format_1_file(state_file):
+    seed = load_seed()
+    chat = {
+        "id": 1001, "name": "Old", "created_at": "2025-01-01T00:00:00.000Z", "owner_id": 1, "member_ids": [3],
+        "group_tag_ids": [9102], "channel": False, "archived": False, "personal": False, "public": True,
+        "last_message_at": "2025-01-02T00:00:00.000Z", "meet_room_url": "https://meet.pachca.com/old-0a1b2c3d",
+        "messages_count": 1,
+    }  # fmt: skip
+    old = {"format": "pachca-emulator-state/1", "users": seed["users"], "group_tags": seed["group_tags"],
+           "chats": [chat], "next_chat_id": 1002, "next_message_id": 2}
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text(json.dumps(old))
+    store = Store(state_file)
+    loaded = store.get_chat(1001)
+    assert (loaded["owner_id"], loaded["group_tag_ids"], loaded["name"]) == (1, [9102], "Old")
+    assert 3 in loaded["member_ids"] and store.create_chat(1, "New")["id"] == 1002
+    assert store.create_message(1, "discussion", 1001, "hi")["id"] == 2
 
 
 def test_persistence_corrupt_file_raises_state_error(state_file):

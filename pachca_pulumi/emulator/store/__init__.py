@@ -1,0 +1,80 @@
+"""The emulator's state and rules, composed of parts that each own their data (like moto's backends).
+
+* :class:`~.directory.Directory`: users and group tags, from the seed.
+* :class:`~.chats.ChatTable`: each chat's own attributes (name, flags, times) and the next chat id.
+* :class:`~.membership.Membership`: each chat's owner, direct members and attached tags.
+* :class:`~.messages.Messages`: the next message id (messages only move ``last_message_at``).
+* :class:`~.tokens.Tokens`: which user each bearer token acts as (never persisted).
+* :class:`~.clock.Clock`: strictly increasing timestamps.
+
+:class:`~.facade.Store` wires them: it holds the one lock, composes answers from several parts
+(a ``Chat`` is a chat record plus its roster) and saves every part through one mechanism, the
+``@mutation`` decorator of :mod:`..persistence`: the state file (JSON, one section per part,
+temp file + ``os.replace``) is written before a successful change returns, and loaded at start
+so state survives a restart. ``reset()`` goes back to the seed.
+
+Behaviour invented where the spec is silent (README.md, "The emulator", lists it too):
+
+* Every token acts with admin rights: any chat can be read, updated, archived and have its
+  members or tags changed, whether or not the token's user is a member.
+* The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
+  user 1 ``pachca-bot``, a bot with role admin; tokens 2..5 -> users 2..5). Extra tokens are
+  refused at start. Tokens are never persisted, logged or echoed.
+* Chat ids start at the seed's ``first_chat_id`` (1001), message ids at 1; ids are never reused.
+* ``member_ids`` of a chat = owner + direct members + users of attached tags, sorted by id,
+  without duplicates. Direct membership and tag-implied membership are tracked separately.
+* Names are stored exactly as sent (not stripped). A name that is empty after stripping ->
+  422 ``blank``; longer than 255 characters -> 422 ``too_long``. All validation errors of a
+  request are returned together.
+* Ids referenced in a request body that do not exist -> 422 ``not_found`` (one item per id,
+  key ``member_ids``/``group_tag_ids``/``entity_id``); a resource named in the URL path
+  that does not exist -> 404 ``not_found`` (key ``id``/``user_id``/``tag_id``).
+  POST /messages declares no 404, so an unknown chat/user/thread there is a 422.
+* Adding members who already are members (directly or through a tag), or tags already
+  attached, is a no-op; an empty ``member_ids``/``group_tag_ids`` list is a no-op (204).
+* Removing a direct member who is also implied by an attached tag drops only the direct
+  membership: the user stays a member while the tag is attached. Removing a user who is a
+  member only through a tag is a 204 no-op (they stay). Removing the owner -> 403 whose body
+  has both ``error``/``error_description`` and ``errors[]`` with code ``cannot_kick_owner``
+  (the operation declares only 204/401/403/404). Removing a non-member -> 404 (key ``user_id``).
+* Removing a tag removes the users who were members only through it; detaching a tag that
+  is not attached (or does not exist) -> 404 (key ``tag_id``).
+* Personal chats cannot get members or tags (422 ``personal_chat``) nor lose members
+  (403 with the dual body above, code ``personal_chat``).
+* Archive/unarchive are idempotent (204). Archived chats can still be read, updated and
+  receive messages.
+* ``last_message_at`` starts equal to ``created_at``; each message sets it to the current
+  time. The store's clock has ms resolution and is strictly increasing (two events in the
+  same millisecond get consecutive milliseconds), so timestamps always move and never tie.
+* A message to ``entity_type=user`` creates (once per pair of users) a personal chat owned by
+  the sender, named with the recipient's full name, not public, not a channel; messaging
+  yourself makes a personal chat with only you. Threads do not exist (-> 422 ``not_found``).
+* GET /chats: ``availability=is_member`` lists chats where the token's user is a member
+  (including through tags); ``public`` lists all public chats. Ties in ``last_message_at``
+  are ordered by id. A cursor carries its own direction and sort key and wins over
+  ``sort``/``order``; see pagination.py for the cursor format.
+* Member ``role`` filter: ``owner`` -> the owner; ``member`` -> everyone else; ``admin`` and
+  ``editor`` -> nobody (the emulator has no chat roles); ``all`` -> everyone. Member, user
+  and tag-user lists are ordered by user id ascending.
+* GET /users ``query`` matches a case-insensitive substring of first name, last name, full
+  name, nickname, email or phone. GET /group_tags ``names`` matches names case-insensitively
+  (``names=A&names=B`` or ``names[]=A``).
+* Pagination (every list): keyset cursors, see pagination.py. ``next_page`` is always
+  present (on the last page it points after the last item, ``has_next`` false);
+  ``prev_page`` travels the other way from the first item (e.g. to poll newer chats);
+  ``has_prev`` is false on a first page. Bad ``limit`` (not 1..50) or cursor -> 400
+  ``invalid`` (key ``limit``/``cursor``); unknown ``sort``/``order``/``availability``/
+  ``role`` values or non-boolean flags -> 400 ``invalid``.
+* Bodies: not JSON, or without the ``chat``/``message`` wrapper object -> 400 (``invalid``
+  key ``body``, or ``required`` key ``chat``/``message``); wrong JSON types (ids not
+  integers, flags not booleans, text not strings) -> 400 ``invalid`` naming the field.
+  ``silent`` is accepted and ignored. Unknown fields are ignored.
+* Protocol: unknown routes -> 404 ApiError and wrong methods -> 405 ApiError with ``Allow``
+  (both checked before authentication); missing/unknown token -> 401 OAuthError
+  ``invalid_token``; an unexpected emulator bug -> 500 ApiError ``unhandled``.
+"""
+
+from ..persistence import StateError
+from .facade import Store
+
+__all__ = ["StateError", "Store"]

@@ -1,0 +1,236 @@
+"""The :class:`Store` facade: one lock, one save, and the API the handlers call."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import errors as e
+from ..persistence import locked, mutation, read_state, write_state
+from ..seed import load_seed
+from ..serializers import chat_json, format_time, message_json
+from .chats import ChatRecord, ChatTable, name_problems
+from .clock import Clock
+from .directory import Directory
+from .membership import Membership, unique_ids
+from .messages import Messages, check_content
+from .tokens import Tokens
+
+Json = dict[str, Any]
+SeedSource = str | os.PathLike[str] | Json | None
+
+
+class Part(Protocol):
+    """A part of the store that owns some state: one section of the state file."""
+
+    def dump(self) -> Json: ...
+
+    def load(self, state: Json) -> None: ...
+
+
+class Store:
+    """Thread-safe emulator state composed of parts that own their data, with optional JSON persistence.
+
+    Every public method runs under one lock; methods that change state are ``@mutation``s, which
+    write the state file (when ``path`` is given) before they return and only if they succeed.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        seed: SeedSource = None,
+        tokens: Sequence[str] | Mapping[str, int] = ("test-token",),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._seed = load_seed(seed)
+        self.path = Path(path) if path is not None else None
+        self.tokens = Tokens(tokens, self._seed)
+        self.clock = Clock(clock)
+        self.directory = Directory()
+        self.chats = ChatTable()
+        self.membership = Membership(self.directory)
+        self.messages = Messages()
+        self._parts: dict[str, Part] = {
+            "directory": self.directory, "chats": self.chats,
+            "membership": self.membership, "messages": self.messages,
+        }  # fmt: skip
+        if self.path is not None and self.path.exists():
+            self._load(self.path)
+        else:
+            self.reset()
+
+    # ----- state ------------------------------------------------------------------------------
+    @mutation
+    def reset(self) -> None:
+        """Forget every chat and message: back to the seed."""
+        self.directory.reset(self._seed)
+        self.chats.reset(self._seed.get("first_chat_id", 1))
+        self.membership.reset()
+        self.messages.reset()
+        self.clock.reset()
+
+    def _save(self) -> None:
+        if self.path is not None:
+            write_state(self.path, {name: part.dump() for name, part in self._parts.items()})
+
+    def _load(self, path: Path) -> None:
+        state = read_state(path, tuple(self._parts))
+        for name, part in self._parts.items():
+            part.load(state[name])
+        for chat in self.chats:
+            self.clock.observe(chat.last_message_at)
+
+    def user_for_token(self, token: str) -> int | None:
+        return self.tokens.user_for(token)
+
+    # ----- chats ------------------------------------------------------------------------------
+    def _chat_json(self, chat: ChatRecord) -> Json:
+        roster = self.membership.roster(chat.id)
+        members = self.membership.members(chat.id)
+        return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids)
+
+    @locked
+    def get_chat(self, chat_id: int) -> Json:
+        return self._chat_json(self.chats.get(chat_id))
+
+    @mutation
+    def create_chat(
+        self,
+        owner_id: int,
+        name: str,
+        member_ids: Iterable[int] = (),
+        group_tag_ids: Iterable[int] = (),
+        channel: bool = False,
+        public: bool = False,
+    ) -> Json:
+        """A new chat owned by ``owner_id``; every problem of the request is one 422 answer."""
+        members, tags = unique_ids(member_ids), unique_ids(group_tag_ids)
+        problems = name_problems(name) + self.directory.missing_users(members)
+        problems += self.directory.missing_tags(tags)
+        if problems:
+            raise e.ApiError(422, problems)
+        chat = self.chats.insert(name, self.clock.now(), channel=channel, public=public)
+        self.membership.open(chat.id, owner_id, members, tags)
+        return self._chat_json(chat)
+
+    @mutation
+    def update_chat(self, chat_id: int, name: str | None = None, public: bool | None = None) -> Json:
+        return self._chat_json(self.chats.update(chat_id, name=name, public=public))
+
+    @mutation
+    def set_archived(self, chat_id: int, archived: bool) -> None:
+        self.chats.set_archived(chat_id, archived)
+
+    @mutation
+    def delete_chat(self, chat_id: int) -> None:
+        """Emulator-only (the API cannot delete chats): make a chat vanish, as if removed by the workspace."""
+        self.chats.delete(chat_id)
+        self.membership.close(chat_id)
+
+    @locked
+    def list_chats(
+        self,
+        user_id: int,
+        availability: str = "is_member",
+        archived: bool = False,
+        personal: bool | None = None,
+        after: datetime | None = None,
+        before: datetime | None = None,
+    ) -> list[Json]:
+        """``GET /chats``: the chats the filters select, unordered (handlers paginate)."""
+        low = format_time(after) if after else None
+        high = format_time(before) if before else None
+        found = []
+        for chat in self.chats:
+            if availability == "public" and not chat.public:
+                continue
+            if availability == "is_member" and user_id not in self.membership.members(chat.id):
+                continue
+            if (chat.archived and not archived) or (personal is not None and chat.personal != personal):
+                continue
+            if (low and chat.last_message_at < low) or (high and chat.last_message_at > high):
+                continue
+            found.append(self._chat_json(chat))
+        return found
+
+    # ----- members and tags -------------------------------------------------------------------
+    @locked
+    def member_users(self, chat_id: int, role: str = "all") -> list[Json]:
+        self.chats.get(chat_id)
+        return self.directory.users_json(self.membership.with_role(chat_id, role))
+
+    @mutation
+    def add_members(self, chat_id: int, user_ids: Iterable[int]) -> None:
+        self.membership.add_members(self.chats.get(chat_id), user_ids)
+
+    @mutation
+    def remove_member(self, chat_id: int, user_id: int) -> None:
+        self.membership.remove_member(self.chats.get(chat_id), user_id)
+
+    @mutation
+    def add_group_tags(self, chat_id: int, tag_ids: Iterable[int]) -> None:
+        self.membership.add_tags(self.chats.get(chat_id), tag_ids)
+
+    @mutation
+    def remove_group_tag(self, chat_id: int, tag_id: int) -> None:
+        self.membership.remove_tag(self.chats.get(chat_id), tag_id)
+
+    # ----- messages ---------------------------------------------------------------------------
+    @mutation
+    def create_message(self, user_id: int, entity_type: str, entity_id: int, content: str) -> Json:
+        """Post a message to a chat or a user (opening their personal chat); returns the ``Message``."""
+        check_content(content)
+        chat = self._message_target(user_id, entity_type, entity_id)
+        now = self.clock.now()
+        self.chats.touch(chat.id, now)
+        message = self.messages.post(chat.id, entity_type, entity_id, content, user_id, now)
+        return message_json(message, self.directory.raw_user(user_id))
+
+    def _message_target(self, user_id: int, entity_type: str, entity_id: int) -> ChatRecord:
+        if entity_type == "user":
+            return self._personal_chat(user_id, entity_id)
+        if entity_type == "discussion":
+            try:
+                return self.chats.get(entity_id)
+            except e.ApiError:
+                pass
+        what = entity_type.capitalize()
+        raise e.unprocessable("entity_id", entity_id, f"{what} not found", e.NOT_FOUND)
+
+    def _personal_chat(self, user_id: int, other_id: int) -> ChatRecord:
+        if not self.directory.has_user(other_id):
+            raise e.unprocessable("entity_id", other_id, "User not found", e.NOT_FOUND)
+        found = self.membership.find_personal(self.chats, {user_id, other_id})
+        if found is not None:
+            return found
+        name = self.directory.full_name(other_id)
+        chat = self.chats.insert(name, self.clock.now(), personal=True)
+        self.membership.open(chat.id, user_id, [other_id], [])
+        return chat
+
+    # ----- directory --------------------------------------------------------------------------
+    @locked
+    def user_json(self, user_id: int) -> Json:
+        return self.directory.user_json(user_id)
+
+    @locked
+    def list_users(self, query: str | None = None) -> list[Json]:
+        return self.directory.search(query)
+
+    @locked
+    def list_group_tags(self, names: Iterable[str] = ()) -> list[Json]:
+        return self.directory.tags_json(names)
+
+    @locked
+    def group_tag_json(self, tag_id: int) -> Json:
+        return self.directory.tag_json(tag_id)
+
+    @locked
+    def group_tag_users(self, tag_id: int) -> list[Json]:
+        return self.directory.tag_users_json(tag_id)

@@ -1,0 +1,124 @@
+"""Who is in each chat: the owner, direct members and attached group tags, and the rules about them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import errors as e
+from .chats import ChatRecord
+from .directory import Directory
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Roster:
+    """The people of one chat as stored: tag-implied members are derived from the tags."""
+
+    owner_id: int
+    member_ids: list[int] = field(default_factory=list)  # direct members, never the owner
+    group_tag_ids: list[int] = field(default_factory=list)
+
+
+class Membership:
+    """Owns one roster per chat; reads tag users from the :class:`Directory`."""
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+        self._rosters: dict[int, Roster] = {}
+
+    # ----- state ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self._rosters = {}
+
+    def dump(self) -> Json:
+        return {"rosters": [{"chat_id": i, **dataclasses.asdict(r)} for i, r in self._rosters.items()]}
+
+    def load(self, state: Json) -> None:
+        rosters = [dict(r) for r in state["rosters"]]
+        self._rosters = {r.pop("chat_id"): Roster(**r) for r in rosters}
+
+    # ----- reading ----------------------------------------------------------------------------
+    def roster(self, chat_id: int) -> Roster:
+        return self._rosters[chat_id]
+
+    def members(self, chat_id: int) -> list[int]:
+        """Effective members: owner, direct members and the users of attached tags (sorted ids)."""
+        roster = self._rosters[chat_id]
+        people = {roster.owner_id, *roster.member_ids}
+        for tag_id in roster.group_tag_ids:
+            people.update(self._directory.tag_user_ids(tag_id))
+        return sorted(people)
+
+    def with_role(self, chat_id: int, role: str) -> list[int]:
+        """Members by role filter: ``owner``, ``member`` (everyone else), ``all``; nobody is admin/editor."""
+        owner, members = self._rosters[chat_id].owner_id, self.members(chat_id)
+        chosen = {"all": members, "owner": [owner], "member": [m for m in members if m != owner]}
+        return chosen.get(role, [])
+
+    def find_personal(self, chats: Iterable[ChatRecord], pair: set[int]) -> ChatRecord | None:
+        """The personal chat whose people are exactly ``pair``, if there is one."""
+        for chat in chats:
+            roster = self._rosters[chat.id]
+            if chat.personal and {roster.owner_id, *roster.member_ids} == pair:
+                return chat
+        return None
+
+    # ----- changes ----------------------------------------------------------------------------
+    def open(self, chat_id: int, owner_id: int, member_ids: list[int], group_tag_ids: list[int]) -> None:
+        """The roster of a new chat (ids already checked and deduplicated)."""
+        direct = [m for m in member_ids if m != owner_id]
+        self._rosters[chat_id] = Roster(owner_id, direct, list(group_tag_ids))
+
+    def close(self, chat_id: int) -> None:
+        self._rosters.pop(chat_id, None)
+
+    def add_members(self, chat: ChatRecord, user_ids: Iterable[int]) -> None:
+        """Add direct members; unknown users are 422 ``not_found``, present ones a no-op."""
+        roster = self._changeable(chat, "member_ids")
+        user_ids = unique_ids(user_ids)
+        problems = self._directory.missing_users(user_ids)
+        if problems:
+            raise e.ApiError(422, problems)
+        roster.member_ids += [u for u in user_ids if u not in roster.member_ids and u != roster.owner_id]
+
+    def remove_member(self, chat: ChatRecord, user_id: int) -> None:
+        """Drop a direct membership; a user kept by a tag stays. Owner and personal chats: 403."""
+        roster = self._rosters[chat.id]
+        if user_id not in self.members(chat.id):
+            raise e.not_found("user_id", user_id, "Chat member")
+        if chat.personal:
+            raise e.ForbiddenError("user_id", user_id, "Personal chats cannot lose members", e.PERSONAL_CHAT)
+        if user_id == roster.owner_id:
+            message = "The chat owner cannot be removed"
+            raise e.ForbiddenError("user_id", user_id, message, e.CANNOT_KICK_OWNER)
+        if user_id in roster.member_ids:
+            roster.member_ids.remove(user_id)
+
+    def add_tags(self, chat: ChatRecord, tag_ids: Iterable[int]) -> None:
+        """Attach tags; unknown tags are 422 ``not_found``, attached ones a no-op."""
+        roster = self._changeable(chat, "group_tag_ids")
+        tag_ids = unique_ids(tag_ids)
+        problems = self._directory.missing_tags(tag_ids)
+        if problems:
+            raise e.ApiError(422, problems)
+        roster.group_tag_ids += [t for t in tag_ids if t not in roster.group_tag_ids]
+
+    def remove_tag(self, chat: ChatRecord, tag_id: int) -> None:
+        """Detach a tag (its users who are not members otherwise leave); not attached: 404."""
+        roster = self._rosters[chat.id]
+        if tag_id not in roster.group_tag_ids:
+            raise e.not_found("tag_id", tag_id, "Group tag of the chat")
+        roster.group_tag_ids.remove(tag_id)
+
+    def _changeable(self, chat: ChatRecord, key: str) -> Roster:
+        if chat.personal:
+            raise e.unprocessable(key, chat.id, "Personal chats cannot be changed", e.PERSONAL_CHAT)
+        return self._rosters[chat.id]
+
+
+def unique_ids(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
