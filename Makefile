@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine test unit e2e demo bench clean
+.PHONY: install engine typecheck test unit e2e demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,10 @@ install: $(VENV)/.installed
 engine:
 	scripts/ensure-pulumi-cli
 
-test: install
+typecheck: install
+	$(BIN)/python -m mypy
+
+test: install typecheck
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	$(BIN)/python -m pytest
