@@ -15,6 +15,7 @@ from types import FrameType
 import click
 
 from .._loopback import is_loopback
+from .._token_option import token_callback
 from .faults import MALFORMED_MODES, Faults
 from .persistence import StateError
 from .seed import SeedError
@@ -41,7 +42,9 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     "tokens",
     multiple=True,
     envvar="PACHCA_EMULATOR_TOKEN",
-    help="Accepted bearer token (repeatable); the first acts as the seed's first token user.",
+    callback=token_callback("PACHCA_EMULATOR_TOKEN"),
+    help="Accepted bearer token (repeatable); the first acts as the seed's first token user. "
+    "- reads them from stdin, one a line; prefer PACHCA_EMULATOR_TOKEN (a literal value is warned about).",
 )
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests/second per token.")
