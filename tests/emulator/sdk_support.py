@@ -21,7 +21,11 @@ T = TypeVar("T")
 
 
 def run_sdk(base_url: str, token: str, scenario: Callable[[PachcaClient], Awaitable[T]]) -> T:
-    """Run ``scenario`` with a real SDK client (its own httpx client and retry transport)."""
+    """Run ``scenario`` with a real SDK client (its own httpx client and retry transport).
+
+    A private event loop, not ``asyncio.run``: that one leaves the main thread without a current
+    loop, and pulumi's mocks (``tests/unit/test_resource.py``, later in the same session) need one.
+    """
 
     async def main() -> T:
         client = PachcaClient(token, base_url=base_url)
@@ -30,7 +34,13 @@ def run_sdk(base_url: str, token: str, scenario: Callable[[PachcaClient], Awaita
         finally:
             await client.close()
 
-    return asyncio.run(main())
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
 
 
 def assert_conforms(value: Any, annotation: Any = None, where: str = "answer") -> None:
