@@ -102,6 +102,13 @@ def test_cli_warns_once_about_a_literal_token_without_printing_it():
     assert "PACHCA_EMULATOR_TOKEN" in stderr and TOKEN not in stderr
 
 
+def test_cli_help_explains_the_token_to_user_mapping():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "token_user_ids[i]" in result.output and "token 1 -> user 1 pachca-bot" in result.output
+    assert "GET /company/chats" in result.output and "403" in result.output
+
+
 def test_cli_refuses_non_loopback_host():
     result = CliRunner().invoke(main, ["--token", TOKEN, "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "--allow-remote" in result.output
