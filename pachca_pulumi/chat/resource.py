@@ -10,29 +10,39 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from .provider import ChatProvider
+from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
 
-__all__ = ["Chat"]
+__all__ = ["Chat", "UserRef"]
+
+UserRef = int | str
+"""A user reference: an id (int or numeric string), an email, or a nickname (`@oleg` or `oleg`)."""
 
 
 class Chat(Resource, module="pachca", name="Chat"):
     """A Pachca chat. Removing it from the program archives the chat; nothing is ever deleted.
 
+    People (`members`, `admins`, `editors`) are user references; admins and editors are members too,
+    and `editors` is for channels only. Previews show people added and removed by these references.
     Previews show it as `pachca:Chat` (type token `pulumi-python:dynamic/pachca:Chat`). The inputs
     and outputs are the schema's (`chat/schema.py`); the signature and annotations below spell them
     out for type checkers, and a test holds them to the schema.
     """
 
     name: pulumi.Output[str]
-    member_ids: pulumi.Output[list[int]]
+    member_ids: pulumi.Output[dict[str, int]]
+    members: pulumi.Output[dict[str, int]]
+    admins: pulumi.Output[dict[str, int]]
+    editors: pulumi.Output[dict[str, int]]
     group_tag_ids: pulumi.Output[list[int]]
     channel: pulumi.Output[bool]
     public: pulumi.Output[bool]
     archived: pulumi.Output[bool]
     exclusive_members: pulumi.Output[bool]
     adopt_id: pulumi.Output[int | None]
-    declared_member_ids: pulumi.Output[list[int]]
+    present_member_ids: pulumi.Output[list[int]]
+    admin_ids: pulumi.Output[list[int] | None]
+    editor_ids: pulumi.Output[list[int] | None]
     owner_id: pulumi.Output[int]
     token_user_id: pulumi.Output[int]
     tag_member_ids: pulumi.Output[list[int]]
@@ -46,17 +56,21 @@ class Chat(Resource, module="pachca", name="Chat"):
         *,
         name: pulumi.Input[str],
         member_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        members: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
+        admins: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
+        editors: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
         group_tag_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
         channel: pulumi.Input[bool] = False,
         public: pulumi.Input[bool] = False,
         archived: pulumi.Input[bool] = False,
         exclusive_members: pulumi.Input[bool] = False,
-        adopt_id: pulumi.Input[int] | None = None,
+        adopt_id: pulumi.Input[int | str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         declared = locals()  # the keyword parameters are the schema's inputs, by name
         props: dict[str, Any] = {key: default(key) if declared[key] is None else declared[key] for key in INPUTS}
-        props.update({output.name: None for output in OUTPUTS})
+        props.update({output.name: None for output in OUTPUTS if output.name not in props})
+        props[NAME_KEY] = resource_name
         with _pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
 

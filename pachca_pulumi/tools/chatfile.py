@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from ..api.errors import PachcaError
 from ..chat.resource import Chat
-from ..chat.schema import INPUTS, ChatInputs, default, rule
+from ..chat.schema import INPUTS, PEOPLE, ChatInputs, default, people_written, rule
 
 __all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
 
@@ -61,7 +61,7 @@ class ChatSpec:
         """The inputs worth writing out: all of them, less those the schema leaves out at their
         default (`exclusive_members` when false, `adopt_id` when absent)."""
         entry = self.inputs.model_dump()
-        return {field: value for field, value in entry.items()
+        return {field: people_written(field, value) if field in PEOPLE else value for field, value in entry.items()
                 if rule(field).written_when_default or value != default(field)}
 
 
