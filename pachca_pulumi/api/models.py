@@ -3,7 +3,12 @@ unknown fields are ignored, missing required ones are an error (a malformed answ
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+MemberRole = Literal["admin", "editor", "member"]
+"""A member's role in a chat (`ChatMemberRole`); the owner is always an admin."""
 
 __all__ = [
     "AvatarSet",
@@ -12,7 +17,9 @@ __all__ = [
     "ChatCreated",
     "ChatUpdateFields",
     "GroupTag",
+    "MemberRole",
     "PaginationMeta",
+    "TokenInfo",
     "User",
 ]
 
@@ -68,7 +75,22 @@ class User(_Wire):
     first_name: str | None = None
     last_name: str | None = None
     nickname: str = ""
+    email: str | None = None
+    suspended: bool = False
     bot: bool = False
+    list_tags: list[str] = Field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        """First and last name, else the nickname."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or self.nickname
+
+
+class TokenInfo(_Wire):
+    """`AccessTokenInfo`, the fields we use: whose token it is and what it may do."""
+
+    user_id: int
+    scopes: list[str] = Field(default_factory=list)
 
 
 class GroupTag(_Wire):
