@@ -12,8 +12,10 @@ __all__ = [
     "ChatCreated",
     "ChatUpdateFields",
     "GroupTag",
+    "GroupTagFields",
     "PaginationMeta",
     "User",
+    "UserUpdateFields",
 ]
 
 
@@ -69,6 +71,9 @@ class User(_Wire):
     last_name: str | None = None
     nickname: str = ""
     bot: bool = False
+    email: str | None = None
+    role: str = "user"
+    list_tags: list[str] = Field(default_factory=list)  # names of the user's group tags
 
 
 class GroupTag(_Wire):
@@ -105,3 +110,16 @@ class ChatUpdateFields(BaseModel):
 
     name: str | None = None
     public: bool | None = None
+
+
+class GroupTagFields(BaseModel):
+    """The `group_tag` object of `GroupTagRequest` (create and rename)."""
+
+    name: str
+
+
+class UserUpdateFields(BaseModel):
+    """The `user` object of `UserUpdateRequest`; only set fields are sent. `list_tags` replaces
+    the user's tags as a whole, so a caller changing one tag reads the user first."""
+
+    list_tags: list[str] | None = None

@@ -12,7 +12,8 @@ from pachca_pulumi.emulator.app import EmulatorApp
 
 TOKEN = "test-token"  # acts as seed user 1 (pachca-bot, admin)
 SECOND_TOKEN = "second-token"  # acts as seed user 2
-TOKENS = (TOKEN, SECOND_TOKEN)
+USER_TOKEN = "plain-user-token"  # acts as seed user 3 (role user: no users:update)
+TOKENS = (TOKEN, SECOND_TOKEN, USER_TOKEN)
 API_PATH = "/api/shared/v1"
 
 

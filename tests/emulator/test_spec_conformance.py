@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from pachca_pulumi.emulator.app import ROUTES, URL_MAP
-from tests.emulator.emulator_support import Emulator
+from tests.emulator.emulator_support import USER_TOKEN, Emulator
 from tests.emulator.spec_check import SpecNotFound, SpecRecorder, load_openapi
 
 API_PATH = "/api/shared/v1"
@@ -31,6 +31,10 @@ EXPECTED = {
     "GET /group_tags/{id}": {200, 404},
     "GET /group_tags/{id}/users": {200, 404},
     "GET /profile": {200, 401},
+    "POST /group_tags": {201, 400, 422},
+    "PUT /group_tags/{id}": {200, 400, 404, 422},
+    "DELETE /group_tags/{id}": {204, 404},
+    "PUT /users/{id}": {200, 400, 403, 404, 422},
 }
 
 
@@ -147,6 +151,27 @@ def directory_scenario(api: httpx.Client, recorder: SpecRecorder) -> None:
     check(api.get("/profile"), 200)
 
 
+def group_tag_scenario(api: httpx.Client, user_api: httpx.Client, recorder: SpecRecorder) -> None:
+    tag = check(api.post("/group_tags", json={"group_tag": {"name": "Platform"}}), 201)["data"]
+    tid = tag["id"]
+    check(api.post("/group_tags", json={"group_tag": {"name": "platform"}}), 422)
+    check(api.post("/group_tags", json={"group_tag": {"name": " "}}), 422)
+    check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": "Platform team"}}), 200)
+    check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": "Design"}}), 422)
+    check(api.put("/group_tags/424242", json={"group_tag": {"name": "x"}}), 404)
+    check(api.put("/users/7", json={"user": {"list_tags": ["Design", "Platform team"]}}), 200)
+    check(api.put("/users/7", json={"user": {"list_tags": ["No such tag"]}}), 422)
+    check(api.put("/users/99999", json={"user": {"list_tags": []}}), 404)
+    check(user_api.put("/users/7", json={"user": {"list_tags": []}}), 403)
+    with recorder.invalid_requests():
+        check(api.post("/group_tags", json={"name": "no wrapper"}), 400)
+        check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": 5}}), 400)
+        check(api.put("/users/7", json={"user": {"list_tags": "Design"}}), 400)
+    assert check(api.get(f"/group_tags/{tid}"), 200)["data"]["users_count"] == 1
+    check(api.delete(f"/group_tags/{tid}"), 204)
+    check(api.delete(f"/group_tags/{tid}"), 404)
+
+
 def covered(recorder: SpecRecorder) -> dict[str, set[int]]:
     adapter = URL_MAP.bind("emulator.test")
     result: dict[str, set[int]] = {}
@@ -168,6 +193,7 @@ def test_spec_conformance_every_exchange_matches_the_spec(emulator, openapi_spec
     member_scenario(api, recorder, cid)
     message_scenario(api, recorder, cid)
     directory_scenario(api, recorder)
+    group_tag_scenario(api, emulator.client(token=USER_TOKEN, transport=recorder), recorder)
     recorder.assert_clean()
     assert covered(recorder) == EXPECTED
 

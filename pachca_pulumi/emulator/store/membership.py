@@ -114,6 +114,12 @@ class Membership:
             raise e.not_found("tag_id", tag_id, "Group tag of the chat")
         roster.group_tag_ids.remove(tag_id)
 
+    def forget_tag(self, tag_id: int) -> None:
+        """A deleted tag leaves every chat it was attached to (with the members it brought)."""
+        for roster in self._rosters.values():
+            if tag_id in roster.group_tag_ids:
+                roster.group_tag_ids.remove(tag_id)
+
     def _changeable(self, chat: ChatRecord, key: str) -> Roster:
         if chat.personal:
             raise e.unprocessable(key, chat.id, "Personal chats cannot be changed", e.PERSONAL_CHAT)
