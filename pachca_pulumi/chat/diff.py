@@ -64,7 +64,7 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
         return _members_differ(olds, set(_ids(new)), bool(news.get("exclusive_members")))
     old = olds.get(field, default(field))
     if compare is Compare.ID_SET:
-        return set(_ids(old)) != set(_ids(new))
+        return set(_ids(old)) != set(_ids(new)) | _named_tag_ids(olds, news.get("group_tags"))
     return bool(old != new)
 
 
@@ -79,10 +79,23 @@ def _observed(field: str, outs: Mapping[str, Any]) -> Any:
     compare = rule(field).compare
     if compare is Compare.MEMBERS:
         return sorted(_observed_members(outs))
+    named = {name: int(tag_id) for name, tag_id in (outs.get("named_tag_ids") or {}).items()}
+    actual_tags = set(_ids(outs.get("group_tag_ids")))
+    if field == "group_tags":
+        return sorted(name for name, tag_id in named.items() if tag_id in actual_tags)
     value = outs.get(field, default(field))
     if compare is Compare.ID_SET:
-        return sorted(_ids(value))
+        return sorted(set(_ids(value)) - set(named.values()))
     return value
+
+
+def _named_tag_ids(olds: Mapping[str, Any], names: Any) -> set[int]:
+    """Ids of the tags a chat names in `group_tags`, as resolved at the last apply (a name not
+    resolved yet makes `group_tags` itself differ)."""
+    named = olds.get("named_tag_ids") or {}
+    if is_unknown(names):
+        return set()
+    return {int(named[name]) for name in (names or []) if name in named}
 
 
 def _observed_members(outs: Mapping[str, Any]) -> set[int]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value known only at apply time
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -21,10 +22,12 @@ __all__ = ["UNKNOWN", "check_inputs", "inputs_from", "is_unknown"]
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a preview-time unknown, or a list that still holds one."""
+    """True for a preview-time unknown, or a list that still holds one. The provider host hands
+    unknowns over as the UNKNOWN string or, during a preview, as `pulumi.output.Unknown` objects
+    (an element of a list made from another resource's output, e.g. `[tag.id]`)."""
     if isinstance(value, list):
         return any(is_unknown(v) for v in value)
-    return isinstance(value, str) and value == UNKNOWN
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def inputs_from(props: Mapping[str, Any]) -> ChatInputs:

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
+from .tags import normalise_names
 
 __all__ = [
     "INPUTS",
@@ -39,6 +40,7 @@ __all__ = [
 
 NAME_MAX = 255
 _ID_MAX = 2**31 - 1
+_STRING_ID_FIELDS = ("group_tag_ids",)  # also take numeric strings: a resource's `id` output (GroupTag.id)
 
 
 class Compare(Enum):
@@ -90,6 +92,8 @@ def show_value(value: Any) -> str:
 
 
 def _to_id(item: Any, field: str) -> int:
+    if field in _STRING_ID_FIELDS and isinstance(item, str) and item.strip().isdigit():
+        item = int(item.strip())
     if isinstance(item, bool) or not isinstance(item, (int, float)):
         raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not one")
     if isinstance(item, float) and (not math.isfinite(item) or not item.is_integer()):
@@ -139,6 +143,10 @@ class ChatInputs(BaseModel):
         list[int], _ids("member_ids"), Rule(Compare.MEMBERS, declared_as="declared_member_ids")
     ] = Field(default_factory=list)
     group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
+    group_tags: Annotated[
+        list[str], BeforeValidator(normalise_names),
+        Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False),
+    ] = Field(default_factory=list)
     channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
     public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
     archived: Annotated[StrictBool, Rule(Compare.VALUE)] = False
@@ -192,6 +200,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("token_user_id", Source.RUN, "token_user_id", "the token's own user (an implied member)"),
     Output("tag_member_ids", Source.RUN, "tag_member_ids",
            "users of the chat's group tags (implied; recorded only with exclusive_members)"),
+    Output("named_tag_ids", Source.RUN, "named_tag_ids", "the id each name of group_tags had at the last apply"),
     Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
     Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
     Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),

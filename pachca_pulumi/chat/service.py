@@ -19,6 +19,7 @@ from .avatar import observed_avatar, read_declared
 from .diff import diff_chat
 from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
 from .snapshot import ChatSnapshot
+from .tags import TagNames
 
 __all__ = ["ChatService", "chat_outputs"]
 
@@ -37,7 +38,7 @@ def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any]) -> dict
     return outputs
 
 
-_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": []}
+_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": [], "named_tag_ids": {}}
 
 
 def _actual(chat: Chat, attribute: str) -> Any:
@@ -51,6 +52,7 @@ class ChatService:
     def __init__(self, client: PachcaClient) -> None:
         self.client = client
         self.snapshot = ChatSnapshot(client)
+        self.tag_names = TagNames(client)
         self._lock = threading.Lock()
         self._token_user_id: int | None = None
         self._tag_members: dict[int, frozenset[int]] = {}
@@ -62,12 +64,13 @@ class ChatService:
         """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
+        inputs, named = self._with_named_tags(inputs)
         created = self._create_once(inputs)
         chat = self._avatar_new(created.data, inputs)
         if inputs.archived:
             chat = self._archive_new(chat)
         missing = sorted(set(created.not_found_member_ids) | (set(inputs.member_ids) - set(chat.member_ids)))
-        return chat.id, self._remember(chat, inputs, missing_member_ids=missing)
+        return chat.id, self._remember(chat, inputs, missing_member_ids=missing, named_tag_ids=named)
 
     def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
         """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
@@ -80,19 +83,20 @@ class ChatService:
                 "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
             ) from None
         _check_adoptable(chat, inputs)
-        return self._reconcile(chat, inputs, {})
+        return self._reconcile(chat, *self._with_named_tags(inputs), {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
         chat = self.snapshot.get(chat_id)
         if chat is None:
             return None
-        return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored))
+        return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored),
+                                named_tag_ids=_named(stored))
 
     def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Reconcile name, public, tags, members, avatar and archived state against a fresh read;
         `stored` are the outputs of the last apply or refresh."""
-        return self._reconcile(self.client.get_chat(chat_id), inputs, stored)
+        return self._reconcile(self.client.get_chat(chat_id), *self._with_named_tags(inputs), stored)
 
     def archive(self, chat_id: int) -> None:
         """Archive the chat; one already archived or gone counts as done.
@@ -163,7 +167,17 @@ class ChatService:
         self.client.delete_chat_avatar(chat.id)
         return chat.model_copy(update={"avatar_url": None})
 
-    def _reconcile(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
+    def _with_named_tags(self, inputs: ChatInputs) -> tuple[ChatInputs, dict[str, int]]:
+        """The inputs with the tags named in `group_tags` among `group_tag_ids`, and each name's id."""
+        if not inputs.group_tags:
+            return inputs, {}
+        named = self.tag_names.resolve(inputs.group_tags, f"chat {inputs.name!r}")
+        ids = sorted(set(inputs.group_tag_ids) | set(named.values()))
+        return inputs.model_copy(update={"group_tag_ids": ids}), named
+
+    def _reconcile(self, chat: Chat, inputs: ChatInputs, named: dict[str, int],
+                   stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring `chat` to `inputs` (whose `group_tag_ids` include the tags named, `named`)."""
         cid = chat.id
         edits = _chat_edits(chat, inputs)
         tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
@@ -187,29 +201,29 @@ class ChatService:
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
-        outputs = self._remember(fresh, inputs)
+        outputs = self._remember(fresh, inputs, named_tag_ids=named)
         _verify_converged(cid, outputs, inputs)
         return outputs
 
     def _extra_members(self, chat: Chat, inputs: ChatInputs) -> list[int]:
         if not inputs.exclusive_members:
             return []
-        implied = {chat.owner_id, self.token_user_id()} | self.tag_members(inputs.group_tag_ids)
+        implied = {chat.owner_id, self.token_user_id()} | self.tag_members(inputs.group_tag_ids, fresh=True)
         return sorted(set(chat.member_ids) - set(inputs.member_ids) - implied)
 
     def _remember(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
         self._claim(chat.id)
         self.snapshot.put(chat)
-        return self.outputs_for(chat, inputs, avatar=inputs.avatar, **run)
+        return self.outputs_for(chat, inputs, avatar=inputs.avatar, fresh_tags=True, **run)
 
-    def outputs_for(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
+    def outputs_for(self, chat: Chat, inputs: ChatInputs, *, fresh_tags: bool = False, **run: Any) -> dict[str, Any]:
         """The outputs a resource declared with `inputs` has when bound to `chat`; `run` adds what
         the caller learnt (the avatar applied, members the API could not add).
 
         Group-tag members matter only to `exclusive_members` (elsewhere extra members are
         tolerated anyway), so only exclusive chats pay the `GET /group_tags/{id}/users` lookups.
         """
-        tag_members = self.tag_members(chat.group_tag_ids) if inputs.exclusive_members else set()
+        tag_members = self.tag_members(chat.group_tag_ids, fresh=fresh_tags) if inputs.exclusive_members else set()
         return chat_outputs(chat, inputs, {"token_user_id": self.token_user_id(),
                                            "tag_member_ids": sorted(tag_members), **run})
 
@@ -229,11 +243,12 @@ class ChatService:
                 self._token_user_id = self.client.get_profile().id
             return self._token_user_id
 
-    def tag_members(self, tag_ids: list[int]) -> set[int]:
-        """Users of these group tags (`GET /group_tags/{id}/users`, once per tag per process)."""
+    def tag_members(self, tag_ids: list[int], *, fresh: bool = False) -> set[int]:
+        """Users of these group tags (`GET /group_tags/{id}/users`, once per tag per process; read
+        again with `fresh`, as writes do: a `GroupTag` may have changed them earlier in the run)."""
         members: set[int] = set()
         for tag_id in tag_ids:
-            cached = self._tag_members.get(tag_id)
+            cached = None if fresh else self._tag_members.get(tag_id)
             if cached is None:
                 try:
                     cached = frozenset(user.id for user in self.client.list_tag_users(tag_id))
@@ -276,6 +291,10 @@ def _declared(stored: dict[str, Any]) -> ChatInputs:
     """The inputs a resource declared, as far as its stored outputs keep them."""
     values = {field: _whole(stored.get(rule(field).declared_as or field)) for field in INPUTS}
     return ChatInputs.model_construct(**{field: value for field, value in values.items() if value is not None})
+
+
+def _named(stored: Mapping[str, Any]) -> dict[str, int]:
+    return {name: int(tag_id) for name, tag_id in (stored.get("named_tag_ids") or {}).items()}
 
 
 def _whole(value: Any) -> Any:
