@@ -73,7 +73,8 @@ class Chat(Resource, module="pachca", name="Chat"):
         props.update({output.name: None for output in OUTPUTS})
         with _pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
-        self.missing_member_ids.apply(lambda missing: _fail_if_missing(resource_name, missing))
+        pulumi.Output.all(self.missing_member_ids, pulumi.Output.from_input(member_ids or [])).apply(
+            lambda both: _fail_if_missing(resource_name, both[0], both[1]))
 
 
 def _avatar_input(value: Any) -> Any:
@@ -85,11 +86,13 @@ def _avatar_input(value: Any) -> Any:
     return value
 
 
-def _fail_if_missing(resource_name: str, missing: list[int] | None) -> None:
-    """Fail the run, after the chat is safely in state, when the API created it without some of the
-    declared members (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
+def _fail_if_missing(resource_name: str, missing: list[Any] | None, declared: list[Any] | None) -> None:
+    """Fail the run, after the chat is safely in state, when the API created it without members the
+    program still declares (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
+    still_declared = {int(uid) for uid in declared or []}
+    missing = sorted(int(uid) for uid in missing or [] if int(uid) in still_declared)
     if missing:
-        ids = ", ".join(str(int(uid)) for uid in missing)
+        ids = ", ".join(str(uid) for uid in missing)
         raise pulumi.RunError(
             f"Chat {resource_name!r}: the API created the chat without members {ids}: no such users. The chat "
             "is tracked (nothing will be created twice); fix member_ids (`pachca-pulumi users` lists "

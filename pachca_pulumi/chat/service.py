@@ -7,15 +7,16 @@ refresh. Every write is safe to repeat: re-running an update that failed half-wa
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..api.client import PachcaClient
-from ..api.errors import NotFoundError, PachcaError
+from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
-from .avatar import observed_avatar, read_declared
+from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat
 from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
 from .snapshot import ChatSnapshot
@@ -86,12 +87,31 @@ class ChatService:
         return self._reconcile(chat, *self._with_named_tags(inputs), {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
-        """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
-        chat = self.snapshot.get(chat_id)
+        """The chat's current outputs, or None when its absence is proven (the engine then drops it
+        from state). A 404 proves it only for the token user that managed the chat before."""
+        chat = self.snapshot.get(chat_id) or self._confirm_gone(chat_id, stored)
         if chat is None:
             return None
         return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored),
                                 named_tag_ids=_named(stored))
+
+    def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any]) -> Chat | None:
+        """After a token change, an API may hide a private chat with 404: look for it in the
+        company-wide listing, or fail naming the token change rather than drop a chat that exists
+        (dropping it would make the next `up` create it again)."""
+        before = stored.get("token_user_id")
+        if before is None or int(before) == self.token_user_id():
+            return None
+        try:
+            listed = itertools.chain(self.client.list_company_chats(activity="active"),
+                                     self.client.list_company_chats(activity="archived"))
+            return next((chat for chat in listed if chat.id == chat_id), None)
+        except PermissionDeniedError:
+            raise PachcaError(
+                f"chat {chat_id}: the token's user changed (was user {int(before)}, now {self.token_user_id()}) "
+                "and the new token cannot see this chat, so refresh cannot tell whether it was deleted. Use a "
+                "token of an owner or admin (it may list company chats), or one whose user is in the chat"
+            ) from None
 
     def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Reconcile name, public, tags, members, avatar and archived state against a fresh read;
@@ -147,25 +167,9 @@ class ChatService:
         """Give a chat just created its avatar; if that fails, keep the chat tracked without it (the
         next `up` uploads it) rather than fail the create and leave the chat untracked."""
         try:
-            return self._sync_avatar(chat, inputs, {}) or chat
+            return sync_avatar(self.client, chat, inputs, {}) or chat
         except PachcaError:
             return chat
-
-    def _sync_avatar(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> Chat | None:
-        """Upload the declared avatar unless it is the one applied and untouched; delete one the
-        program declared before and no longer does. An avatar never declared is left alone.
-        Returns the chat with its new `avatar_url`, or None when nothing was done."""
-        applied = stored.get("avatar")
-        if inputs.avatar is not None:
-            if inputs.avatar == applied and chat.avatar_url == stored.get("avatar_url"):
-                return None
-            image = read_declared(inputs.avatar_file or "", inputs.avatar)
-            url = self.client.set_chat_avatar(chat.id, image.content, image.content_type)
-            return chat.model_copy(update={"avatar_url": url})
-        if applied is None or chat.avatar_url is None:
-            return None
-        self.client.delete_chat_avatar(chat.id)
-        return chat.model_copy(update={"avatar_url": None})
 
     def _with_named_tags(self, inputs: ChatInputs) -> tuple[ChatInputs, dict[str, int]]:
         """The inputs with the tags named in `group_tags` among `group_tag_ids`, and each name's id."""
@@ -197,7 +201,7 @@ class ChatService:
             self.client.add_members(cid, members_add)
         for user_id in members_remove:
             _ignore_missing(self.client.remove_member, cid, user_id)
-        touch = self._sync_avatar(chat, inputs, stored) is not None or touch
+        touch = sync_avatar(self.client, chat, inputs, stored) is not None or touch
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat

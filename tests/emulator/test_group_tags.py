@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pachca_pulumi.emulator import Store
-from tests.emulator.emulator_support import USER_TOKEN, Emulator, create_chat
+from tests.emulator.emulator_support import THIRD_TOKEN, Emulator, create_chat
 
 
 def _tag(api: httpx.Client, name: str) -> int:
@@ -86,7 +86,7 @@ def test_group_tags_unknown_tag_name_in_list_tags_changes_nothing(api: httpx.Cli
 
 
 def test_group_tags_plain_user_token_may_not_update_users(emulator: Emulator) -> None:
-    response = _set_tags(emulator.client(token=USER_TOKEN), 7, [])
+    response = _set_tags(emulator.client(token=THIRD_TOKEN), 7, [])
 
     assert response.status_code == 403 and response.json()["error"] == "insufficient_scope"
 

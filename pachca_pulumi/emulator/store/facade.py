@@ -14,17 +14,26 @@ from .. import errors as e
 from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
 from ..serializers import chat_json, format_time, message_json, tag_json
+from .avatars import Avatar, Avatars
 from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
 from .directory import Directory
 from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from .tokens import Tokens
+from .tokens import COMPANY_CHATS_READ, Tokens, scopes_for
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
 USER_ADMIN_ROLES = ("owner", "admin")
+
+
+@dataclasses.dataclass(frozen=True)
+class CreatedChat:
+    """``POST /chats``: the new chat and the requested member ids that were unknown (left out)."""
+
+    chat: Json
+    not_found_member_ids: list[int]
 
 
 class Part(Protocol):
@@ -59,9 +68,10 @@ class Store:
         self.chats = ChatTable()
         self.membership = Membership(self.directory)
         self.messages = Messages()
+        self.avatars = Avatars()
         self._parts: dict[str, Part] = {
             "directory": self.directory, "chats": self.chats,
-            "membership": self.membership, "messages": self.messages,
+            "membership": self.membership, "messages": self.messages, "avatars": self.avatars,
             "group_tags": self.group_tags,
         }  # fmt: skip
         if self.path is not None and self.path.exists():
@@ -78,6 +88,7 @@ class Store:
         self.chats.reset(self._seed.get("first_chat_id", 1))
         self.membership.reset()
         self.messages.reset()
+        self.avatars.reset()
         self.clock.reset()
 
     def _save(self) -> None:
@@ -94,11 +105,26 @@ class Store:
     def user_for_token(self, token: str) -> int | None:
         return self.tokens.user_for(token)
 
+    @locked
+    def authenticate(self, token: str) -> int | None:
+        """The user a token acts as (None if unknown); notes the use for token info."""
+        self.tokens.use(token, self.clock.wall())
+        return self.tokens.user_for(token)
+
+    @locked
+    def token_info(self, token: str) -> Json:
+        """``GET /oauth/token/info``: what the token is, whom it acts as, its scopes."""
+        user_id = self.tokens.user_for(token)
+        if user_id is None:
+            raise e.invalid_token("Access token is invalid")
+        return self.tokens.info(token, self.directory.raw_user(user_id))
+
     # ----- chats ------------------------------------------------------------------------------
     def _chat_json(self, chat: ChatRecord) -> Json:
         roster = self.membership.roster(chat.id)
         members = self.membership.members(chat.id)
-        return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids)
+        avatar = self.avatars.path(chat.id)
+        return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids, avatar)
 
     @locked
     def get_chat(self, chat_id: int) -> Json:
@@ -113,16 +139,17 @@ class Store:
         group_tag_ids: Iterable[int] = (),
         channel: bool = False,
         public: bool = False,
-    ) -> Json:
-        """A new chat owned by ``owner_id``; every problem of the request is one 422 answer."""
+    ) -> CreatedChat:
+        """A new chat owned by ``owner_id``, without the unknown member ids (reported, as the SDK shows);
+        a bad name or unknown tags are one 422 answer."""
         members, tags = unique_ids(member_ids), unique_ids(group_tag_ids)
-        problems = name_problems(name) + self.directory.missing_users(members)
-        problems += self.directory.missing_tags(tags)
+        problems = name_problems(name) + self.directory.missing_tags(tags)
         if problems:
             raise e.ApiError(422, problems)
+        unknown = [m for m in members if not self.directory.has_user(m)]
         chat = self.chats.insert(name, self.clock.now(), channel=channel, public=public)
-        self.membership.open(chat.id, owner_id, members, tags)
-        return self._chat_json(chat)
+        self.membership.open(chat.id, owner_id, [m for m in members if m not in unknown], tags)
+        return CreatedChat(self._chat_json(chat), unknown)
 
     @mutation
     def update_chat(self, chat_id: int, name: str | None = None, public: bool | None = None) -> Json:
@@ -137,6 +164,7 @@ class Store:
         """Emulator-only (the API cannot delete chats): make a chat vanish, as if removed by the workspace."""
         self.chats.delete(chat_id)
         self.membership.close(chat_id)
+        self.avatars.drop(chat_id)
 
     @locked
     def list_chats(
@@ -164,6 +192,32 @@ class Store:
             found.append(self._chat_json(chat))
         return found
 
+    @locked
+    def company_chats(self, user_id: int, activity: str | None = None) -> list[Json]:
+        """``GET /company/chats``: every group chat and channel (any membership), for owner/admin tokens."""
+        if COMPANY_CHATS_READ not in scopes_for(self.directory.raw_user(user_id)):
+            raise e.insufficient_scope(COMPANY_CHATS_READ, "only workspace owners and admins list every chat")
+        wanted = {None: (False, True), "active": (False,), "archived": (True,)}[activity]
+        return [self._chat_json(c) for c in self.chats if not c.personal and c.archived in wanted]
+
+    @mutation
+    def set_chat_avatar(self, chat_id: int, data: bytes, content_type: str) -> str:
+        """Store a new avatar (checked) for a group chat or channel; returns the path it is served at."""
+        chat = self.chats.get(chat_id)
+        if chat.personal:
+            raise e.unprocessable("id", chat_id, "Personal chats have no avatar", e.PERSONAL_CHAT)
+        return self.avatars.put(chat_id, data, content_type)
+
+    @mutation
+    def delete_chat_avatar(self, chat_id: int) -> None:
+        """Remove a chat's avatar (a chat without one: no-op)."""
+        self.chats.get(chat_id)
+        self.avatars.drop(chat_id)
+
+    @locked
+    def avatar_file(self, path: str) -> Avatar | None:
+        return self.avatars.file(path)
+
     # ----- members and tags -------------------------------------------------------------------
     @locked
     def member_users(self, chat_id: int, role: str = "all") -> list[Json]:
@@ -177,6 +231,10 @@ class Store:
     @mutation
     def remove_member(self, chat_id: int, user_id: int) -> None:
         self.membership.remove_member(self.chats.get(chat_id), user_id)
+
+    @mutation
+    def set_member_role(self, chat_id: int, user_id: int, role: str) -> None:
+        self.membership.set_role(self.chats.get(chat_id), user_id, role)
 
     @mutation
     def add_group_tags(self, chat_id: int, tag_ids: Iterable[int]) -> None:
