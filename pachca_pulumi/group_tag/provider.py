@@ -22,6 +22,7 @@ from pulumi.dynamic import (
 )
 
 from ..api.config import ProviderConfig
+from ..api.redact import redacting_errors
 from .diff import diff_tag, observed_inputs
 from .inputs import check_inputs, inputs_from
 
@@ -67,6 +68,7 @@ class GroupTagProvider(ResourceProvider):
         self._service_instance = None
         self._lock = threading.Lock()
 
+    @redacting_errors
     def configure(self, req: ConfigureRequest) -> None:
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
         self._config = ProviderConfig.resolve(req.config.get)
@@ -82,11 +84,13 @@ class GroupTagProvider(ResourceProvider):
         changes = None if diff_tag(olds, news) else False
         return DiffResult(changes=changes, replaces=[], delete_before_replace=False)
 
+    @redacting_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create (or adopt) the tag and give it its people; returns every output."""
         tag_id, outs = self._service().create(inputs_from(props))
         return CreateResult(str(tag_id), outs)
 
+    @redacting_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh from the API; a tag that no longer exists leaves state. Returns inputs too."""
         outs = self._service().read(int(id_), props)
@@ -94,10 +98,12 @@ class GroupTagProvider(ResourceProvider):
             return ReadResult(None, {})
         return ReadResult(id_, outs, inputs=observed_inputs(outs))
 
+    @redacting_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Rename and reconcile people; safe to re-run after a partial failure."""
         return UpdateResult(self._service().update(int(id_), inputs_from(news), olds))
 
+    @redacting_errors
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Delete the tag; already gone is success."""
         self._service().delete(int(id_))
