@@ -84,7 +84,7 @@ class ChatService:
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
-        chat = self.snapshot.get(chat_id)
+        chat = self.snapshot.get(chat_id, stored.get("created_at"))
         if chat is None:
             return None
         return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored))
