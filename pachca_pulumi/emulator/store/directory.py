@@ -50,6 +50,9 @@ class Directory:
         needle = (query or "").strip().casefold()
         return [user_json(u, self._tags) for u in self._users.values() if _matches(u, needle)]
 
+    def user_ids(self) -> list[int]:
+        return list(self._users)
+
     def full_name(self, user_id: int) -> str:
         return full_name(self._users[user_id])
 

@@ -18,6 +18,10 @@ class Tokens:
         """The user a token acts as, or None for an unknown token."""
         return self._users.get(token)
 
+    def first_user(self) -> int:
+        """The user the first configured token acts as."""
+        return next(iter(self._users.values()))
+
 
 def _map_tokens(tokens: Sequence[str] | Mapping[str, int], seed: Json) -> dict[str, int]:
     """An explicit mapping, or the i-th token acting as seed ``token_user_ids[i]``."""
