@@ -8,6 +8,7 @@ process, and the service (with its API client) is built lazily once per process 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from pulumi.dynamic import (
 from ..api.config import ProviderConfig
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
+from .journal import CreateJournal, journal_for_run
 
 if TYPE_CHECKING:
     from .service import ChatService
@@ -56,6 +58,7 @@ class ChatProvider(ResourceProvider):
     _connect: Connect
     _config: ProviderConfig | None
     _service_instance: ChatService | None
+    _journal: CreateJournal | None
     _lock: threading.Lock
 
     def __init__(self, *, connect: Connect | None = None) -> None:
@@ -71,11 +74,13 @@ class ChatProvider(ResourceProvider):
         self._connect = connect
         self._config: ProviderConfig | None = None
         self._service_instance: ChatService | None = None
+        self._journal: CreateJournal | None = None
         self._lock = threading.Lock()
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
         self._config = ProviderConfig.resolve(req.config.get)
+        self._journal = journal_for_run(req.config.get, os.environ)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate and normalise inputs; no API call. Failures name the field and the fix."""
@@ -120,4 +125,5 @@ class ChatProvider(ResourceProvider):
         with self._lock:
             if self._service_instance is None:
                 self._service_instance = self._connect(self._config or ProviderConfig.resolve())
+                self._service_instance.journal = self._journal
             return self._service_instance

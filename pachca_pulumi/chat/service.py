@@ -17,6 +17,7 @@ from ..api.errors import NotFoundError, PachcaError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
 from .avatar import observed_avatar, read_declared
 from .diff import diff_chat
+from .journal import ChatKey, CreateJournal
 from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
 from .snapshot import ChatSnapshot
 
@@ -55,6 +56,7 @@ class ChatService:
         self._token_user_id: int | None = None
         self._tag_members: dict[int, frozenset[int]] = {}
         self._claimed: set[int] = set()
+        self.journal: CreateJournal | None = None
 
     # Lifecycle
 
@@ -62,6 +64,9 @@ class ChatService:
         """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
+        orphan = self._take_orphan(inputs)
+        if orphan is not None:
+            return orphan.id, self._reconcile(orphan, inputs, {})
         created = self._create_once(inputs)
         chat = self._avatar_new(created.data, inputs)
         if inputs.archived:
@@ -116,7 +121,31 @@ class ChatService:
         fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
         started = datetime.now(timezone.utc)
-        return self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
+        key = ChatKey(inputs.name, inputs.channel, inputs.public)
+        if self.journal is not None:
+            self.journal.intent(key)
+        created = self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
+        if self.journal is not None:
+            self.journal.created(key, created.data.id)
+        return created
+
+    def _take_orphan(self, inputs: ChatInputs) -> Chat | None:
+        """A chat a killed fast run made for equal inputs (journal orphans, see `journal.py`), claimed."""
+        found: list[Chat] = []
+
+        def usable(chat_id: int) -> bool:
+            if not self._claim(chat_id):
+                return False
+            try:
+                found.append(self.client.get_chat(chat_id))
+            except NotFoundError:
+                return False
+            return not found[-1].personal
+
+        if self.journal is None or self.journal.take_orphan(ChatKey(inputs.name, inputs.channel, inputs.public),
+                                                            usable) is None:
+            return None
+        return found[-1]
 
     def _archive_new(self, chat: Chat) -> Chat:
         """Archive a chat just created; if that fails, keep the chat tracked (not archived) rather than
