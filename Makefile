@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine typecheck test test-newest-sdk unit e2e demo bench clean
+.PHONY: install engine typecheck test test-newest-sdk unit e2e demo bench bench-workspace clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ demo: install
 
 bench: install
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python benchmarks/benchmark.py $(BENCH_ARGS)
+
+bench-workspace: install
+	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python benchmarks/workspace.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .demo .pytest_cache

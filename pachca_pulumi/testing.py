@@ -30,7 +30,7 @@ from pulumi import automation as auto
 from .api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from .api.errors import ConfigError
 
-__all__ = ["ENGINE_DIR_ENV", "PASSPHRASE", "LocalStack", "engine_env", "find_engine"]
+__all__ = ["ENGINE_DIR_ENV", "PASSPHRASE", "LocalStack", "S3Backend", "engine_env", "find_engine"]
 
 ENGINE_DIR_ENV = "PACHCA_PULUMI_ENGINE"
 PASSPHRASE = "pachca-pulumi-local"
@@ -152,3 +152,61 @@ class LocalStack:
     def outputs(self) -> dict[str, Any]:
         """The stack's outputs as plain values (secrets decrypted)."""
         return {key: value.value for key, value in self.stack.outputs().items()}
+
+
+class S3Backend:
+    """An S3-compatible state backend on loopback for tests and benchmarks: moto's server mode
+    (`pip install "moto[server]" boto3`, in the test extras) in a child process, with one bucket.
+
+    `env` holds what a `pulumi` command needs to use it (`PULUMI_BACKEND_URL` and dummy AWS keys);
+    pass it as `LocalStack(extra_env=...)`. Use as a context manager: the server stops on exit.
+    """
+
+    def __init__(self, bucket: str = "pulumi-state") -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.bucket = bucket
+        credentials = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
+        self.env = {**credentials, "PULUMI_BACKEND_URL": (
+            f"s3://{bucket}?endpoint={self.endpoint}&s3ForcePathStyle=true&region=us-east-1")}
+        server = shutil.which("moto_server", path=os.path.dirname(sys.executable)) or shutil.which("moto_server")
+        if server is None:
+            raise ConfigError('moto_server not found: pip install "moto[server]" boto3')
+        self._process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(self.port)],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._create_bucket(credentials)
+
+    def _create_bucket(self, credentials: Mapping[str, str]) -> None:
+        import time
+
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                              aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"])
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.create_bucket(Bucket=self.bucket)
+                return
+            except Exception:  # the server is still starting
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    self.close()
+                    raise
+                time.sleep(0.2)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+
+    def __enter__(self) -> S3Backend:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

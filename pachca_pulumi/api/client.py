@@ -161,10 +161,30 @@ class PachcaClient:
         personal: bool | None = None,
         sort: str | None = None,
         order: str | None = None,
+        last_message_at_after: str | None = None,
     ) -> Iterator[Chat]:
         """GET /chats, every page; the cursor is hidden."""
-        params = _query(availability=availability, archived=archived, personal=personal, sort=sort, order=order)
-        return self._paginate("chats", Chat, "list chats", params)
+        return (chat for page in self.list_chat_pages(availability=availability, archived=archived, personal=personal,
+                                                      sort=sort, order=order,
+                                                      last_message_at_after=last_message_at_after)
+                for chat in page)
+
+    def list_chat_pages(
+        self,
+        *,
+        availability: str | None = None,
+        archived: bool | None = None,
+        personal: bool | None = None,
+        sort: str | None = None,
+        order: str | None = None,
+        last_message_at_after: str | None = None,
+    ) -> Iterator[list[Chat]]:
+        """GET /chats one page (one request) at a time, for callers that weigh each request; a page
+        is fetched only when the previous one has been taken. `last_message_at_after` is the spec's
+        inclusive filter (`YYYY-MM-DDThh:mm:ss.sssZ`)."""
+        params = _query(availability=availability, archived=archived, personal=personal, sort=sort, order=order,
+                        last_message_at_after=last_message_at_after)
+        return self._pages("chats", Chat, "list chats", params)
 
     def list_company_chats(self, *, activity: str | None = None) -> Iterator[Chat]:
         """GET /company/chats, every page: all chats of the company, not only the token user's
@@ -268,6 +288,10 @@ class PachcaClient:
     # Plumbing
 
     def _paginate(self, path: str, model: type[M], operation: str, params: dict[str, Any]) -> Iterator[M]:
+        for page in self._pages(path, model, operation, params):
+            yield from page
+
+    def _pages(self, path: str, model: type[M], operation: str, params: dict[str, Any]) -> Iterator[list[M]]:
         cursor: str | None = None
         seen: set[str] = set()
         while True:
@@ -277,7 +301,7 @@ class PachcaClient:
             if not isinstance(items, list):
                 raise MalformedResponseError(f"{operation}: the answer has no `data` list", operation=operation,
                                              status_code=200)
-            yield from (_parse(model, item, operation) for item in items)
+            yield [_parse(model, item, operation) for item in items]
             cursor = _next_cursor(body, len(items), operation)
             if cursor is None:
                 return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from ..api.redact import redacting_errors
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .verify import one_owner_message
+from .journal import CreateJournal, journal_for_run
 
 if TYPE_CHECKING:
     from .service import ChatService
@@ -89,6 +91,7 @@ class ChatProvider(ResourceProvider):
     _connect: Connect
     _config: ProviderConfig | None
     _service_instance: ChatService | None
+    _journal: CreateJournal | None
     _lock: threading.Lock
 
     def __init__(self, *, connect: Connect | None = None) -> None:
@@ -104,12 +107,14 @@ class ChatProvider(ResourceProvider):
         self._connect = connect
         self._config: ProviderConfig | None = None
         self._service_instance: ChatService | None = None
+        self._journal: CreateJournal | None = None
         self._lock = threading.Lock()
 
     @redacting_errors
     def configure(self, req: ConfigureRequest) -> None:
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
         self._config = ProviderConfig.resolve(req.config.get)
+        self._journal = journal_for_run(req.config.get, os.environ)
 
     @redacting_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -182,6 +187,7 @@ class ChatProvider(ResourceProvider):
         with self._lock:
             if self._service_instance is None:
                 self._service_instance = self._connect(self._config or ProviderConfig.resolve())
+                self._service_instance.journal = self._journal
             return self._service_instance
 
 

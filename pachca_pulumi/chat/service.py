@@ -22,6 +22,7 @@ from .inputs import is_unknown
 from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
 from .people import Directory
 from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
+from .journal import ChatKey, CreateJournal
 from .snapshot import ChatSnapshot
 from .tags import TagNames
 from .verify import Verdict, verify_inputs
@@ -71,6 +72,7 @@ class ChatService:
         self._lock = threading.Lock()
         self._claimed: set[int] = set()
         self._owners: dict[int, str] = {}
+        self.journal: CreateJournal | None = None
 
     # Before any write
 
@@ -108,6 +110,9 @@ class ChatService:
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
         inputs, named = self._with_named_tags(inputs)
+        orphan = self._take_orphan(inputs)
+        if orphan is not None:
+            return orphan.id, self._reconcile(orphan, inputs, named, {}, {})
         created = self._create_once(inputs)
         chat, avatar = self._avatar_new(created.data, inputs)
         declared = declared_roles(inputs.model_dump())
@@ -135,7 +140,7 @@ class ChatService:
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when its absence is proven (the engine then drops it
         from state). A 404 proves it only for the token user that managed the chat before."""
-        chat = self.snapshot.get(chat_id) or self._confirm_gone(chat_id, stored)
+        chat = self.snapshot.get(chat_id, stored.get("created_at")) or self._confirm_gone(chat_id, stored)
         if chat is None:
             return None
         declared = _declared(stored)
@@ -190,7 +195,31 @@ class ChatService:
         fields = ChatCreateFields(name=inputs.name, member_ids=sorted(declared_roles(inputs.model_dump())),
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
         started = datetime.now(timezone.utc)
-        return self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
+        key = ChatKey(inputs.name, inputs.channel, inputs.public)
+        if self.journal is not None:
+            self.journal.intent(key)
+        created = self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
+        if self.journal is not None:
+            self.journal.created(key, created.data.id)
+        return created
+
+    def _take_orphan(self, inputs: ChatInputs) -> Chat | None:
+        """A chat a killed fast run made for equal inputs (journal orphans, see `journal.py`), claimed."""
+        found: list[Chat] = []
+
+        def usable(chat_id: int) -> bool:
+            if not self._claim(chat_id):
+                return False
+            try:
+                found.append(self.client.get_chat(chat_id))
+            except NotFoundError:
+                return False
+            return not found[-1].personal
+
+        if self.journal is None or self.journal.take_orphan(ChatKey(inputs.name, inputs.channel, inputs.public),
+                                                            usable) is None:
+            return None
+        return found[-1]
 
     def _archive_new(self, chat: Chat) -> Chat:
         """Archive a chat just created; if that fails, keep the chat tracked (not archived) rather than

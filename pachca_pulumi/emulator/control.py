@@ -11,6 +11,11 @@ No authentication; answered only to loopback clients (others get 403).
 * ``PUT  /_emulator/faults``       -> set some switches from a JSON object
   (``rate_limit``, ``error_rate``, ``latency_ms``, ``drop_after_create``, ``malformed``);
   200 with all switches, or 400 ``{"error": "..."}``
+* ``POST /_emulator/workspace``   -> 200 ``{"created", "first_id", "last_id"}``: add a large workspace's
+  older chats in one step, from ``{"chats": N, "personal": K, "members": 3, "user_id": 0,
+  "random_seed": 0}`` (see :mod:`.workspace`); 400 ``{"error": "..."}`` on a bad body
+* ``POST /_emulator/workspace/activity`` -> 200 ``{"touched": [ids]}``: ``{"chats": N}`` random chats
+  receive a message now
 * ``DELETE /_emulator/chats/<id>`` -> 204: the chat vanishes (the API cannot do this; it simulates a chat
   removed by the workspace, so clients meet a 404), 404 when there is no such chat
 
@@ -34,6 +39,7 @@ from .faults import Faults
 from .stats import Stats
 from .store import Store
 from .wire import json_response, no_content
+from .workspace import plan_from_json
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -89,6 +95,25 @@ def _put_faults(controls: Controls, request: Request) -> Response:
         return json_response({"error": str(exc)}, 400)
 
 
+def _populate(controls: Controls, request: Request) -> Response:
+    try:
+        plan = plan_from_json(json.loads(request.get_data() or b"null"))
+        return json_response(controls.store.populate(plan))
+    except ValueError as exc:
+        return json_response({"error": str(exc)}, 400)
+
+
+def _activity(controls: Controls, request: Request) -> Response:
+    try:
+        body = json.loads(request.get_data() or b"null")
+        count = body.get("chats") if isinstance(body, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ValueError('body must be {"chats": N} with N a non-negative integer')
+        return json_response({"touched": controls.store.touch_chats(count, int(body.get("random_seed", 0)))})
+    except ValueError as exc:
+        return json_response({"error": str(exc)}, 400)
+
+
 def _delete_chat(controls: Controls, request: Request, chat_id: int) -> Response:
     try:
         controls.store.delete_chat(chat_id)
@@ -105,6 +130,8 @@ ROUTES: dict[str, Callable[..., Response]] = {
     "GET /faults": _get_faults,
     "PUT /faults": _put_faults,
     "DELETE /chats/<int:chat_id>": _delete_chat,
+    "POST /workspace": _populate,
+    "POST /workspace/activity": _activity,
 }
 URL_MAP = Map([Rule(PREFIX + key.split(" ")[1], endpoint=key, methods=[key.split(" ")[0]]) for key in ROUTES])
 

@@ -6,7 +6,7 @@ Chats leave with an absolute ``avatar_url`` built from the request's host (the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,14 +41,16 @@ class Call:
         return {**chat, "avatar_url": self.request.host_url.rstrip("/") + path} if path else chat
 
 
-def _page(call: Call, items: list[Json], fields: Sequence[str] = ("id",), order: str = "asc") -> Response:
-    """Paginate ``items`` by ``fields`` using the request's ``limit`` and ``cursor``."""
+def _page(call: Call, items: list[Json], fields: Sequence[str] = ("id",), order: str = "asc",
+          serialise: Callable[[list[Json]], list[Json]] | None = None) -> Response:
+    """Paginate ``items`` by ``fields`` using the request's ``limit`` and ``cursor``; ``serialise``
+    turns the page's items into the answer's objects (default: as they are)."""
     limit = p.query_limit(call.request)
     token = call.request.args.get("cursor")
     types = tuple(int if f == "id" else str for f in fields)
     cursor = decode_cursor(token, fields, types) if token is not None else None
     page, meta = paginate(items, lambda i: tuple(i[f] for f in fields), fields, order, limit, cursor)
-    return page_response(page, meta)
+    return page_response(serialise(page) if serialise else page, meta)
 
 
 # ----- chats -------------------------------------------------------------------------------
@@ -70,7 +72,7 @@ def list_chats(call: Call) -> Response:
     request = call.request
     sort = p.query_choice(request, "sort", ("id", "last_message_at"), "id")
     order = p.query_choice(request, "order", ("asc", "desc"), "desc")
-    chats = call.store.list_chats(
+    keys = call.store.list_chat_keys(
         call.user_id,
         availability=p.query_choice(request, "availability", ("is_member", "public"), "is_member"),
         archived=p.query_bool(request, "archived", False),
@@ -81,7 +83,8 @@ def list_chats(call: Call) -> Response:
     if "cursor" in request.args:  # a cursor keeps the sort it was made for
         sort = "last_message_at" if "last_message_at" in cursor_keys(request.args["cursor"]) else "id"
     fields = ("last_message_at", "id") if sort == "last_message_at" else ("id",)
-    return _page(call, [call.public(c) for c in chats], fields, order)
+    return _page(call, keys, fields, order,
+                 serialise=lambda page: [call.public(c) for c in call.store.chats_json(k["id"] for k in page)])
 
 
 def list_company_chats(call: Call) -> Response:

@@ -130,6 +130,9 @@ def import_command(
 @click.option("--base-url", metavar="URL",
               help="API base URL; default $PACHCA_BASE_URL (the stack's pachca:baseUrl first when the token "
                    "comes from the stack), else the public API.")
+@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), envvar="PACHCA_PULUMI_JOURNAL",
+              help="The create journal of a fast rollout (PULUMI_SKIP_CHECKPOINTS=true); default "
+                   "$PACHCA_PULUMI_JOURNAL. Its untracked chats are taken over by the next `pulumi up`.")
 @click.option("--pulumi-command", default="pulumi", hidden=True, metavar="PATH",
               help="The pulumi executable to run.")
 def recover_command(
@@ -138,6 +141,7 @@ def recover_command(
     dry_run: bool,
     token: str | None,
     base_url: str | None,
+    journal: Path | None,
     pulumi_command: str,
 ) -> None:
     """Repair a stack whose `pulumi up` was killed while creating chats.
@@ -147,10 +151,13 @@ def recover_command(
     newest first), or dropped when its request never reached Pachca, so `pulumi up` creates no chat
     twice. The pulumi CLI must be on PATH, with the backend and secrets (e.g.
     PULUMI_CONFIG_PASSPHRASE) set up as for `pulumi up`.
+
+    After a fast rollout (engine checkpoints skipped, creates journaled), pass --journal: the chats
+    the killed run made become orphans that the next `pulumi up` takes over, one per resource.
     """
     config = _recover_config(token, base_url, cwd, stack, pulumi_command)
     with _api_errors(config.base_url):
-        report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command)
+        report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command, journal=journal)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
 
 

@@ -18,6 +18,7 @@ and `config_from_stack()` reads the stack's own `pachca:token` / `pachca:baseUrl
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 import json
 import subprocess
 import tempfile
@@ -33,12 +34,14 @@ from ..api.errors import PachcaError
 from ..api.models import Chat
 from ..chat.inputs import inputs_from
 from ..chat.schema import ChatInputs
-from ..chat.service import ChatService
+from ..chat.journal import CREATED, INTENT, ORPHAN, ChatKey, JournalEntry, read_journal, write_orphans
+from ..chat.service import RECOVERY_WINDOW, ChatService
 
 __all__ = [
     "PulumiNotFoundError",
     "RecoveryReport",
     "config_from_stack",
+    "recover_journal",
     "recover_pending_creates",
     "recover_stack",
 ]
@@ -59,14 +62,22 @@ class RecoveryReport:
     dropped: list[str] = field(default_factory=list)
     untouched: list[str] = field(default_factory=list)
     leftovers: list[int] = field(default_factory=list)
+    orphans: list[int] = field(default_factory=list)
+    journal: Path | None = None
 
     def lines(self) -> list[str]:
         out = [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
+        if self.orphans:
+            out.append(f"journal {self.journal}: chats {sorted(self.orphans)} were made by a killed run and are "
+                       "tracked nowhere; the next `pulumi up` takes each over for the resource with its name, kind "
+                       "and visibility instead of creating it again")
         out += [f"dropped {urn}: its create never reached Pachca; `pulumi up` will create it" for urn in self.dropped]
         out += [f"left {urn}: not a pachca:Chat pending create" for urn in self.untouched]
         if self.leftovers:
             out.append(f"untracked chats with a pending create's name remain: {sorted(self.leftovers)}; "
                        "archive them if they are leftovers of earlier crashes")
+        if self.journal is not None and not self.orphans:
+            out.append(f"journal {self.journal}: every chat it records is tracked")
         return out or ["no pending creates: nothing to recover"]
 
 
@@ -94,6 +105,61 @@ def recover_pending_creates(deployment: dict[str, Any], service: ChatService) ->
     names = {_inputs(op["resource"]).name for op in creates}
     report.leftovers = [chat.id for chat in candidates if chat.name in names]
     return repaired, report
+
+
+def recover_journal(path: Path, deployment: dict[str, Any], service: ChatService) -> list[int]:
+    """Rewrite a create journal (`chat/journal.py`) to hold the chats a killed fast run made that
+    `deployment` does not track: those it journaled, and for each request whose answer it never
+    journaled, the newest untracked chat with that name, kind and visibility made since (owned by
+    the token's user). Returns their ids; the next `pulumi up` takes them over."""
+    entries = read_journal(path)
+    tracked = {str(r.get("id")) for r in deployment.get("resources", []) if _is_chat(r)}
+    orphans: dict[int, JournalEntry] = {}
+    for entry in entries:
+        if entry.chat_id is not None and str(entry.chat_id) not in tracked:
+            orphans.setdefault(entry.chat_id, entry)
+    unanswered = _unanswered_intents(entries)
+    if unanswered:
+        known = tracked | {str(chat_id) for chat_id in orphans} | _journaled(entries)
+        candidates = _candidates(service, known)
+        for intent in unanswered:
+            chat = _made_since(candidates, intent)
+            if chat is not None:
+                orphans[chat.id] = JournalEntry(ORPHAN, intent.key, chat.id, intent.at)
+    write_orphans(path, orphans.values())
+    return sorted(orphans)
+
+
+def _unanswered_intents(entries: list[JournalEntry]) -> list[JournalEntry]:
+    """Intents with no `created` after them for the same key (their answer died with the run)."""
+    waiting: dict[ChatKey, list[JournalEntry]] = {}
+    for entry in entries:
+        if entry.op == INTENT:
+            waiting.setdefault(entry.key, []).append(entry)
+        elif entry.op == CREATED and waiting.get(entry.key):
+            waiting[entry.key].pop(0)
+    return [entry for pending in waiting.values() for entry in pending]
+
+
+def _journaled(entries: list[JournalEntry]) -> set[str]:
+    return {str(e.chat_id) for e in entries if e.chat_id is not None}
+
+
+def _made_since(candidates: list[Chat], intent: JournalEntry) -> Chat | None:
+    since = datetime.fromisoformat(intent.at) - RECOVERY_WINDOW
+    for chat in candidates:
+        if (ChatKey(chat.name, chat.channel, chat.public) == intent.key
+                and _created(chat) >= since):
+            candidates.remove(chat)
+            return chat
+    return None
+
+
+def _created(chat: Chat) -> datetime:
+    try:
+        return datetime.fromisoformat(chat.created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.max.replace(tzinfo=timezone.utc)
 
 
 def _candidates(service: ChatService, tracked: set[str]) -> list[Chat]:
@@ -130,12 +196,17 @@ def recover_stack(
     stack: str | None = None,
     dry_run: bool = False,
     pulumi: str = "pulumi",
+    journal: Path | None = None,
 ) -> RecoveryReport:
-    """Export the stack's state, repair its pending creates and import it back (unless `dry_run`)."""
+    """Export the stack's state, repair its pending creates and import it back (unless `dry_run`);
+    with `journal`, also mark the chats a killed fast run made as orphans for the next `up`."""
     stack_args = ["--stack", stack] if stack else []
     exported = json.loads(_pulumi(pulumi, cwd, "stack", "export", *stack_args))
     with PachcaClient(config) as client:
-        repaired, report = recover_pending_creates(exported["deployment"], ChatService(client))
+        service = ChatService(client)
+        repaired, report = recover_pending_creates(exported["deployment"], service)
+        if journal is not None and not dry_run:
+            report.journal, report.orphans = journal, recover_journal(journal, repaired, service)
     if dry_run or not (report.adopted or report.dropped):
         return report
     with tempfile.TemporaryDirectory() as tmp:

@@ -58,6 +58,10 @@ class ChatTable:
             raise e.not_found("id", chat_id, "Chat")
         return self._chats[chat_id]
 
+    @property
+    def next_id(self) -> int:
+        return self._next_id
+
     def __iter__(self) -> Iterator[ChatRecord]:
         return iter(list(self._chats.values()))
 

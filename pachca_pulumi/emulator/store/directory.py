@@ -56,6 +56,9 @@ class Directory:
         words = (query or "").casefold().split()
         return [user_json(u, self.tags.all()) for u in self._users.values() if _matches(u, words)]
 
+    def user_ids(self) -> list[int]:
+        return list(self._users)
+
     def full_name(self, user_id: int) -> str:
         return full_name(self._users[user_id])
 

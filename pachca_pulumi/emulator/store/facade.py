@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -21,6 +22,7 @@ from .directory import Directory
 from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
+from ..workspace import WorkspacePlan
 from .tokens import COMPANY_CHATS_READ, Tokens, scopes_for
 
 Json = dict[str, Any]
@@ -177,19 +179,34 @@ class Store:
         before: datetime | None = None,
     ) -> list[Json]:
         """``GET /chats``: the chats the filters select, unordered (handlers paginate)."""
+        keys = self.list_chat_keys(user_id, availability, archived, personal, after, before)
+        return self.chats_json([key["id"] for key in keys])
+
+    @locked
+    def list_chat_keys(
+        self,
+        user_id: int,
+        availability: str = "is_member",
+        archived: bool = False,
+        personal: bool | None = None,
+        after: datetime | None = None,
+        before: datetime | None = None,
+    ) -> list[Json]:
+        """The ``id`` and ``last_message_at`` of the chats ``GET /chats`` selects, so that a handler
+        serialises only the page it answers (a large workspace lists fast)."""
         low = format_time(after) if after else None
         high = format_time(before) if before else None
         found = []
         for chat in self.chats:
-            if availability == "public" and not chat.public:
-                continue
-            if availability == "is_member" and user_id not in self.membership.members(chat.id):
-                continue
             if (chat.archived and not archived) or (personal is not None and chat.personal != personal):
                 continue
             if (low and chat.last_message_at < low) or (high and chat.last_message_at > high):
                 continue
-            found.append(self._chat_json(chat))
+            if availability == "public" and not chat.public:
+                continue
+            if availability == "is_member" and not self.membership.is_member(chat.id, user_id):
+                continue
+            found.append({"id": chat.id, "last_message_at": chat.last_message_at})
         return found
 
     @locked
@@ -222,6 +239,47 @@ class Store:
     def remove_users(self, user_ids: Iterable[int]) -> None:
         """Users leave the workspace (the ``leave_on_create`` fault); their chats keep their ids."""
         self.directory.remove_users(user_ids)
+
+    @locked
+    def chats_json(self, chat_ids: Iterable[int]) -> list[Json]:
+        """``Chat`` objects of these ids, in the given order."""
+        return [self._chat_json(self.chats.get(chat_id)) for chat_id in chat_ids]
+
+    @mutation
+    def populate(self, plan: WorkspacePlan) -> Json:
+        """Emulator-only: add the plan's older chats in one step (see :mod:`..workspace`)."""
+        user_id = plan.user_id or self.tokens.first_user()
+        others = [u for u in self.directory.user_ids() if u != user_id]
+        if not self.directory.has_user(user_id) or not others:
+            raise ValueError(f"user {user_id} is not in the directory, or nobody else is")
+        pick = random.Random(plan.random_seed)
+        created = [self._populate_one(user_id, others, pick, personal, plan.members)
+                   for personal in plan.kinds()]
+        return {"created": len(created), "first_id": created[0] if created else None,
+                "last_id": created[-1] if created else None}
+
+    def _populate_one(self, user_id: int, others: list[int], pick: random.Random, personal: bool,
+                      members: int) -> int:
+        name = f"Chat {self.chats.next_id}" if not personal else ""
+        if personal:
+            other = pick.choice(others)
+            chat = self.chats.insert(self.directory.full_name(other), self.clock.now(), personal=True)
+            self.membership.open(chat.id, user_id, [other], [])
+            return chat.id
+        owner = pick.choice(others)
+        chat = self.chats.insert(name, self.clock.now(), channel=pick.random() < 0.2, public=pick.random() < 0.3)
+        self.membership.open(chat.id, owner, [user_id, *pick.sample(others, min(members, len(others)))], [])
+        return chat.id
+
+    @mutation
+    def touch_chats(self, count: int, random_seed: int = 0) -> list[int]:
+        """Emulator-only: ``count`` random existing chats receive a message now (``last_message_at``)."""
+        ids = [chat.id for chat in self.chats]
+        touched = sorted(random.Random(random_seed).sample(ids, min(count, len(ids))))
+        now = self.clock.now()
+        for chat_id in touched:
+            self.chats.touch(chat_id, now)
+        return touched
 
     # ----- members and tags -------------------------------------------------------------------
     @locked

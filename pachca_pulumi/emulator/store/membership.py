@@ -55,6 +55,13 @@ class Membership:
             people.update(self._directory.tag_user_ids(tag_id))
         return sorted(people)
 
+    def is_member(self, chat_id: int, user_id: int) -> bool:
+        """``user_id`` is among the effective members (cheaper than :meth:`members`)."""
+        roster = self._rosters[chat_id]
+        if user_id == roster.owner_id or user_id in roster.member_ids:
+            return True
+        return any(user_id in self._directory.tag_user_ids(tag_id) for tag_id in roster.group_tag_ids)
+
     def with_role(self, chat_id: int, role: str) -> list[int]:
         """Members by role filter: ``all``, ``owner``, or those whose role is ``admin``/``editor``/``member``.
 

@@ -76,6 +76,10 @@ class Tokens:
             "last_used_at": format_time(known.last_used_at) if known.last_used_at else None,
         }
 
+    def first_user(self) -> int:
+        """The user the first configured token acts as."""
+        return next(iter(self._tokens.values())).user_id
+
 
 def _map_tokens(tokens: Sequence[str] | Mapping[str, int], seed: Json) -> dict[str, int]:
     """An explicit mapping, or the i-th token acting as seed ``token_user_ids[i]``."""
