@@ -17,7 +17,7 @@ from pulumi.dynamic import CheckFailure
 from ..api.errors import PachcaError
 from ..api.models import Chat
 from .inputs import is_unknown
-from .people import Directory, UnknownReference, describe
+from .people import Directory, UnknownReference
 from .schema import PEOPLE
 
 __all__ = ["Verdict", "verify_inputs"]
@@ -64,8 +64,8 @@ def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory
             continue
         resolved[key] = user.id
         if user.suspended or user.bot:
-            kind = "suspended" if user.suspended else "a bot"
-            verdict.warnings.append(f"chat {chat!r}: {name} {key} is {describe(user)}, {kind}")
+            kind = "suspended: they cannot read the chat" if user.suspended else "a bot"
+            verdict.warnings.append(f"chat {chat!r}: {key} ({user.display_name}) in {name} is {kind}")
     verdict.inputs[name] = resolved
 
 

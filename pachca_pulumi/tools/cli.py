@@ -109,7 +109,7 @@ def import_command(
     selection = Selection(patterns, ids, channels_only, include_archived)
     file_format = file_format or format_for_output(output)
     config = _config(token, base_url)
-    with _api_errors(config.base_url), PachcaClient(config) as client:
+    with _api_errors(), PachcaClient(config) as client:
         listed = list_chats(client, selection, progress=_echo_listed)
         specs = build_specs(client, listed, selection, exclusive_members=exclusive_members)
     text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members)
@@ -149,7 +149,7 @@ def recover_command(
     PULUMI_CONFIG_PASSPHRASE) set up as for `pulumi up`.
     """
     config = _recover_config(token, base_url, cwd, stack, pulumi_command)
-    with _api_errors(config.base_url):
+    with _api_errors():
         report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
 
@@ -165,7 +165,7 @@ def _config(
     where: str = _WHERE_CONFIG,
 ) -> ProviderConfig:
     try:
-        return ProviderConfig.resolve(config_get, token=token, base_url=base_url)
+        return ProviderConfig.resolve(config_get, token=token, base_url=base_url, explicit_source="set by --base-url")
     except ConfigError as exc:
         raise _ConfigUsageError(f"{exc}\n{where}") from None
 
@@ -185,7 +185,7 @@ def _recover_config(
 
 
 @contextmanager
-def _api_errors(base_url: str) -> Iterator[None]:
+def _api_errors() -> Iterator[None]:
     """Translate `PachcaError`s into one-line CLI errors (no traceback)."""
     try:
         yield
@@ -194,8 +194,7 @@ def _api_errors(base_url: str) -> Iterator[None]:
     except PermissionDeniedError as exc:
         raise _CliError(f"the token lacks permission (403): {exc}") from None
     except TransportError as exc:
-        raise _CliError(f"cannot reach the Pachca API at {base_url}: {exc}; check --base-url / "
-                        "PACHCA_BASE_URL and the network") from None
+        raise _CliError(f"{exc} (this command reads --base-url, else PACHCA_BASE_URL)") from None
     except PachcaError as exc:
         raise _cli_error(exc) from None
 
