@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api.client import PachcaClient
-from ..api.errors import PachcaError
+from ..api.errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import GroupTag, TokenInfo, User
 
 __all__ = ["Directory", "UnknownReference", "reference_key"]
@@ -81,10 +81,17 @@ class Directory:
         profile: User = self._once("profile", self._client.get_profile)
         return profile
 
-    def token_scopes(self) -> list[str]:
-        """The token's scopes (`GET /oauth/token/info`), read once."""
-        info: TokenInfo = self._once("token_info", self._client.get_token_info)
-        return list(info.scopes)
+    def token_scopes(self) -> list[str] | None:
+        """The token's scopes (`GET /oauth/token/info`), read once; None when the API does not tell
+        (the endpoint is missing or refused: 404, 403, or an answer that is not token info)."""
+        info: TokenInfo | None = self._once("token_info", self._token_info)
+        return None if info is None else list(info.scopes)
+
+    def _token_info(self) -> TokenInfo | None:
+        try:
+            return self._client.get_token_info()
+        except (NotFoundError, PermissionDeniedError, MalformedResponseError):
+            return None
 
     def _once(self, name: str, fetch: Callable[[], Any]) -> Any:
         """`fetch()` on first use; later calls return its answer or raise its PachcaError again."""

@@ -9,7 +9,12 @@ import socket
 import pytest
 from pulumi import automation as auto
 
-from .conftest import TOKEN
+from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.emulator.seed import load_seed
+from pachca_pulumi.emulator.store.tokens import ADMIN_SCOPES
+from pachca_pulumi.testing import LocalStack
+
+from .conftest import TOKEN, chats_program
 
 pytestmark = pytest.mark.e2e
 
@@ -79,3 +84,20 @@ def test_a_bot_among_members_is_a_warning_the_engine_shows(make_stack, api) -> N
     assert expected in preview.stderr  # `preview --diff` prints the provider's stderr on stderr
     assert expected in "\n".join(printed)  # `up` shows it under Diagnostics, attributed to the stack
     assert len(api.by_name("Engineering")) == 1
+
+
+def test_a_token_short_of_a_scope_fails_preview_naming_it_with_no_write(tmp_path, engine) -> None:
+    seed = load_seed()
+    seed["users"][0]["token_scopes"] = [s for s in ADMIN_SCOPES if s not in ("chat_members:write", "chats:archive")]
+    with EmulatorServer(tokens=(TOKEN,), seed=seed, quiet=True) as server:
+        stack = LocalStack(tmp_path / "scopes", chats_program({"eng": {"name": "Engineering", "members": [5]}}),
+                           engine_dir=engine)
+        stack.configure(token=TOKEN, base_url=server.base_url)
+
+        text = _failed_up(stack)
+
+        writes = [route for route in server.stats.snapshot()["by_route"] if not route.startswith("GET")]
+    assert ("the token lacks scopes chat 'eng' needs: chat_members:write (changing members and group tags), "
+            "chats:archive (archiving a chat removed from the program)") in text
+    _assert_quiet(text)
+    assert writes == []

@@ -37,7 +37,20 @@ def api() -> respx.MockRouter:
               {**_user(60, "ira", "ira@corp.ru"), "suspended": True}, {**_user(70, "ci-bot", "ci@corp.ru"), "bot": True}]
     router.get("/users").mock(return_value=_page(people))
     router.get("/group_tags").mock(return_value=_page([{"id": 7, "name": "Ops", "users_count": 0}]))
+    router.get("/oauth/token/info").mock(return_value=_scopes(*ALL_SCOPES))
     return router
+
+
+ALL_SCOPES = ("chats:read", "chats:create", "chats:update", "chats:archive", "chat_members:read",
+              "chat_members:write", "users:read", "group_tags:read", "profile:read")
+
+
+def _scopes(*scopes: str) -> httpx.Response:
+    return httpx.Response(200, json={"data": {"id": 1, "user_id": 1, "scopes": list(scopes)}})
+
+
+def _verify(inputs: dict[str, Any], directory: Directory) -> Any:
+    return verify_inputs(inputs, "eng", directory, find_chat=lambda _id: None, claim=lambda _id, _r: None)
 
 
 def _directory(api: respx.MockRouter) -> Directory:
@@ -76,7 +89,7 @@ def test_directory_a_failed_read_fails_again_without_another_request(api: respx.
 def test_verify_inputs_warns_of_suspended_people_and_bots_but_accepts_them(api: respx.MockRouter) -> None:
     inputs = {"members": {"@ira": None, "ci@corp.ru": None, "@oleg": None}}
 
-    verdict = verify_inputs(inputs, "eng", _directory(api), find_chat=lambda _id: None, claim=lambda _id, _r: None)
+    verdict = _verify(inputs, _directory(api))
 
     assert verdict.failures == []
     assert verdict.inputs["members"] == {"@ira": 60, "ci@corp.ru": 70, "@oleg": 12}
@@ -84,3 +97,33 @@ def test_verify_inputs_warns_of_suspended_people_and_bots_but_accepts_them(api: 
         "chat 'eng': @ira (Ira Test) in members is suspended: they cannot read the chat",
         "chat 'eng': ci@corp.ru (Ci-Bot Test) in members is a bot",
     ]
+
+
+def test_verify_inputs_fails_naming_the_scopes_a_chat_needs_and_the_token_lacks(api: respx.MockRouter) -> None:
+    api.get("/oauth/token/info").mock(return_value=_scopes("chats:read", "chats:create", "chats:update"))
+
+    verdict = _verify({"members": {"@oleg": None}}, _directory(api))
+
+    message, = [failure.reason for failure in verdict.failures]
+    assert "the token lacks scopes chat 'eng' needs: chat_members:write (changing members and group tags), " \
+           "chats:archive (archiving a chat removed from the program)" in message
+    assert "pulumi config set --secret pachca:token" in message
+
+
+def test_verify_inputs_asks_only_for_the_scopes_these_inputs_need(api: respx.MockRouter) -> None:
+    api.get("/oauth/token/info").mock(return_value=_scopes("chats:read", "chats:update", "chats:archive"))
+
+    failures = _verify({"name": "Adopted", "adopt_id": 334}, _directory(api)).failures
+
+    assert [failure.reason for failure in failures if "lacks scopes" in failure.reason] == []
+
+
+@pytest.mark.parametrize("status", [404, 403])
+def test_verify_inputs_without_token_info_skips_the_scope_check(api: respx.MockRouter, status: int) -> None:
+    api.get("/oauth/token/info").mock(return_value=httpx.Response(status, json={"errors": []}))
+    directory = _directory(api)
+
+    verdicts = [_verify({"members": {"@oleg": None}}, directory) for _ in range(2)]
+
+    assert [verdict.failures for verdict in verdicts] == [[], []]
+    assert sum(1 for call in api.calls if call.request.url.path.endswith("/oauth/token/info")) == 1
