@@ -4,6 +4,8 @@
   Pulumi program (or a chat file for `declare_chats`) that adopts them: its first `pulumi up`
   changes nothing in the workspace. The work is done by `importer.py`.
 * `pachca-pulumi recover` repairs a stack after a killed `pulumi up` (`recovery.py`).
+* `pachca-pulumi users` and `pachca-pulumi tags` list people and group tags with the ids, emails and
+  nicknames programs use as references (`listing.py`).
 * `pachca-pulumi emulator` runs the local Pachca API emulator (same as `python -m pachca_pulumi.emulator`).
 
 `import` writes to stdout or `--output`, progress and the summary to stderr; `recover` reports on
@@ -30,6 +32,7 @@ from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
+from .listing import people_row, render_rows
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 
@@ -63,7 +66,8 @@ class _ConfigUsageError(_CliError):
 @click.group(context_settings=_CONTEXT)
 @click.version_option(__version__, "--version", prog_name="pachca-pulumi", message="%(prog)s %(version)s")
 def main() -> None:
-    """Pachca chats as code with Pulumi: import existing chats, recover a stack, run a local API emulator."""
+    """Pachca chats as code with Pulumi: import existing chats, list people and tags, recover a stack, run a
+    local API emulator."""
 
 
 main.add_command(emulator_main, name="emulator")
@@ -152,6 +156,36 @@ def recover_command(
     with _api_errors():
         report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
+
+
+_TOKEN_HELP = ("API token; default $PACHCA_TOKEN. - reads it from stdin; a literal value shows in the process "
+               "list (a warning says so). Never printed.")
+_BASE_URL_HELP = "API base URL; default $PACHCA_BASE_URL, else the public API."
+_FORMAT = click.Choice(["text", "json"])
+
+
+@main.command("users", context_settings=_CONTEXT, short_help="List people with ids, emails and nicknames.")
+@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
+@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@click.option("--query", "-q", metavar="TEXT", help="Only people whose name, email, phone or nickname match.")
+@click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
+def users_command(token: str | None, base_url: str | None, query: str | None, output_format: str) -> None:
+    """List the workspace's people, so programs can name them in members, admins and editors
+    (by id, email or @nickname)."""
+    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+        rows = [people_row(user) for user in client.list_users(query=query)]
+    click.echo(render_rows(rows, output_format, ("id", "nickname", "email", "name", "note")))
+
+
+@main.command("tags", context_settings=_CONTEXT, short_help="List group tags with ids and sizes.")
+@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
+@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
+def tags_command(token: str | None, base_url: str | None, output_format: str) -> None:
+    """List the workspace's group tags, so programs can name them in group_tag_ids."""
+    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+        rows = [{"id": tag.id, "name": tag.name, "users_count": tag.users_count} for tag in client.list_tags()]
+    click.echo(render_rows(rows, output_format, ("id", "name", "users_count")))
 
 
 # Configuration and errors
