@@ -1,7 +1,8 @@
 """pachca-pulumi: Pachca chats as code with Pulumi.
 
-The package has three parts, each a folder: `api/` (the HTTP client, knows nothing of Pulumi),
-`chat/` (the `Chat` resource: schema, inputs, diff, service, provider) and `tools/` (the
+The package has these parts, each a folder: `api/` (the HTTP client, knows nothing of Pulumi),
+`chat/` (the `Chat` resource: schema, inputs, diff, service, provider), `group_tag/` (the
+`GroupTag` resource, the same shape) and `tools/` (the
 `pachca-pulumi` command line). `emulator/` is a local Pachca API that meets `api/` only on the wire.
 
 `_EXPORTS` is the public surface, declared once: `__all__` is derived from it, and a test checks
@@ -24,6 +25,8 @@ _EXPORTS: dict[str, str] = {
     "ChatProvider": "chat.provider",
     "ChatSpec": "tools.chatfile",
     "ConfigError": "api.errors",
+    "GroupTag": "group_tag.resource",
+    "GroupTagProvider": "group_tag.provider",
     "MalformedResponseError": "api.errors",
     "NotFoundError": "api.errors",
     "PachcaClient": "api.client",
@@ -65,6 +68,8 @@ if TYPE_CHECKING:
     from .chat.lookup import UserLookupError, lookup_user
     from .chat.provider import ChatProvider
     from .chat.resource import Chat
+    from .group_tag.provider import GroupTagProvider
+    from .group_tag.resource import GroupTag
     from .tools.chatfile import ChatFileError, ChatSpec, declare_chats, load_chats
 
 

@@ -43,10 +43,12 @@ from .models import (
     ChatCreateFields,
     ChatUpdateFields,
     GroupTag,
+    GroupTagFields,
     MemberRole,
     PaginationMeta,
     TokenInfo,
     User,
+    UserUpdateFields,
 )
 from .redact import install_log_filters, scrub_exception
 from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
@@ -210,11 +212,54 @@ class PachcaClient:
     def list_users(self, query: str | None = None) -> Iterator[User]:
         return self._paginate("users", User, "list users", _query(query=query))
 
-    def list_tags(self) -> Iterator[GroupTag]:
-        return self._paginate("group_tags", GroupTag, "list group tags", {})
+    def get_user(self, user_id: int) -> User:
+        """GET /users/{id}: one user, with `list_tags` (the names of their group tags)."""
+        operation = f"get user {user_id}"
+        return self._request("GET", f"users/{user_id}", operation, parse=_parser(User, operation))
+
+    def update_user(self, user_id: int, fields: UserUpdateFields) -> User:
+        """PUT /users/{id} with the set fields only (scope `users:update`: owner or admin tokens).
+        `list_tags` replaces the user's tags as a whole: read the user first, change, write."""
+        operation = f"update user {user_id}"
+        body = {"user": fields.model_dump(exclude_none=True)}
+        return self._request("PUT", f"users/{user_id}", operation, json=body, parse=_parser(User, operation))
+
+    def list_tags(self, names: list[str] | None = None) -> Iterator[GroupTag]:
+        """GET /group_tags, every page; `names` filters by tag name."""
+        return self._paginate("group_tags", GroupTag, "list group tags", _query(names=names))
 
     def list_tag_users(self, tag_id: int) -> Iterator[User]:
+        """GET /group_tags/{id}/users, every page."""
         return self._paginate(f"group_tags/{tag_id}/users", User, f"list users of group tag {tag_id}", {})
+
+    # Group tags
+
+    def create_tag(self, fields: GroupTagFields) -> GroupTag:
+        """POST /group_tags. Names are unique in the workspace: a taken one is UnprocessableEntityError.
+        Not re-sent blindly: a lost answer is found again by name (names are unique)."""
+        operation = f"create group tag {fields.name!r}"
+        body = {"group_tag": fields.model_dump()}
+        return self._request("POST", "group_tags", operation, json=body, parse=_parser(GroupTag, operation),
+                             idempotent=False, recover=lambda: self._tag_named(fields.name))
+
+    def get_tag(self, tag_id: int) -> GroupTag:
+        """GET /group_tags/{id}."""
+        operation = f"get group tag {tag_id}"
+        return self._request("GET", f"group_tags/{tag_id}", operation, parse=_parser(GroupTag, operation))
+
+    def update_tag(self, tag_id: int, fields: GroupTagFields) -> GroupTag:
+        """PUT /group_tags/{id}: rename the tag (its users keep it)."""
+        operation = f"rename group tag {tag_id}"
+        body = {"group_tag": fields.model_dump()}
+        return self._request("PUT", f"group_tags/{tag_id}", operation, json=body,
+                             parse=_parser(GroupTag, operation))
+
+    def delete_tag(self, tag_id: int) -> None:
+        """DELETE /group_tags/{id}: the tag is gone for good (the API has no archive for tags)."""
+        self._request("DELETE", f"group_tags/{tag_id}", f"delete group tag {tag_id}")
+
+    def _tag_named(self, name: str) -> GroupTag | None:
+        return next((tag for tag in self.list_tags(names=[name]) if tag.name == name), None)
 
     def create_message(self, chat_id: int, content: str) -> None:
         """POST /messages into a chat (a discussion or channel)."""

@@ -17,10 +17,12 @@ __all__ = [
     "ChatCreated",
     "ChatUpdateFields",
     "GroupTag",
+    "GroupTagFields",
     "MemberRole",
     "PaginationMeta",
     "TokenInfo",
     "User",
+    "UserUpdateFields",
 ]
 
 
@@ -78,7 +80,8 @@ class User(_Wire):
     email: str | None = None
     suspended: bool = False
     bot: bool = False
-    list_tags: list[str] = Field(default_factory=list)
+    role: str = "user"
+    list_tags: list[str] = Field(default_factory=list)  # names of the user's group tags
 
     @property
     def display_name(self) -> str:
@@ -127,3 +130,16 @@ class ChatUpdateFields(BaseModel):
 
     name: str | None = None
     public: bool | None = None
+
+
+class GroupTagFields(BaseModel):
+    """The `group_tag` object of `GroupTagRequest` (create and rename)."""
+
+    name: str
+
+
+class UserUpdateFields(BaseModel):
+    """The `user` object of `UserUpdateRequest`; only set fields are sent. `list_tags` replaces
+    the user's tags as a whole, so a caller changing one tag reads the user first."""
+
+    list_tags: list[str] | None = None

@@ -116,13 +116,28 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
         return True
     old = olds.get(field, default(field))
     if compare is Compare.ID_SET:
-        return set(_ids(old)) != set(_ids(new))
+        return set(_ids(old)) != set(_ids(new)) | _named_tag_ids(olds, news.get("group_tags"))
     return bool(old != new)
 
 
 def _observed(field: str, outs: Mapping[str, Any]) -> Any:
+    named = {name: int(tag_id) for name, tag_id in (outs.get("named_tag_ids") or {}).items()}
+    if field == "group_tags":
+        actual_tags = set(_ids(outs.get("group_tag_ids")))
+        return sorted(name for name, tag_id in named.items() if tag_id in actual_tags)
     value = outs.get(field, default(field))
-    return sorted(_ids(value)) if rule(field).compare is Compare.ID_SET else value
+    if rule(field).compare is Compare.ID_SET:
+        return sorted(set(_ids(value)) - set(named.values()))
+    return value
+
+
+def _named_tag_ids(olds: Mapping[str, Any], names: Any) -> set[int]:
+    """Ids of the tags a chat names in `group_tags`, as resolved at the last apply (a name not
+    resolved yet makes `group_tags` itself differ)."""
+    named = olds.get("named_tag_ids") or {}
+    if is_unknown(names):
+        return set()
+    return {int(named[name]) for name in (names or []) if name in named}
 
 
 def _observed_people(name: str, outs: Mapping[str, Any], membership: Membership) -> dict[str, int]:

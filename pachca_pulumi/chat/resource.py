@@ -37,6 +37,8 @@ class Chat(Resource, module="pachca", name="Chat"):
     admins: pulumi.Output[dict[str, int]]
     editors: pulumi.Output[dict[str, int]]
     group_tag_ids: pulumi.Output[list[int]]
+    group_tags: pulumi.Output[list[str]]
+    named_tag_ids: pulumi.Output[dict[str, int]]
     channel: pulumi.Output[bool]
     public: pulumi.Output[bool]
     archived: pulumi.Output[bool]
@@ -66,7 +68,8 @@ class Chat(Resource, module="pachca", name="Chat"):
         members: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
         admins: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
         editors: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
-        group_tag_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        group_tag_ids: pulumi.Input[Sequence[pulumi.Input[int | str]]] | None = None,
+        group_tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         channel: pulumi.Input[bool] = False,
         public: pulumi.Input[bool] = False,
         archived: pulumi.Input[bool] = False,
@@ -75,7 +78,9 @@ class Chat(Resource, module="pachca", name="Chat"):
         avatar: pulumi.Input[str | bytes | os.PathLike[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`avatar` is an image file's path (relative to the program's directory) or its bytes."""
+        """`avatar` is an image file's path (relative to the program's directory) or its bytes.
+        `group_tag_ids` takes ids (a `GroupTag`'s `id` too); `group_tags` takes tag names (pass a
+        `GroupTag`'s `name` output, so the chat waits for the tag)."""
         declared = locals()  # the keyword parameters are the schema's program inputs, by name
         props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
         props["avatar"] = _avatar_input(avatar)

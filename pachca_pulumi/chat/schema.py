@@ -28,6 +28,7 @@ from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
 from .people import reference_key
 
 Role = Literal["admin", "editor", "member"]
+from .tags import normalise_names
 
 __all__ = [
     "INPUTS",
@@ -201,6 +202,10 @@ class ChatInputs(BaseModel):
     admins: Annotated[People, _people("admins"), _people_rule("admin")] = Field(default_factory=dict)
     editors: Annotated[People, _people("editors"), _people_rule("editor")] = Field(default_factory=dict)
     group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
+    group_tags: Annotated[
+        list[str], BeforeValidator(normalise_names),
+        Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False),
+    ] = Field(default_factory=list)
     channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
     public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
     archived: Annotated[StrictBool, Rule(Compare.VALUE)] = False
@@ -267,6 +272,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("owner_id", Source.CHAT, "owner_id", "the chat's owner (an implied member)"),
     Output("token_user_id", Source.RUN, "token_user_id", "the token's own user (an implied member)"),
     Output("tag_member_ids", Source.RUN, "tag_member_ids", "users of the chat's group tags (implied members)"),
+    Output("named_tag_ids", Source.RUN, "named_tag_ids", "the id each name of group_tags had at the last apply"),
     Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
     Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
     Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),

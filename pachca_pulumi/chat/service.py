@@ -23,6 +23,7 @@ from .members import MemberPlan, Membership, declared_roles, plan_members, roles
 from .people import Directory
 from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .snapshot import ChatSnapshot
+from .tags import TagNames
 from .verify import Verdict, verify_inputs
 
 __all__ = ["ChatService", "chat_outputs"]
@@ -47,7 +48,7 @@ def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any],
     return outputs
 
 
-_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": []}
+_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": [], "named_tag_ids": {}}
 
 
 def _holders(roles: Mapping[int, Role] | None, role: Role) -> list[int] | None:
@@ -66,6 +67,7 @@ class ChatService:
         self.client = client
         self.snapshot = ChatSnapshot(client)
         self.directory = Directory(client)
+        self.tag_names = TagNames(client)
         self._lock = threading.Lock()
         self._claimed: set[int] = set()
         self._owners: dict[int, str] = {}
@@ -82,10 +84,22 @@ class ChatService:
             other = self._owners.setdefault(chat_id, resource)
         return None if other == resource else other
 
-    def implied(self, *props: Mapping[str, Any]) -> set[int]:
-        """Implied members for these inputs or outputs: the token's user and the users of their tags."""
+    def implied(self, *props: Mapping[str, Any], fresh: bool = False) -> set[int]:
+        """Implied members for these inputs or outputs: the token's user and the users of their tags
+        (from the run's directory; read again with `fresh`, as writes do, since a `GroupTag` may
+        have changed a tag's people earlier in the run)."""
         tag_ids = {int(t) for p in props for t in (p.get("group_tag_ids") or []) if not is_unknown(t)}
-        return {self.token_user_id(), *self.directory.tag_member_ids(tag_ids)}
+        tag_members = self._tag_users_now(tag_ids) if fresh else self.directory.tag_member_ids(tag_ids)
+        return {self.token_user_id(), *tag_members}
+
+    def _tag_users_now(self, tag_ids: set[int]) -> set[int]:
+        users: set[int] = set()
+        for tag_id in sorted(tag_ids):
+            try:
+                users.update(user.id for user in self.client.list_tag_users(tag_id))
+            except NotFoundError:
+                pass
+        return users
 
     # Lifecycle
 
@@ -93,15 +107,17 @@ class ChatService:
         """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
+        inputs, named = self._with_named_tags(inputs)
         created = self._create_once(inputs)
         chat, avatar = self._avatar_new(created.data, inputs)
         declared = declared_roles(inputs.model_dump())
         missing = sorted(set(created.not_found_member_ids) | (set(declared) - set(chat.member_ids)))
         if roles_tracked(declared) and not missing:
-            return chat.id, self._reconcile(chat, inputs, {}, {"avatar": avatar, "avatar_url": chat.avatar_url})
+            return chat.id, self._reconcile(chat, inputs, named, {}, {"avatar": avatar, "avatar_url": chat.avatar_url})
         if inputs.archived:
             chat = self._archive_new(chat)
-        return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing)
+        return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing,
+                                       named_tag_ids=named)
 
     def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
         """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
@@ -114,7 +130,7 @@ class ChatService:
                 "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
             ) from None
         _check_adoptable(chat, inputs)
-        return self._reconcile(chat, inputs, {}, {})
+        return self._reconcile(chat, *self._with_named_tags(inputs), {}, {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when its absence is proven (the engine then drops it
@@ -125,7 +141,7 @@ class ChatService:
         declared = _declared(stored)
         tracked = roles_tracked(declared_roles(stored))
         return self.outputs_for(chat, declared, self._roles(chat) if tracked else None,
-                                avatar=observed_avatar(chat, stored))
+                                avatar=observed_avatar(chat, stored), named_tag_ids=_named(stored))
 
     def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any]) -> Chat | None:
         """After a token change, an API may hide a private chat with 404: look for it in the
@@ -149,7 +165,8 @@ class ChatService:
         """Reconcile name, public, tags, people, avatar and archived state against a fresh read.
         `stored` are the outputs of the last apply or refresh: people the program declared then and
         no longer declares are removed."""
-        return self._reconcile(self.client.get_chat(chat_id), inputs, previous_roles(stored), stored)
+        inputs, named = self._with_named_tags(inputs)
+        return self._reconcile(self.client.get_chat(chat_id), inputs, named, previous_roles(stored), stored)
 
     def archive(self, chat_id: int) -> None:
         """Archive the chat; one already archived or gone counts as done.
@@ -205,8 +222,17 @@ class ChatService:
             return chat, None
         return (chat, None) if uploaded is None else (uploaded, inputs.avatar)
 
-    def _reconcile(self, chat: Chat, inputs: ChatInputs, previous: Mapping[int, Role],
+    def _with_named_tags(self, inputs: ChatInputs) -> tuple[ChatInputs, dict[str, int]]:
+        """The inputs with the tags named in `group_tags` among `group_tag_ids`, and each name's id."""
+        if not inputs.group_tags:
+            return inputs, {}
+        named = self.tag_names.resolve(inputs.group_tags, f"chat {inputs.name!r}")
+        ids = sorted(set(inputs.group_tag_ids) | set(named.values()))
+        return inputs.model_copy(update={"group_tag_ids": ids}), named
+
+    def _reconcile(self, chat: Chat, inputs: ChatInputs, named: dict[str, int], previous: Mapping[int, Role],
                    stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring `chat` to `inputs` (whose `group_tag_ids` include the tags named, `named`)."""
         cid = chat.id
         wanted = declared_roles(inputs.model_dump())
         tracked = roles_tracked(wanted, previous)
@@ -228,13 +254,15 @@ class ChatService:
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
-        outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar)
-        _verify_converged(cid, outputs, inputs, self.implied(outputs))
+        outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar,
+                                 named_tag_ids=named)
+        _verify_converged(cid, outputs, inputs, self.implied(outputs, fresh=True))
         return outputs
 
     def _plan(self, chat: Chat, inputs: ChatInputs, wanted: Mapping[int, Role], previous: Mapping[int, Role],
               tracked: bool) -> MemberPlan:
-        implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids}))
+        implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids},
+                                                          fresh=True))
         actual = Membership(members=frozenset(chat.member_ids), owner_id=chat.owner_id, implied=implied,
                             roles=self._roles(chat) if tracked else None)
         return plan_members(wanted, previous, actual, exclusive=inputs.exclusive_members)
@@ -322,6 +350,10 @@ def _whole(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _whole(item) for key, item in value.items()}
     return int(value) if isinstance(value, float) else value
+
+
+def _named(stored: Mapping[str, Any]) -> dict[str, int]:
+    return {name: int(tag_id) for name, tag_id in (stored.get("named_tag_ids") or {}).items()}
 
 
 def _ignore_missing(call: Any, chat_id: int, item_id: int) -> None:

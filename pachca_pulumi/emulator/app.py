@@ -55,6 +55,10 @@ ROUTES: dict[str, Callable[..., Response]] = {
     "GET /group_tags/{id}": h.get_group_tag,
     "GET /group_tags/{id}/users": h.list_group_tag_users,
     "GET /profile": h.get_profile,
+    "POST /group_tags": h.create_group_tag,
+    "PUT /group_tags/{id}": h.update_group_tag,
+    "DELETE /group_tags/{id}": h.delete_group_tag,
+    "PUT /users/{id}": h.update_user,
     "GET /oauth/token/info": h.get_token_info,
 }
 

@@ -205,3 +205,24 @@ def get_profile(call: Call) -> Response:
 
 def get_token_info(call: Call) -> Response:
     return data_response(call.store.token_info(call.token))
+
+
+# ----- group tags and users' tags ----------------------------------------------------------
+def create_group_tag(call: Call) -> Response:
+    tag = p.wrapped_object(call.request, "group_tag")
+    return data_response(call.store.create_group_tag(p.text(tag, "name")), 201)
+
+
+def update_group_tag(call: Call, id: int) -> Response:
+    tag = p.wrapped_object(call.request, "group_tag")
+    return data_response(call.store.rename_group_tag(id, p.text(tag, "name")))
+
+
+def delete_group_tag(call: Call, id: int) -> Response:
+    call.store.delete_group_tag(id)
+    return no_content()
+
+
+def update_user(call: Call, id: int) -> Response:
+    user = p.wrapped_object(call.request, "user")
+    return data_response(call.store.update_user(call.user_id, id, p.optional_text_list(user, "list_tags")))

@@ -61,6 +61,16 @@ def id_list(obj: Json, key: str, required_key: bool = False) -> list[int]:
     return cast(list[int], value)
 
 
+def optional_text_list(obj: Json, key: str) -> list[str] | None:
+    """An array of strings that may be left out (None); anything else is 400 ``invalid``."""
+    if key not in obj:
+        return None
+    value = required(obj, key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise bad_request(key, _text(value), f"{key} must be an array of strings")
+    return cast(list[str], value)
+
+
 def integer(obj: Json, key: str) -> int:
     value = required(obj, key)
     if not is_int(value):

@@ -35,6 +35,10 @@ EXPECTED = {
     "GET /group_tags/{id}": {200, 404},
     "GET /group_tags/{id}/users": {200, 404},
     "GET /profile": {200, 401},
+    "POST /group_tags": {201, 400, 422},
+    "PUT /group_tags/{id}": {200, 400, 404, 422},
+    "DELETE /group_tags/{id}": {204, 404},
+    "PUT /users/{id}": {200, 400, 403, 404, 422},
     "GET /oauth/token/info": {200, 401},
 }
 
@@ -179,6 +183,27 @@ def directory_scenario(api: httpx.Client, recorder: SpecRecorder) -> None:
     check(api.get("/profile"), 200)
 
 
+def group_tag_scenario(api: httpx.Client, user_api: httpx.Client, recorder: SpecRecorder) -> None:
+    tag = check(api.post("/group_tags", json={"group_tag": {"name": "Platform"}}), 201)["data"]
+    tid = tag["id"]
+    check(api.post("/group_tags", json={"group_tag": {"name": "platform"}}), 422)
+    check(api.post("/group_tags", json={"group_tag": {"name": " "}}), 422)
+    check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": "Platform team"}}), 200)
+    check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": "Design"}}), 422)
+    check(api.put("/group_tags/424242", json={"group_tag": {"name": "x"}}), 404)
+    check(api.put("/users/7", json={"user": {"list_tags": ["Design", "Platform team"]}}), 200)
+    check(api.put("/users/7", json={"user": {"list_tags": ["No such tag"]}}), 422)
+    check(api.put("/users/99999", json={"user": {"list_tags": []}}), 404)
+    check(user_api.put("/users/7", json={"user": {"list_tags": []}}), 403)
+    with recorder.invalid_requests():
+        check(api.post("/group_tags", json={"name": "no wrapper"}), 400)
+        check(api.put(f"/group_tags/{tid}", json={"group_tag": {"name": 5}}), 400)
+        check(api.put("/users/7", json={"user": {"list_tags": "Design"}}), 400)
+    assert check(api.get(f"/group_tags/{tid}"), 200)["data"]["users_count"] == 1
+    check(api.delete(f"/group_tags/{tid}"), 204)
+    check(api.delete(f"/group_tags/{tid}"), 404)
+
+
 def covered(recorder: SpecRecorder) -> dict[str, set[int]]:
     adapter = URL_MAP.bind("emulator.test")
     result: dict[str, set[int]] = {}
@@ -202,6 +227,7 @@ def test_spec_conformance_every_exchange_matches_the_spec(emulator, openapi_spec
     since_spec_scenario(api, third, anonymous, recorder, cid)
     message_scenario(api, recorder, cid)
     directory_scenario(api, recorder)
+    group_tag_scenario(api, emulator.client(token=THIRD_TOKEN, transport=recorder), recorder)
     recorder.assert_clean()
     assert covered(recorder) == EXPECTED
 

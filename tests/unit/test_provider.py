@@ -121,6 +121,9 @@ def api() -> respx.MockRouter:
     users = [user_json(uid) for uid in (OWNER, 186, 187, 188, 999, TOKEN_USER)]
     router.get("/users").mock(return_value=page([*users, {**user_json(TAG_MEMBER), "list_tags": ["Ops"]}]))
     router.get("/group_tags").mock(return_value=page([{"id": TAG, "name": "Ops", "users_count": 1}]))
+    # writes read a tag's people afresh (a GroupTag may have changed them earlier in the run)
+    router.get(f"/group_tags/{TAG}/users").mock(return_value=page([user_json(TAG_MEMBER)]))
+    router.get(path__regex=r"/group_tags/\d+/users$").mock(return_value=page([]))
     return router
 
 

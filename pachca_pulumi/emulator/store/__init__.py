@@ -1,6 +1,7 @@
 """The emulator's state and rules, composed of parts that each own their data (like moto's backends).
 
-* :class:`~.directory.Directory`: users and group tags, from the seed.
+* :class:`~.directory.Directory`: users, from the seed.
+* :class:`~.group_tags.GroupTags`: group tags (seeded, then created, renamed, deleted) and their users.
 * :class:`~.chats.ChatTable`: each chat's own attributes (name, flags, times) and the next chat id.
 * :class:`~.membership.Membership`: each chat's owner, direct members and attached tags.
 * :class:`~.membership.Membership` also keeps member roles (admin, editor).
@@ -99,6 +100,15 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
   key ``body``, or ``required`` key ``chat``/``message``); wrong JSON types (ids not
   integers, flags not booleans, text not strings) -> 400 ``invalid`` naming the field.
   ``silent`` is accepted and ignored. Unknown fields are ignored.
+* Group tags: names are unique case-insensitively (422 ``taken``, key ``name``); blank or longer
+  than 255 characters -> 422 ``blank``/``too_long``. Tag ids continue after the seed's highest and
+  are never reused. Users keep a tag through a rename. Deleting a tag detaches it from every chat
+  (the members it brought leave). Tag membership is each user's ``list_tags``: ``PUT /users/{id}``
+  replaces it as a whole; an unknown tag name there -> 422 ``not_found`` (key ``list_tags``) and
+  nothing changes; names match case-insensitively. Only ``list_tags`` of the update is applied
+  (other ``UserUpdateRequest`` fields are accepted and ignored). ``PUT /users/{id}`` needs an
+  ``owner`` or ``admin`` token user (scope ``users:update``), else 403 OAuthError
+  ``insufficient_scope``. Tag writes (``group_tags:write``) are allowed to every token.
 * Protocol: unknown routes -> 404 ApiError and wrong methods -> 405 ApiError with ``Allow``
   (both checked before authentication); missing/unknown token -> 401 OAuthError
   ``invalid_token``; an unexpected emulator bug -> 500 ApiError ``unhandled``.

@@ -1,4 +1,4 @@
-"""The workspace directory: users and group tags (from the seed), and the rules about them."""
+"""The workspace directory: users (from the seed) and, through :mod:`.group_tags`, their tags."""
 
 from __future__ import annotations
 
@@ -7,29 +7,31 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import errors as e
-from ..serializers import format_time, full_name, parse_time, tag_json, user_json
+from ..serializers import format_time, full_name, parse_time, user_json
+from .group_tags import GroupTags
 
 Json = dict[str, Any]
 
 
 class Directory:
-    """Owns the users and group tags; answers ``User``/``GroupTag`` objects and 404s for unknown ids."""
+    """Owns the users; answers ``User`` objects (with ``list_tags`` from the :class:`GroupTags`
+    part, which owns the tags) and 404s for unknown ids. Its tag queries read that part."""
 
-    def __init__(self) -> None:
+    def __init__(self, tags: GroupTags | None = None) -> None:
         self._users: dict[int, Json] = {}
-        self._tags: dict[int, Json] = {}
+        self.tags = tags if tags is not None else GroupTags()
 
     # ----- state ------------------------------------------------------------------------------
     def reset(self, seed: Json) -> None:
         self._users = {u["id"]: _normalise_user(u) for u in copy.deepcopy(seed["users"])}
-        self._tags = {t["id"]: t for t in copy.deepcopy(seed["group_tags"])}
 
     def dump(self) -> Json:
-        return {"users": list(self._users.values()), "group_tags": list(self._tags.values())}
+        return {"users": list(self._users.values())}
 
     def load(self, state: Json) -> None:
         self._users = {u["id"]: u for u in state["users"]}
-        self._tags = {t["id"]: t for t in state["group_tags"]}
+        if "group_tags" in state:  # state files written before tags were a part of their own
+            self.tags.load({"items": state["group_tags"]})
 
     # ----- users ------------------------------------------------------------------------------
     def remove_users(self, user_ids: Iterable[int]) -> None:
@@ -43,16 +45,16 @@ class Directory:
         """The ``User`` object, or 404 ``not_found`` (key ``id``)."""
         if user_id not in self._users:
             raise e.not_found("id", user_id, "User")
-        return user_json(self._users[user_id], self._tags)
+        return user_json(self._users[user_id], self.tags.all())
 
     def users_json(self, user_ids: Iterable[int]) -> list[Json]:
         """``User`` objects of the known ids, in the given order."""
-        return [user_json(self._users[u], self._tags) for u in user_ids if u in self._users]
+        return [user_json(self._users[u], self.tags.all()) for u in user_ids if u in self._users]
 
     def search(self, query: str | None = None) -> list[Json]:
         """All users, or those matching every word of ``query`` (see :func:`_matches`)."""
         words = (query or "").casefold().split()
-        return [user_json(u, self._tags) for u in self._users.values() if _matches(u, words)]
+        return [user_json(u, self.tags.all()) for u in self._users.values() if _matches(u, words)]
 
     def full_name(self, user_id: int) -> str:
         return full_name(self._users[user_id])
@@ -65,32 +67,24 @@ class Directory:
         missing = [u for u in user_ids if u not in self._users]
         return [e.error_item(key, u, f"User {u} not found", e.NOT_FOUND) for u in missing]
 
-    # ----- group tags -------------------------------------------------------------------------
+    # ----- group tags (owned by the GroupTags part) ---------------------------------------------
     def tags_json(self, names: Iterable[str] = ()) -> list[Json]:
         """All tags, or those whose name is one of ``names`` (any case)."""
-        wanted = {n.casefold() for n in names}
-        return [tag_json(t) for t in self._tags.values() if not wanted or t["name"].casefold() in wanted]
+        return self.tags.tags_json(names)
 
     def tag_json(self, tag_id: int) -> Json:
-        return tag_json(self._tag(tag_id))
+        return self.tags.tag_json(tag_id)
 
     def tag_users_json(self, tag_id: int) -> list[Json]:
-        return self.users_json(self._tag(tag_id)["user_ids"])
+        return self.users_json(self.tags.get(tag_id)["user_ids"])
 
     def tag_user_ids(self, tag_id: int) -> list[int]:
         """Users of a tag; none for a tag that no longer exists."""
-        tag = self._tags.get(tag_id)
-        return list(tag["user_ids"]) if tag else []
+        return self.tags.user_ids(tag_id)
 
     def missing_tags(self, tag_ids: Iterable[int]) -> list[Json]:
         """One ``not_found`` error item per unknown tag id."""
-        missing = [t for t in tag_ids if t not in self._tags]
-        return [e.error_item("group_tag_ids", t, f"Group tag {t} not found", e.NOT_FOUND) for t in missing]
-
-    def _tag(self, tag_id: int) -> Json:
-        if tag_id not in self._tags:
-            raise e.not_found("id", tag_id, "Group tag")
-        return self._tags[tag_id]
+        return self.tags.missing(tag_ids)
 
 
 SEARCHED_FIELDS = ("first_name", "last_name", "email", "phone_number", "nickname")

@@ -13,17 +13,19 @@ from typing import Any, Protocol
 from .. import errors as e
 from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
-from ..serializers import chat_json, format_time, message_json
+from ..serializers import chat_json, format_time, message_json, tag_json
 from .avatars import Avatar, Avatars
 from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
 from .directory import Directory
+from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
 from .tokens import COMPANY_CHATS_READ, Tokens, scopes_for
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
+USER_ADMIN_ROLES = ("owner", "admin")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Store:
         self.path = Path(path) if path is not None else None
         self.tokens = Tokens(tokens, self._seed)
         self.clock = Clock(clock)
-        self.directory = Directory()
+        self.group_tags = GroupTags()
+        self.directory = Directory(self.group_tags)
         self.chats = ChatTable()
         self.membership = Membership(self.directory)
         self.messages = Messages()
@@ -69,6 +72,7 @@ class Store:
         self._parts: dict[str, Part] = {
             "directory": self.directory, "chats": self.chats,
             "membership": self.membership, "messages": self.messages, "avatars": self.avatars,
+            "group_tags": self.group_tags,
         }  # fmt: skip
         if self.path is not None and self.path.exists():
             self._load(self.path)
@@ -80,6 +84,7 @@ class Store:
     def reset(self) -> None:
         """Forget every chat and message: back to the seed."""
         self.directory.reset(self._seed)
+        self.group_tags.reset(self._seed["group_tags"])
         self.chats.reset(self._seed.get("first_chat_id", 1))
         self.membership.reset()
         self.messages.reset()
@@ -297,3 +302,29 @@ class Store:
     @locked
     def group_tag_users(self, tag_id: int) -> list[Json]:
         return self.directory.tag_users_json(tag_id)
+
+    # ----- group tags and users' tags ---------------------------------------------------------
+    @mutation
+    def create_group_tag(self, name: str) -> Json:
+        return tag_json(self.group_tags.create(name))
+
+    @mutation
+    def rename_group_tag(self, tag_id: int, name: str) -> Json:
+        return tag_json(self.group_tags.rename(tag_id, name))
+
+    @mutation
+    def delete_group_tag(self, tag_id: int) -> None:
+        """The tag goes, and leaves every chat it was attached to (with the members it brought)."""
+        self.group_tags.delete(tag_id)
+        self.membership.forget_tag(tag_id)
+
+    @mutation
+    def update_user(self, acting_user_id: int, user_id: int, list_tags: list[str] | None) -> Json:
+        """``PUT /users/{id}``: only owners and admins may (scope ``users:update``); of the
+        fields, ``list_tags`` is applied (it replaces the user's tags)."""
+        if self.directory.raw_user(acting_user_id).get("role") not in USER_ADMIN_ROLES:
+            raise e.OAuthError(403, "insufficient_scope", "users:update needs an owner or admin token")
+        self.directory.user_json(user_id)
+        if list_tags is not None:
+            self.group_tags.set_user_tags(user_id, list_tags)
+        return self.directory.user_json(user_id)

@@ -146,6 +146,12 @@ class Membership:
         roster, members = self._rosters[chat_id], set(self.members(chat_id))
         roster.roles = {u: r for u, r in roster.roles.items() if u in members}
 
+    def forget_tag(self, tag_id: int) -> None:
+        """A deleted tag leaves every chat it was attached to (with the members it brought)."""
+        for roster in self._rosters.values():
+            if tag_id in roster.group_tag_ids:
+                roster.group_tag_ids.remove(tag_id)
+
     def _changeable(self, chat: ChatRecord, key: str) -> Roster:
         if chat.personal:
             raise e.unprocessable(key, chat.id, "Personal chats cannot be changed", e.PERSONAL_CHAT)

@@ -1,0 +1,55 @@
+"""The `GroupTag` resource: a Pachca group tag (a team) and its people, declared in a program."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from ..chat.resource import _pickler_restored
+from .provider import GroupTagProvider
+from .schema import INPUTS, OUTPUTS, default
+
+__all__ = ["GroupTag"]
+
+
+class GroupTag(Resource, module="pachca", name="GroupTag"):
+    """A Pachca group tag and who has it. Removing it from the program DELETES the tag (the API has
+    no archive): keep one with `opts=pulumi.ResourceOptions(protect=True)` or `retain_on_delete=True`.
+
+    Previews show it as `pachca:GroupTag`. Inputs and outputs are the schema's
+    (`group_tag/schema.py`); a test holds this signature to it.
+    """
+
+    name: pulumi.Output[str]
+    members: pulumi.Output[dict[str, bool]]
+    exclusive_members: pulumi.Output[bool]
+    adopt_id: pulumi.Output[int | None]
+    adopt_by_name: pulumi.Output[bool]
+    tag_id: pulumi.Output[int]
+    user_ids: pulumi.Output[list[int]]
+    users_count: pulumi.Output[int]
+    resolved_members: pulumi.Output[Mapping[str, int]]
+    declared_user_ids: pulumi.Output[list[int]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        name: pulumi.Input[str],
+        members: pulumi.Input[Sequence[pulumi.Input[int | str]]] | None = None,
+        exclusive_members: pulumi.Input[bool] = False,
+        adopt_id: pulumi.Input[int] | None = None,
+        adopt_by_name: pulumi.Input[bool] = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`members` are user references: ids, emails or nicknames (`@oleg` or `oleg`)."""
+        declared = locals()  # the keyword parameters are the schema's inputs, by name
+        props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
+        if members is None:
+            props["members"] = []
+        props.update({output.name: None for output in OUTPUTS})
+        with _pickler_restored():
+            super().__init__(GroupTagProvider(), resource_name, props, opts)

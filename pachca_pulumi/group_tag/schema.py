@@ -1,0 +1,110 @@
+"""The `GroupTag` schema, declared once: every input and output, its default, how `diff` compares
+it, and where each output comes from (the same `Rule`s as the `Chat` schema).
+
+`members` is normalised by `check` into a map keyed by canonical reference (`{"@oleg": true,
+"anna@corp.ru": true}`), so `pulumi preview --diff` reads as people added and removed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+from ..chat.schema import Compare, Output, Rule, Source, show_value
+from .people import canonical_reference
+
+__all__ = [
+    "INPUTS",
+    "NAME_MAX",
+    "OUTPUTS",
+    "OUTPUT_NAMES",
+    "GroupTagInputs",
+    "default",
+    "normalise_members",
+    "rule",
+]
+
+NAME_MAX = 255
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"name must be a string of 1 to {NAME_MAX} characters; got {show_value(value)}")
+    name = value.strip()
+    if not name:
+        raise ValueError("name must not be empty or blank: give the tag a name, e.g. name=\"Backend\"")
+    if len(name) > NAME_MAX:
+        raise ValueError(f"name is {len(name)} characters long; shorten it to at most {NAME_MAX}")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValueError("name contains control characters (such as newlines or tabs); remove them")
+    return name
+
+
+def normalise_members(value: Any) -> dict[str, bool]:
+    """`members` as a map of canonical references (a list from a program, or a map already)."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("members must be a list of user references, e.g. members=[186, \"anna@corp.ru\", "
+                         f"\"@oleg\"]; got {show_value(value)}")
+    return {ref: True for ref in sorted({canonical_reference(item, "members") for item in value})}
+
+
+def _optional_id(value: Any) -> int | None:
+    if value is None:
+        return None
+    reference = canonical_reference(value, "adopt_id")
+    if not reference.isdigit():
+        raise ValueError(f"adopt_id must be a group tag id (a positive integer); got {show_value(value)}")
+    return int(reference)
+
+
+class GroupTagInputs(BaseModel):
+    """The declared state of one group tag, normalised (trimmed name, canonical references)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
+    members: Annotated[
+        dict[str, bool], BeforeValidator(normalise_members), Rule(Compare.PEOPLE, output=Source.DECLARED)
+    ] = Field(default_factory=dict)
+    exclusive_members: Annotated[
+        StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
+    ] = False
+    adopt_id: Annotated[
+        int | None, BeforeValidator(_optional_id),
+        Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False),
+    ] = None
+    adopt_by_name: Annotated[
+        StrictBool, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
+    ] = False
+
+
+def rule(field: str) -> Rule:
+    """The `Rule` of one input field."""
+    return next(item for item in GroupTagInputs.model_fields[field].metadata if isinstance(item, Rule))
+
+
+def default(field: str) -> Any:
+    """An input's default value (None for a required one)."""
+    info = GroupTagInputs.model_fields[field]
+    return None if info.is_required() else info.get_default(call_default_factory=True)
+
+
+INPUTS: tuple[str, ...] = tuple(GroupTagInputs.model_fields)
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("tag_id", Source.CHAT, "id", "the tag's id as a number (for Chat group_tag_ids)"),
+    Output("user_ids", Source.RUN, "user_ids", "the tag's users, as the API reports them"),
+    Output("users_count", Source.CHAT, "users_count", "how many users have the tag"),
+    Output("resolved_members", Source.RUN, "resolved_members",
+           "each declared reference's user id at the last apply"),
+    Output("declared_user_ids", Source.RUN, "declared_user_ids",
+           "the users the program declared at the last apply (removed when no longer declared)"),
+)
+
+OUTPUT_NAMES: tuple[str, ...] = (*INPUTS, *(output.name for output in OUTPUTS))

@@ -1,0 +1,160 @@
+"""Bringing one group tag to its declared state through the API: create, adopt, read, update, delete.
+
+A `GroupTagService` is built once per provider process around one `PachcaClient`. It resolves
+people against one directory read per process (`people.Directory`) and changes users' tags through
+`membership.UserTags`, serialised per user. Every write is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from ..api.client import PachcaClient
+from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
+from ..api.models import GroupTag, GroupTagFields
+from .diff import diff_tag, users_to_change
+from .membership import UserTags
+from .people import Directory
+from ..chat.schema import Source
+from .schema import INPUTS, OUTPUTS, GroupTagInputs, rule
+
+__all__ = ["GroupTagService", "tag_outputs"]
+
+
+def tag_outputs(tag: GroupTag, inputs: GroupTagInputs, run: Mapping[str, Any]) -> dict[str, Any]:
+    """Every output of a `GroupTag` resource: the tag as the API reports it, the declared inputs,
+    and what the run learnt (`run`: its users, the references resolved, the users declared)."""
+    sources = {Source.CHAT: lambda attr: getattr(tag, attr), Source.DECLARED: lambda attr: getattr(inputs, attr),
+               Source.RUN: lambda attr: run[attr]}
+    outputs = {field: sources[rule(field).output](field) for field in INPUTS}
+    outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
+    return outputs
+
+
+class GroupTagService:
+    """The provider's API-facing half: every method returns the tag's outputs or raises PachcaError."""
+
+    def __init__(self, client: PachcaClient) -> None:
+        self.client = client
+        self.people = Directory(client)
+        self.user_tags = UserTags(client)
+        self._lock = threading.Lock()
+        self._claimed: set[int] = set()
+
+    # Lifecycle
+
+    def create(self, inputs: GroupTagInputs) -> tuple[int, dict[str, Any]]:
+        """Create the tag (or adopt `adopt_id`, or with `adopt_by_name` the tag of that name), then
+        give it its people: (id, outputs)."""
+        resolved = self._resolve(inputs)
+        tag = self._adopted(inputs) or self._create_once(inputs)
+        return tag.id, self._reconcile(tag, inputs, resolved, {})
+
+    def read(self, tag_id: int, stored: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The tag's current outputs, or None when it is gone (the engine drops it from state)."""
+        try:
+            tag = self.client.get_tag(tag_id)
+        except NotFoundError:
+            return None
+        users = sorted(user.id for user in self.client.list_tag_users(tag_id))
+        resolved = {ref: int(uid) for ref, uid in (stored.get("resolved_members") or {}).items()}
+        run = {"user_ids": users, "resolved_members": resolved,
+               "declared_user_ids": _whole(stored.get("declared_user_ids"))}
+        return tag_outputs(tag, _declared(stored), run)
+
+    def update(self, tag_id: int, inputs: GroupTagInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
+        """Rename the tag and reconcile its people against a fresh read; `stored` are the outputs
+        of the last apply or refresh."""
+        resolved = self._resolve(inputs)
+        return self._reconcile(self.client.get_tag(tag_id), inputs, resolved, stored)
+
+    def delete(self, tag_id: int) -> None:
+        """Delete the tag (the API has no archive); one already gone counts as done. A tag another
+        resource created or adopted in this same run (a renamed resource keeping `adopt_id`) stays."""
+        with self._lock:
+            if tag_id in self._claimed:
+                return
+        try:
+            self.client.delete_tag(tag_id)
+        except NotFoundError:
+            pass
+
+    # Steps
+
+    def _resolve(self, inputs: GroupTagInputs) -> dict[str, int]:
+        return self.people.resolve(inputs.members, f"group tag {inputs.name!r}")
+
+    def _adopted(self, inputs: GroupTagInputs) -> GroupTag | None:
+        if inputs.adopt_id is not None:
+            try:
+                return self.client.get_tag(inputs.adopt_id)
+            except NotFoundError:
+                raise PachcaError(
+                    f"adopt_id {inputs.adopt_id}: no such group tag; check the id (`GET /group_tags` lists "
+                    "them) or remove adopt_id to create a new tag") from None
+        return self._named(inputs.name) if inputs.adopt_by_name else None
+
+    def _create_once(self, inputs: GroupTagInputs) -> GroupTag:
+        try:
+            return self.client.create_tag(GroupTagFields(name=inputs.name))
+        except UnprocessableEntityError:
+            taken = self._named(inputs.name)
+            if taken is None:
+                raise
+            raise PachcaError(
+                f"create group tag {inputs.name!r}: the name is taken by group tag {taken.id} (names are "
+                f"unique in the workspace); to manage that tag set adopt_id={taken.id} or adopt_by_name=True, "
+                "or choose another name") from None
+
+    def _named(self, name: str) -> GroupTag | None:
+        return next((tag for tag in self.client.list_tags(names=[name])
+                     if tag.name.casefold() == name.casefold()), None)
+
+    def _reconcile(self, tag: GroupTag, inputs: GroupTagInputs, resolved: dict[str, int],
+                   stored: Mapping[str, Any]) -> dict[str, Any]:
+        self._claim(tag.id)
+        if tag.name != inputs.name:
+            tag = self.client.update_tag(tag.id, GroupTagFields(name=inputs.name))
+        actual = {user.id for user in self.client.list_tag_users(tag.id)}
+        wanted = set(resolved.values())
+        previously = set(_whole(stored.get("declared_user_ids")))
+        add, remove = users_to_change(actual, wanted, previously, inputs.exclusive_members)
+        for user_id in sorted(add):
+            self.user_tags.add(user_id, tag.name)
+        for user_id in sorted(remove):
+            self.user_tags.remove(user_id, tag.name)
+        if add or remove:
+            tag = self.client.get_tag(tag.id)
+            actual = {user.id for user in self.client.list_tag_users(tag.id)}
+        run = {"user_ids": sorted(actual), "resolved_members": resolved, "declared_user_ids": sorted(wanted)}
+        outputs = tag_outputs(tag, inputs, run)
+        _verify_converged(tag.id, outputs, inputs)
+        return outputs
+
+    def _claim(self, tag_id: int) -> None:
+        with self._lock:
+            self._claimed.add(tag_id)
+
+
+def _verify_converged(tag_id: int, outputs: dict[str, Any], inputs: GroupTagInputs) -> None:
+    """Fail loudly when the API did not apply what it accepted, rather than store a state that lies."""
+    left = diff_tag(outputs, inputs.model_dump())
+    if left:
+        raise PachcaError(
+            f"group tag {tag_id}: after the update the API still reports different {', '.join(left)}; check "
+            "that the token may update users (scope users:update: an owner or admin token) and run `pulumi up` "
+            "again")
+
+
+def _declared(stored: Mapping[str, Any]) -> GroupTagInputs:
+    """The inputs a resource declared, as far as its stored outputs keep them."""
+    values = {field: stored.get(field) for field in INPUTS}
+    values["adopt_id"] = None if values["adopt_id"] is None else int(values["adopt_id"])
+    return GroupTagInputs.model_construct(**{k: v for k, v in values.items() if v is not None})
+
+
+def _whole(values: Any) -> list[int]:
+    """State keeps numbers as floats."""
+    return [int(v) for v in (values or [])]
