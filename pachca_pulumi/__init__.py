@@ -38,8 +38,11 @@ _EXPORTS: dict[str, str] = {
     "ServerError": "api.errors",
     "TransportError": "api.errors",
     "UnprocessableEntityError": "api.errors",
+    "User": "api.models",
+    "UserLookupError": "chat.lookup",
     "declare_chats": "tools.chatfile",
     "load_chats": "tools.chatfile",
+    "lookup_user": "chat.lookup",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -61,6 +64,8 @@ if TYPE_CHECKING:
         TransportError,
         UnprocessableEntityError,
     )
+    from .api.models import User
+    from .chat.lookup import UserLookupError, lookup_user
     from .chat.provider import ChatProvider
     from .chat.resource import Chat
     from .group_tag.provider import GroupTagProvider

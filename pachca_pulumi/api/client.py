@@ -99,6 +99,7 @@ class PachcaClient:
             verify=True,
         )
         self._limiter = limiter or limiter_for(token, rate_limit)
+        self._where = config.base_url + (f" ({config.base_url_source})" if config.base_url_source else "")
 
     def __repr__(self) -> str:
         return f"PachcaClient(base_url={str(self._http.base_url)!r})"
@@ -357,7 +358,8 @@ class PachcaClient:
             response = self._http.request(method, path, json=payload.json, params=payload.params,
                                           files=payload.files)
         except _NOT_SENT as exc:
-            raise TransportError(f"{operation}: could not reach the Pachca API ({type(exc).__name__})",
+            raise TransportError(f"{operation}: could not reach the Pachca API at {self._where}: "
+                                 f"{type(exc).__name__}; check the base URL and that the API is up",
                                  operation=operation) from scrub_exception(exc)
         except httpx.TimeoutException as exc:
             raise ResponseLostError(f"{operation}: no answer within the timeout ({type(exc).__name__})",

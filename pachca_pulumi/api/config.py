@@ -30,6 +30,11 @@ _MISSING_TOKEN = (
 )
 
 
+_STACK_SETTING = f"set by the stack config {BASE_URL_CONFIG_KEY}"
+_ENV_SETTING = f"set by the environment variable {BASE_URL_ENV}"
+_DEFAULT_SETTING = f"the default: neither {BASE_URL_CONFIG_KEY} nor {BASE_URL_ENV} is set"
+
+
 class ProviderConfig(BaseModel):
     """A validated token and base URL; plain http is allowed only to loopback hosts."""
 
@@ -37,6 +42,7 @@ class ProviderConfig(BaseModel):
 
     token: SecretStr
     base_url: str = DEFAULT_BASE_URL
+    base_url_source: str = ""  # the setting that chose `base_url`, for errors ("" when not known)
 
     def model_post_init(self, _context: Any) -> None:
         REDACTOR.register(self.token.get_secret_value())
@@ -54,15 +60,19 @@ class ProviderConfig(BaseModel):
         *,
         token: str | None = None,
         base_url: str | None = None,
+        explicit_source: str = "given explicitly",
     ) -> ProviderConfig:
-        """Explicit arguments first, then Pulumi config (`pachca:token`, `pachca:baseUrl`), then env."""
+        """Explicit arguments first, then Pulumi config (`pachca:token`, `pachca:baseUrl`), then env.
+        `base_url_source` says which setting chose the base URL (`explicit_source` for `base_url`)."""
         env = os.environ if environ is None else environ
         get = config_get or (lambda _key: None)
         raw_token = token or _text(get(TOKEN_CONFIG_KEY)) or env.get(TOKEN_ENV, "").strip()
         if not raw_token:
             raise ConfigError(_MISSING_TOKEN)
-        raw_url = base_url or _text(get(BASE_URL_CONFIG_KEY)) or env.get(BASE_URL_ENV, "").strip()
-        return cls(token=SecretStr(raw_token), base_url=check_base_url(raw_url or DEFAULT_BASE_URL))
+        sources = ((base_url or "", explicit_source), (_text(get(BASE_URL_CONFIG_KEY)), _STACK_SETTING),
+                   (env.get(BASE_URL_ENV, "").strip(), _ENV_SETTING), (DEFAULT_BASE_URL, _DEFAULT_SETTING))
+        raw_url, source = next((url, where) for url, where in sources if url)
+        return cls(token=SecretStr(raw_token), base_url=check_base_url(raw_url), base_url_source=source)
 
 
 def check_base_url(url: str) -> str:

@@ -24,6 +24,7 @@ class ChatDiff:
 
     changed: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()
+    redeclared: bool = False  # who is declared changed, though the chat needs no change (state must learn it)
 
     @property
     def changes(self) -> bool:
@@ -64,23 +65,46 @@ def diff_chat(olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterabl
     if any(is_unknown(news.get(name)) for name in PEOPLE) or people_plan(olds, news, implied).changes:
         changed.append("members")
     replaces = tuple(field for field in changed if field in INPUTS and rule(field).replaces)
-    return ChatDiff(changed=tuple(sorted(changed)), replaces=replaces)
+    return ChatDiff(changed=tuple(sorted(changed)), replaces=replaces, redeclared=_redeclared(olds, news))
 
 
 def observed_inputs(outs: Mapping[str, Any], key_of: Callable[[int], str] = str) -> dict[str, Any]:
     """The inputs that describe the chat as it is, for refresh (`ReadResult.inputs`).
 
-    Declared people who left (or lost their role) disappear from their map; with
-    `exclusive_members`, people nobody declared appear, keyed by `key_of(id)`. A following preview
-    then shows drift as people added and removed.
+    Declared people who left (or lost their role) disappear from their map; people nobody declared
+    are `undeclared_members`, keyed by `key_of(id)` (with `exclusive_members`, role holders nobody
+    declared also appear in `admins`/`editors`). `check` keeps or drops them as `up` will, so a
+    following preview shows drift, and who an exclusive chat removes, as people added and removed.
     """
     observed = {field: _observed(field, outs) for field in INPUTS if rule(field).compare is not Compare.PEOPLE}
     membership = membership_of(outs)
     for name in PEOPLE:
         observed[name] = _observed_people(name, outs, membership)
+    declared = set(declared_roles(observed))
+    observed["undeclared_members"] = {key_of(uid): uid for uid in sorted(membership.members - declared
+                                                                          - membership.implied)}
     if outs.get("exclusive_members"):
-        _add_undeclared(observed, membership, key_of)
+        _add_undeclared_roles(observed, membership, key_of)
     return observed
+
+
+def _redeclared(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """True when the people the program declares differ from those the state says it declared.
+
+    The state must learn it even when the chat needs no change (someone dropped from code had
+    already left; someone declared was already there by hand): else a person who later comes or
+    goes by hand would be judged against a stale declaration, and `up` would do what no preview showed.
+    """
+    if any(is_unknown(news.get(name)) for name in PEOPLE):
+        return False
+    if not any(isinstance(olds.get(name), dict) for name in PEOPLE):
+        return previous_roles(olds) != declared_roles(news)  # a state written before people maps
+    return any(_people_map(olds.get(name)) != _people_map(news.get(name)) for name in PEOPLE)
+
+
+def _people_map(value: Any) -> dict[str, int | None]:
+    items = value.items() if isinstance(value, dict) else ()
+    return {key: None if uid is None else int(uid) for key, uid in items}
 
 
 def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -127,11 +151,7 @@ def _observed_people(name: str, outs: Mapping[str, Any], membership: Membership)
     return kept
 
 
-def _add_undeclared(observed: dict[str, Any], membership: Membership, key_of: Callable[[int], str]) -> None:
-    declared = set(declared_roles(observed))
-    field = "member_ids" if observed.get("member_ids") and not observed.get("members") else "members"
-    for uid in sorted(membership.members - declared - membership.implied):
-        observed[field][str(uid) if field == "member_ids" else key_of(uid)] = uid
+def _add_undeclared_roles(observed: dict[str, Any], membership: Membership, key_of: Callable[[int], str]) -> None:
     for uid, role in sorted((membership.roles or {}).items()):
         if role != "member" and uid not in membership.implied:
             target = "admins" if role == "admin" else "editors"

@@ -16,9 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .inputs import UNKNOWN, is_unknown
 from .schema import PEOPLE, Role, rule
 
-__all__ = ["MemberPlan", "Membership", "ROLE_RANK", "declared_roles", "plan_members", "roles_tracked"]
+__all__ = [
+    "MemberPlan", "Membership", "ROLE_RANK", "declared_roles", "plan_members", "roles_tracked", "undeclared_kept",
+]
 
 ROLE_RANK: dict[str, int] = {"member": 0, "editor": 1, "admin": 2}
 
@@ -61,6 +64,19 @@ def declared_roles(props: Mapping[str, Any]) -> dict[int, Role]:
 def roles_tracked(*declared: Mapping[int, Role]) -> bool:
     """Roles are read (two extra requests) only for chats that declare them now or did at the last apply."""
     return any(role != "member" for roles in declared for role in roles.values())
+
+
+def undeclared_kept(old_inputs: Mapping[str, Any], inputs: Mapping[str, Any]) -> Any:
+    """`undeclared_members` for checked, resolved `inputs`: none with `exclusive_members` (`up` removes
+    them, so the preview shows them leaving), else those the last refresh saw (`old_inputs`) whom the
+    program does not declare now. Unknown while `exclusive_members` is."""
+    if is_unknown(inputs.get("exclusive_members")):
+        return UNKNOWN
+    seen = old_inputs.get("undeclared_members")
+    if inputs.get("exclusive_members") or not isinstance(seen, dict):
+        return {}
+    declared = declared_roles(inputs)
+    return {key: int(uid) for key, uid in sorted(seen.items()) if uid is not None and int(uid) not in declared}
 
 
 def plan_members(wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership, *,

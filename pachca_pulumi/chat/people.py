@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..api.client import PachcaClient
-from ..api.errors import PachcaError
+from ..api.errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import GroupTag, TokenInfo, User
 
 __all__ = ["Directory", "UnknownReference", "reference_key"]
@@ -65,28 +65,46 @@ class _Snapshot:
 
 
 class Directory:
-    """The workspace's users and group tags as this token sees them, read once, thread-safe."""
+    """The workspace's users and group tags as this token sees them, read once, thread-safe.
+
+    A read that failed (after the client's retries) fails again at once for the rest of the run, so
+    an unreachable API or a wrong token costs one retry budget, not one per chat.
+    """
 
     def __init__(self, client: PachcaClient) -> None:
         self._client = client
         self._lock = threading.Lock()
-        self._profile: User | None = None
-        self._token_info: TokenInfo | None = None
-        self._snapshot: _Snapshot | None = None
+        self._read_once: dict[str, Any] = {}
 
     def token_user(self) -> User:
         """The token's own user (`GET /profile`); a wrong token fails here, before any write."""
-        with self._lock:
-            if self._profile is None:
-                self._profile = self._client.get_profile()
-            return self._profile
+        profile: User = self._once("profile", self._client.get_profile)
+        return profile
 
-    def token_scopes(self) -> list[str]:
-        """The token's scopes (`GET /oauth/token/info`), read once."""
+    def token_scopes(self) -> list[str] | None:
+        """The token's scopes (`GET /oauth/token/info`), read once; None when the API does not tell
+        (the endpoint is missing or refused: 404, 403, or an answer that is not token info)."""
+        info: TokenInfo | None = self._once("token_info", self._token_info)
+        return None if info is None else list(info.scopes)
+
+    def _token_info(self) -> TokenInfo | None:
+        try:
+            return self._client.get_token_info()
+        except (NotFoundError, PermissionDeniedError, MalformedResponseError):
+            return None
+
+    def _once(self, name: str, fetch: Callable[[], Any]) -> Any:
+        """`fetch()` on first use; later calls return its answer or raise its PachcaError again."""
         with self._lock:
-            if self._token_info is None:
-                self._token_info = self._client.get_token_info()
-            return list(self._token_info.scopes)
+            if name not in self._read_once:
+                try:
+                    self._read_once[name] = fetch()
+                except PachcaError as exc:
+                    self._read_once[name] = exc
+            found = self._read_once[name]
+        if isinstance(found, PachcaError):
+            raise found.with_traceback(None)
+        return found
 
     def user(self, user_id: int) -> User | None:
         """The user with this id, or None."""
@@ -124,17 +142,13 @@ class Directory:
 
     def _read(self) -> _Snapshot:
         self.token_user()
-        with self._lock:
-            if self._snapshot is None:
-                users = {user.id: user for user in self._client.list_users()}
-                tags = {tag.id: tag for tag in self._client.list_tags()}
-                self._snapshot = _Snapshot(users, _names(users.values()), tags)
-            return self._snapshot
+        snapshot: _Snapshot = self._once("directory", self._list)
+        return snapshot
 
-
-def describe(user: User) -> str:
-    """How a warning names a user: `@nickname (First Last)`."""
-    return f"@{user.nickname} ({user.display_name})" if user.nickname else user.display_name
+    def _list(self) -> _Snapshot:
+        users = {user.id: user for user in self._client.list_users()}
+        tags = {tag.id: tag for tag in self._client.list_tags()}
+        return _Snapshot(users, _names(users.values()), tags)
 
 
 def _names(users: Iterable[User]) -> dict[str, int]:

@@ -31,6 +31,7 @@ from ..api.errors import PachcaError
 from ..api.redact import redacting_errors
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
+from .members import undeclared_kept
 from .verify import one_owner_message
 from .journal import CreateJournal, journal_for_run
 
@@ -117,9 +118,10 @@ class ChatProvider(ResourceProvider):
         self._journal = journal_for_run(req.config.get, os.environ)
 
     @redacting_errors
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate and normalise inputs, then verify every reference against the per-process
-        directory (no per-resource round trip). Failures name the field, the chat and the fix."""
+        directory (no per-resource round trip). Failures name the field, the chat and the fix.
+        People added by hand that the last refresh saw (`olds`) stay `undeclared_members` while tolerated."""
         inputs, failures = check_inputs(news)
         if failures:
             return CheckResult(inputs, failures)
@@ -127,6 +129,7 @@ class ChatProvider(ResourceProvider):
             verdict = self._service().verify(inputs, resource_name(news))
         for warning in verdict.warnings:
             _warn(warning)
+        verdict.inputs["undeclared_members"] = undeclared_kept(olds, verdict.inputs)
         return CheckResult(verdict.inputs, verdict.failures)
 
     @redacting_errors
@@ -137,7 +140,9 @@ class ChatProvider(ResourceProvider):
         the answer is "unknown", so the engine diffs old and new inputs itself and previews list
         exactly the changed properties (`diffReasons`, `detailedDiff`): the Python dynamic provider
         host cannot send per-property diffs. Refresh stores observed inputs (`ReadResult.inputs`), so
-        the engine's input diff sees the same drift as this one.
+        the engine's input diff sees the same drift as this one. When only the declaration of people
+        changed and the chat needs nothing, the answer is "changes": an update that makes no write
+        records the new declaration (the engine would call equal refreshed inputs "no change").
         """
         service = self._service()
         other = service.claim_owner(int(id_), resource_name(news))
@@ -145,7 +150,7 @@ class ChatProvider(ResourceProvider):
             raise ChatError(one_owner_message(int(id_), resource_name(news), other))
         with _reported("compare", news, id_):
             result = diff_chat(olds, news, service.implied(olds, news))
-        changes = None if result.changes else False
+        changes = None if result.changes else (True if result.redeclared else False)
         return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 
     @redacting_errors

@@ -55,6 +55,7 @@ class Chat(Resource, module="pachca", name="Chat"):
     meet_room_url: pulumi.Output[str]
     avatar: pulumi.Output[str | None]
     avatar_file: pulumi.Output[str | None]
+    undeclared_members: pulumi.Output[dict[str, int]]
     avatar_url: pulumi.Output[str | None]
     missing_member_ids: pulumi.Output[list[int]]
 

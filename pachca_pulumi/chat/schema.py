@@ -4,6 +4,9 @@ whether a change replaces the chat, and where each output comes from.
 People (`member_ids`, `members`, `admins`, `editors`) are declared as lists of references and
 checked into maps keyed by the reference (`{"anna@corp.ru": 55, "@oleg": 12}`), so the engine's own
 diff reads as people added and removed, never as list positions shifting.
+`undeclared_members` is not for programs: it is the people in the chat that nothing declares (added
+by hand), as the last refresh saw them, kept by `check` while they are tolerated and dropped when
+`up` will remove them, so a preview names them (`- @pavel: 10`) when `exclusive_members` turns on.
 
 `ChatInputs` is the input table (a pydantic model: types, defaults and validation); each field's
 `Rule` says how it compares and where its output value comes from. `OUTPUTS` lists the outputs
@@ -216,6 +219,10 @@ class ChatInputs(BaseModel):
     avatar_file: Annotated[
         str | None, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False)
     ] = None
+    undeclared_members: Annotated[
+        People, _people("undeclared_members"),
+        Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False),
+    ] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """The second half of `check`: every reference of a chat verified against the workspace, before any write.
 
-People are resolved to ids, group tags and the token are verified through the per-process
-`Directory`; the `adopt_id` chat through the chat snapshot; and one chat may have one owner in a
+People are resolved to ids, group tags and the token (its user and, where `GET /oauth/token/info`
+answers, its scopes) are verified through the per-process `Directory`; the `adopt_id` chat through the chat snapshot; and one chat may have one owner in a
 stack. Values still unknown in a preview are skipped (`check` runs again once they are known).
 Failures name the property, the reference, the chat and the fix; warnings do not stop the run.
 """
@@ -17,10 +17,10 @@ from pulumi.dynamic import CheckFailure
 from ..api.errors import PachcaError
 from ..api.models import Chat
 from .inputs import is_unknown
-from .people import Directory, UnknownReference, describe
+from .people import Directory, UnknownReference
 from .schema import PEOPLE
 
-__all__ = ["Verdict", "verify_inputs"]
+__all__ = ["Verdict", "needed_scopes", "verify_inputs"]
 
 
 @dataclass
@@ -42,6 +42,7 @@ def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
     verdict = Verdict(dict(inputs))
     try:
         directory.token_user()
+        _verify_scopes(verdict, chat, directory)
         for name in PEOPLE:
             _resolve_people(verdict, name, chat, directory)
         _verify_tags(verdict, chat, directory)
@@ -49,6 +50,33 @@ def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
     except PachcaError as exc:
         verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
     return verdict
+
+
+def needed_scopes(inputs: dict[str, Any]) -> dict[str, str]:
+    """The token scopes (as the spec names them) that managing a chat with these inputs takes, and why."""
+    needs = {"chats:read": "reading chats", "chats:update": "renaming or opening a chat",
+             "chats:archive": "archiving a chat removed from the program"}
+    if inputs.get("adopt_id") is None:
+        needs["chats:create"] = "creating the chat"
+    if any(inputs.get(name) for name in (*PEOPLE, "group_tag_ids", "exclusive_members")):
+        needs["chat_members:write"] = "changing members and group tags"
+    if inputs.get("admins") or inputs.get("editors"):
+        needs["chat_members:read"] = "reading roles"
+    return needs
+
+
+def _verify_scopes(verdict: Verdict, chat: str, directory: Directory) -> None:
+    """Fail when `GET /oauth/token/info` shows the token lacks a scope this chat needs (skipped when
+    the API does not answer it)."""
+    scopes = directory.token_scopes()
+    if scopes is None:
+        return
+    missing = {scope: why for scope, why in needed_scopes(verdict.inputs).items() if scope not in scopes}
+    if missing:
+        needs = ", ".join(f"{scope} ({why})" for scope, why in sorted(missing.items()))
+        verdict.failures.append(CheckFailure("", (
+            f"the token lacks scopes chat {chat!r} needs: {needs}; add them to the token in Pachca's API "
+            "settings, or set another token with `pulumi config set --secret pachca:token <token>`")))
 
 
 def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory) -> None:
@@ -64,8 +92,8 @@ def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory
             continue
         resolved[key] = user.id
         if user.suspended or user.bot:
-            kind = "suspended" if user.suspended else "a bot"
-            verdict.warnings.append(f"chat {chat!r}: {name} {key} is {describe(user)}, {kind}")
+            kind = "suspended: they cannot read the chat" if user.suspended else "a bot"
+            verdict.warnings.append(f"chat {chat!r}: {key} ({user.display_name}) in {name} is {kind}")
     verdict.inputs[name] = resolved
 
 

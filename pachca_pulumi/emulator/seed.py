@@ -10,7 +10,8 @@ Seed format (see ``seed.json``)::
     }
 
 Optional user fields: phone_number, department, title, role (admin|user|multi_guest|guest),
-bot, last_activity_at, time_zone.
+bot, last_activity_at, time_zone, token_scopes (the scopes of tokens acting as this user; by
+default those of the role; never part of a User answer).
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ def _check_user(user: Json) -> None:
         raise SeedError(f"{where}: role must be one of {', '.join(ROLES)}")
     if not isinstance(user.get("bot", False), bool):
         raise SeedError(f"{where}: bot must be a boolean")
+    scopes = user.get("token_scopes", [])
+    if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
+        raise SeedError(f"{where}: token_scopes must be a list of scope names")
     for key in ("created_at", "last_activity_at"):
         value = user.get(key)
         if value is None and key == "last_activity_at":

@@ -4,6 +4,8 @@
   Pulumi program (or a chat file for `declare_chats`) that adopts them: its first `pulumi up`
   changes nothing in the workspace. The work is done by `importer.py`.
 * `pachca-pulumi recover` repairs a stack after a killed `pulumi up` (`recovery.py`).
+* `pachca-pulumi users` and `pachca-pulumi tags` list people and group tags with the ids, emails and
+  nicknames programs use as references (`listing.py`).
 * `pachca-pulumi emulator` runs the local Pachca API emulator (same as `python -m pachca_pulumi.emulator`).
 
 `import` writes to stdout or `--output`, progress and the summary to stderr; `recover` reports on
@@ -30,6 +32,7 @@ from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
+from .listing import people_row, render_rows
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 
@@ -63,7 +66,8 @@ class _ConfigUsageError(_CliError):
 @click.group(context_settings=_CONTEXT)
 @click.version_option(__version__, "--version", prog_name="pachca-pulumi", message="%(prog)s %(version)s")
 def main() -> None:
-    """Pachca chats as code with Pulumi: import existing chats, recover a stack, run a local API emulator."""
+    """Pachca chats as code with Pulumi: import existing chats, list people and tags, recover a stack, run a
+    local API emulator."""
 
 
 main.add_command(emulator_main, name="emulator")
@@ -109,7 +113,7 @@ def import_command(
     selection = Selection(patterns, ids, channels_only, include_archived)
     file_format = file_format or format_for_output(output)
     config = _config(token, base_url)
-    with _api_errors(config.base_url), PachcaClient(config) as client:
+    with _api_errors(), PachcaClient(config) as client:
         listed = list_chats(client, selection, progress=_echo_listed)
         specs = build_specs(client, listed, selection, exclusive_members=exclusive_members)
     text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members)
@@ -156,9 +160,39 @@ def recover_command(
     the killed run made become orphans that the next `pulumi up` takes over, one per resource.
     """
     config = _recover_config(token, base_url, cwd, stack, pulumi_command)
-    with _api_errors(config.base_url):
+    with _api_errors():
         report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command, journal=journal)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
+
+
+_TOKEN_HELP = ("API token; default $PACHCA_TOKEN. - reads it from stdin; a literal value shows in the process "
+               "list (a warning says so). Never printed.")
+_BASE_URL_HELP = "API base URL; default $PACHCA_BASE_URL, else the public API."
+_FORMAT = click.Choice(["text", "json"])
+
+
+@main.command("users", context_settings=_CONTEXT, short_help="List people with ids, emails and nicknames.")
+@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
+@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@click.option("--query", "-q", metavar="TEXT", help="Only people whose name, email, phone or nickname match.")
+@click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
+def users_command(token: str | None, base_url: str | None, query: str | None, output_format: str) -> None:
+    """List the workspace's people, so programs can name them in members, admins and editors
+    (by id, email or @nickname)."""
+    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+        rows = [people_row(user) for user in client.list_users(query=query)]
+    click.echo(render_rows(rows, output_format, ("id", "nickname", "email", "name", "note")))
+
+
+@main.command("tags", context_settings=_CONTEXT, short_help="List group tags with ids and sizes.")
+@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
+@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
+def tags_command(token: str | None, base_url: str | None, output_format: str) -> None:
+    """List the workspace's group tags, so programs can name them in group_tag_ids."""
+    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+        rows = [{"id": tag.id, "name": tag.name, "users_count": tag.users_count} for tag in client.list_tags()]
+    click.echo(render_rows(rows, output_format, ("id", "name", "users_count")))
 
 
 # Configuration and errors
@@ -172,7 +206,7 @@ def _config(
     where: str = _WHERE_CONFIG,
 ) -> ProviderConfig:
     try:
-        return ProviderConfig.resolve(config_get, token=token, base_url=base_url)
+        return ProviderConfig.resolve(config_get, token=token, base_url=base_url, explicit_source="set by --base-url")
     except ConfigError as exc:
         raise _ConfigUsageError(f"{exc}\n{where}") from None
 
@@ -192,7 +226,7 @@ def _recover_config(
 
 
 @contextmanager
-def _api_errors(base_url: str) -> Iterator[None]:
+def _api_errors() -> Iterator[None]:
     """Translate `PachcaError`s into one-line CLI errors (no traceback)."""
     try:
         yield
@@ -201,8 +235,7 @@ def _api_errors(base_url: str) -> Iterator[None]:
     except PermissionDeniedError as exc:
         raise _CliError(f"the token lacks permission (403): {exc}") from None
     except TransportError as exc:
-        raise _CliError(f"cannot reach the Pachca API at {base_url}: {exc}; check --base-url / "
-                        "PACHCA_BASE_URL and the network") from None
+        raise _CliError(f"{exc} (this command reads --base-url, else PACHCA_BASE_URL)") from None
     except PachcaError as exc:
         raise _cli_error(exc) from None
 

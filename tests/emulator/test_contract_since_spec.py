@@ -236,6 +236,20 @@ def test_token_info_of_a_regular_user_lacks_company_scope(emulator):
     assert "company_chats:read" not in info["scopes"] and "chat_members:write" in info["scopes"]
 
 
+def test_token_info_shows_the_scopes_a_seed_gives_a_user_and_no_user_answer_shows_them():
+    from pachca_pulumi.emulator.seed import load_seed
+    from pachca_pulumi.emulator.server import EmulatorServer
+
+    seed = load_seed()
+    seed["users"][0]["token_scopes"] = ["chats:read"]
+    with EmulatorServer(tokens=("scoped-token",), seed=seed, quiet=True) as server:
+        client = httpx.Client(base_url=server.base_url, headers={"Authorization": "Bearer scoped-token"})
+        info = client.get("/oauth/token/info").json()["data"]
+        profile = client.get("/profile").json()["data"]
+    assert info["scopes"] == ["chats:read"]
+    assert "token_scopes" not in profile
+
+
 def test_token_info_masks_long_tokens_like_the_spec():
     from pachca_pulumi.emulator.store.tokens import mask
 

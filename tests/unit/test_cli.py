@@ -351,7 +351,7 @@ def test_import_unreachable_api_names_the_base_url(stamina_testing: None) -> Non
     result = run("import", "--base-url", base_url, env={"PACHCA_TOKEN": TOKEN})
 
     assert result.exit_code == 1
-    assert f"cannot reach the Pachca API at {base_url}" in result.stderr
+    assert f"could not reach the Pachca API at {base_url} (set by --base-url)" in result.stderr
     assert "Traceback" not in result.output
 
 

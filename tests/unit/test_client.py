@@ -564,6 +564,17 @@ def test_client_connect_error_every_time_raises_transport_error(
     assert "get chat 334" in str(info.value)
 
 
+def test_client_connect_error_names_the_url_and_the_setting_that_chose_it(api: respx.Router) -> None:
+    config = ProviderConfig.resolve({"pachca:token": TOKEN}.get, {"PACHCA_BASE_URL": BASE_URL})
+    api.get("/profile").mock(side_effect=httpx.ConnectError("connection refused"))
+
+    with PachcaClient(config) as client, pytest.raises(TransportError) as info:
+        client.get_profile()
+
+    assert f"could not reach the Pachca API at {BASE_URL} (set by the environment variable PACHCA_BASE_URL)" in str(
+        info.value)
+
+
 def test_client_read_timeout_on_create_chat_raises_response_lost_once(
     api: respx.Router, client: PachcaClient
 ) -> None:

@@ -143,3 +143,21 @@ def test_provider_config_constructor_strips_trailing_slash() -> None:
     config = ProviderConfig(token=SecretStr(SECRET), base_url="http://127.0.0.1:8080/api/shared/v1/")
 
     assert config.base_url == "http://127.0.0.1:8080/api/shared/v1"
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "explicit", "source"),
+    [
+        ({"pachca:baseUrl": "https://config.example"}, {"PACHCA_BASE_URL": "https://env.example"}, None,
+         "set by the stack config pachca:baseUrl"),
+        ({}, {"PACHCA_BASE_URL": "https://env.example"}, None, "set by the environment variable PACHCA_BASE_URL"),
+        ({}, {}, None, "the default: neither pachca:baseUrl nor PACHCA_BASE_URL is set"),
+        ({"pachca:baseUrl": "https://config.example"}, {}, "https://explicit.example", "given explicitly"),
+    ],
+    ids=["stack-config", "env", "default", "explicit"],
+)
+def test_config_resolve_says_which_setting_chose_the_base_url(config: dict[str, str], env: dict[str, str],
+                                                              explicit: str | None, source: str) -> None:
+    resolved = ProviderConfig.resolve(_config_get({"pachca:token": "t", **config}), env, base_url=explicit)
+
+    assert resolved.base_url_source == source

@@ -176,12 +176,14 @@ def test_observed_inputs_non_exclusive_shows_only_declared_members_still_present
     assert observed["member_ids"] == {"186": 186}
 
 
-def test_observed_inputs_exclusive_shows_extra_members_but_not_implied() -> None:
-    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER], exclusive_members=True)
+@pytest.mark.parametrize("exclusive", [False, True], ids=["default", "exclusive"])
+def test_observed_inputs_list_undeclared_members_but_not_implied(exclusive: bool) -> None:
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER], exclusive_members=exclusive)
 
     observed = observed_inputs(outs)
 
-    assert observed["member_ids"] == {"186": 186, "999": 999}
+    assert observed["undeclared_members"] == {"999": 999}
+    assert observed["member_ids"] == {"186": 186}
 
 
 def test_observed_inputs_name_an_undeclared_member_by_the_key_given() -> None:
@@ -190,7 +192,28 @@ def test_observed_inputs_name_an_undeclared_member_by_the_key_given() -> None:
 
     observed = observed_inputs(outs, key_of=lambda uid: f"@user{uid}")
 
-    assert observed["members"] == {"186": 186, "187": 187, "@user999": 999}
+    assert observed["undeclared_members"] == {"@user999": 999}
+    assert observed["members"] == {"186": 186, "187": 187}
+
+
+def test_diff_chat_redeclared_when_someone_dropped_from_code_had_already_left() -> None:
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, TAG_MEMBER])
+
+    result = diff_chat(outs, _news(member_ids=[186]))
+
+    assert not result.changes and result.redeclared
+
+
+def test_diff_chat_redeclared_when_someone_present_by_hand_is_declared() -> None:
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 187, 999, TAG_MEMBER])
+
+    result = diff_chat(outs, _news(member_ids=[186, 187, 999]))
+
+    assert not result.changes and result.redeclared
+
+
+def test_diff_chat_not_redeclared_for_the_same_people() -> None:
+    assert not diff_chat(_outs(), _news(member_ids=[187, 186])).redeclared
 
 
 def test_observed_inputs_drop_a_declared_admin_who_lost_the_role() -> None:

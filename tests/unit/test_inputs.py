@@ -288,8 +288,8 @@ def test_check_inputs_never_raises_on_arbitrary_mappings(news: dict[str, Any]) -
             assert failure.property in FIELDS or failure.property in news
             assert failure.reason
         return
-    known = {key: value for key, value in inputs.items() if not is_unknown(value)}
-    known.setdefault("name", "placeholder")
+    known = {key: value for key, value in inputs.items() if not is_unknown(value) and not key.startswith("__")}
+    known.setdefault("name", "placeholder")  # hidden `__` keys (the resource's name) are kept by contract
     validated = ChatInputs.model_validate(known).model_dump()
     assert {key: validated[key] for key in known} == known
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pachca_pulumi.chat.members import Membership, declared_roles, plan_members, roles_tracked
+from pachca_pulumi.chat.inputs import UNKNOWN
+from pachca_pulumi.chat.members import Membership, declared_roles, plan_members, roles_tracked, undeclared_kept
 
 OWNER, TOKEN_USER, TAG_MEMBER = 185, 100, 300
 IMPLIED = frozenset({OWNER, TOKEN_USER, TAG_MEMBER})
@@ -80,3 +81,23 @@ def test_declared_roles_highest_role_wins_across_fields() -> None:
 def test_roles_tracked_only_when_some_role_is_declared() -> None:
     assert not roles_tracked(member(2, 3), {})
     assert roles_tracked(member(2), {3: "editor"})
+
+
+def test_undeclared_kept_carries_the_people_the_last_refresh_saw_while_tolerated() -> None:
+    old_inputs = {"undeclared_members": {"@pavel": 10.0, "@anna": 11}}
+
+    kept = undeclared_kept(old_inputs, {"members": {"@anna": 11}, "exclusive_members": False})
+
+    assert kept == {"@pavel": 10}
+
+
+def test_undeclared_kept_is_empty_when_exclusive_so_the_preview_shows_them_leaving() -> None:
+    assert undeclared_kept({"undeclared_members": {"@pavel": 10}}, {"exclusive_members": True}) == {}
+
+
+def test_undeclared_kept_is_unknown_while_exclusive_members_is() -> None:
+    assert undeclared_kept({"undeclared_members": {"@pavel": 10}}, {"exclusive_members": UNKNOWN}) == UNKNOWN
+
+
+def test_undeclared_kept_of_a_new_chat_is_empty() -> None:
+    assert undeclared_kept({}, {"members": {"@anna": 11}}) == {}

@@ -41,6 +41,10 @@ TAG_MEMBER = 300
 OUTPUT_KEYS = set(OUTPUT_NAMES)
 
 
+ALL_SCOPES = ("chats:read", "chats:create", "chats:update", "chats:archive", "chat_members:read",
+              "chat_members:write", "users:read", "group_tags:read", "profile:read")
+
+
 def user_json(user_id: int) -> dict[str, Any]:
     return {
         "id": user_id,
@@ -72,11 +76,11 @@ def sent_json(call: respx.models.Call) -> Any:
     return json.loads(call.request.content)
 
 
-DIRECTORY_READS = {("GET", "/profile"), ("GET", "/users"), ("GET", "/group_tags")}
+DIRECTORY_READS = {("GET", "/profile"), ("GET", "/oauth/token/info"), ("GET", "/users"), ("GET", "/group_tags")}
 
 
 def requests_made(api: respx.MockRouter) -> list[tuple[str, str]]:
-    """Requests other than the per-process directory reads (token profile, users, group tags)."""
+    """Requests other than the per-process directory reads (token profile and scopes, users, group tags)."""
     prefix = "/api/shared/v1"
     made = [(call.request.method, call.request.url.path.removeprefix(prefix)) for call in api.calls]
     return [request for request in made if request not in DIRECTORY_READS]
@@ -113,6 +117,7 @@ def api() -> respx.MockRouter:
     """The mocked API, reached through the client's `transport=` seam (nothing is patched)."""
     router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
     router.get("/profile").mock(return_value=one(user_json(TOKEN_USER)))
+    router.get("/oauth/token/info").mock(return_value=one({"user_id": TOKEN_USER, "scopes": list(ALL_SCOPES)}))
     users = [user_json(uid) for uid in (OWNER, 186, 187, 188, 999, TOKEN_USER)]
     router.get("/users").mock(return_value=page([*users, {**user_json(TAG_MEMBER), "list_tags": ["Ops"]}]))
     router.get("/group_tags").mock(return_value=page([{"id": TAG, "name": "Ops", "users_count": 1}]))

@@ -26,7 +26,10 @@ LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
 def scopes_for(user: Json) -> tuple[str, ...]:
-    """The scopes of a token acting as ``user`` (a directory record)."""
+    """The scopes of a token acting as ``user`` (a directory record): the seed's ``token_scopes``
+    when it sets them (to stage a token short of a scope), else those of the user's role."""
+    if "token_scopes" in user:
+        return tuple(user["token_scopes"])
     return ADMIN_SCOPES if user.get("role", "user") == "admin" else USER_SCOPES
 
 

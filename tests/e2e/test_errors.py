@@ -1,0 +1,103 @@
+"""Errors a person can read, with the real engine: an unreachable API names the URL and the setting that
+chose it, in one line, with no Python traceback and no retry chatter in the output of `up`; warnings
+about suspended people and bots reach the terminal."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from pulumi import automation as auto
+
+from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.emulator.seed import load_seed
+from pachca_pulumi.emulator.store.tokens import ADMIN_SCOPES
+from pachca_pulumi.testing import LocalStack
+
+from .conftest import TOKEN, chats_program
+
+pytestmark = pytest.mark.e2e
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _failed_up(stack) -> str:
+    """Everything `up` printed (its streamed output and the error), for a run that must fail."""
+    printed: list[str] = []
+    with pytest.raises(auto.CommandError) as info:
+        stack.up(on_output=printed.append)
+    return "\n".join(printed) + "\n" + str(info.value)
+
+
+def _assert_quiet(text: str) -> None:
+    assert "Traceback" not in text and "retry_scheduled" not in text and "stamina" not in text
+    assert TOKEN not in text
+
+
+def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(make_stack) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
+    stack = make_stack({"eng": {"name": "Engineering", "members": ["@ninosilva"]}})
+    stack.configure(base_url=url)
+
+    text = _failed_up(stack)
+
+    line = next(line for line in text.splitlines() if "could not reach" in line)
+    assert f"could not reach the Pachca API at {url} (set by the stack config pachca:baseUrl)" in line
+    assert "chat 'eng'" in line
+    _assert_quiet(text)
+
+
+def test_unreachable_api_from_the_environment_names_pachca_base_url(make_stack, emulator) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
+    stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False)
+    stack.stack.workspace.env_vars["PACHCA_BASE_URL"] = url
+
+    text = _failed_up(stack)
+
+    assert f"could not reach the Pachca API at {url} (set by the environment variable PACHCA_BASE_URL)" in text
+    _assert_quiet(text)
+
+
+def test_api_errors_during_up_show_no_retry_lines_or_traceback(make_stack, emulator) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}})
+    emulator.faults.configure(error_rate=1.0)
+
+    text = _failed_up(stack)
+
+    emulator.faults.clear()
+    assert "HTTP 503" in text and "chat 'eng'" in text
+    _assert_quiet(text)
+
+
+def test_a_bot_among_members_is_a_warning_the_engine_shows(make_stack, api) -> None:
+    stack = make_stack({"eng": {"name": "Engineering", "members": ["@ci-bot", "@ninosilva"]}})
+    expected = "warning: chat 'eng': @ci-bot (CI Bot) in members is a bot"
+
+    preview = stack.preview(diff=True, color="never")
+    printed: list[str] = []
+    stack.up(on_output=printed.append, color="never")
+
+    assert expected in preview.stderr  # `preview --diff` prints the provider's stderr on stderr
+    assert expected in "\n".join(printed)  # `up` shows it under Diagnostics, attributed to the stack
+    assert len(api.by_name("Engineering")) == 1
+
+
+def test_a_token_short_of_a_scope_fails_preview_naming_it_with_no_write(tmp_path, engine) -> None:
+    seed = load_seed()
+    seed["users"][0]["token_scopes"] = [s for s in ADMIN_SCOPES if s not in ("chat_members:write", "chats:archive")]
+    with EmulatorServer(tokens=(TOKEN,), seed=seed, quiet=True) as server:
+        stack = LocalStack(tmp_path / "scopes", chats_program({"eng": {"name": "Engineering", "members": [5]}}),
+                           engine_dir=engine)
+        stack.configure(token=TOKEN, base_url=server.base_url)
+
+        text = _failed_up(stack)
+
+        writes = [route for route in server.stats.snapshot()["by_route"] if not route.startswith("GET")]
+    assert ("the token lacks scopes chat 'eng' needs: chat_members:write (changing members and group tags), "
+            "chats:archive (archiving a chat removed from the program)") in text
+    _assert_quiet(text)
+    assert writes == []

@@ -1,0 +1,129 @@
+"""The per-process directory: read once, resolved by reference, and a failed read not repeated per chat."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from pachca_pulumi.api.client import PachcaClient
+from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.api.errors import AuthenticationError
+from pachca_pulumi.chat.people import Directory, UnknownReference
+from pachca_pulumi.chat.verify import verify_inputs
+
+pytestmark = pytest.mark.usefixtures("stamina_testing")
+
+BASE_URL = "https://api.pachca.test/api/shared/v1"
+
+
+def _user(user_id: int, nickname: str, email: str) -> dict[str, Any]:
+    return {"id": user_id, "first_name": nickname.title(), "last_name": "Test", "nickname": nickname,
+            "email": email, "role": "user", "suspended": False, "bot": False}
+
+
+def _page(items: list[dict[str, Any]]) -> httpx.Response:
+    return httpx.Response(200, json={"data": items, "meta": {"paginate": {"next_page": "x", "has_next": False}}})
+
+
+@pytest.fixture
+def api() -> respx.MockRouter:
+    router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
+    router.get("/profile").mock(return_value=httpx.Response(200, json={"data": _user(1, "bot", "bot@corp.ru")}))
+    people = [_user(12, "oleg", "oleg@corp.ru"), _user(55, "anna", "anna@corp.ru"),
+              {**_user(60, "ira", "ira@corp.ru"), "suspended": True}, {**_user(70, "ci-bot", "ci@corp.ru"), "bot": True}]
+    router.get("/users").mock(return_value=_page(people))
+    router.get("/group_tags").mock(return_value=_page([{"id": 7, "name": "Ops", "users_count": 0}]))
+    router.get("/oauth/token/info").mock(return_value=_scopes(*ALL_SCOPES))
+    return router
+
+
+ALL_SCOPES = ("chats:read", "chats:create", "chats:update", "chats:archive", "chat_members:read",
+              "chat_members:write", "users:read", "group_tags:read", "profile:read")
+
+
+def _scopes(*scopes: str) -> httpx.Response:
+    return httpx.Response(200, json={"data": {"id": 1, "user_id": 1, "scopes": list(scopes)}})
+
+
+def _verify(inputs: dict[str, Any], directory: Directory) -> Any:
+    return verify_inputs(inputs, "eng", directory, find_chat=lambda _id: None, claim=lambda _id, _r: None)
+
+
+def _directory(api: respx.MockRouter) -> Directory:
+    config = ProviderConfig.resolve({"pachca:token": f"directory-{uuid.uuid4().hex}", "pachca:baseUrl": BASE_URL}.get)
+    return Directory(PachcaClient(config, transport=httpx.MockTransport(api.handler)))
+
+
+def test_directory_resolves_ids_emails_and_nicknames_with_one_read(api: respx.MockRouter) -> None:
+    directory = _directory(api)
+
+    found = [directory.resolve(key).id for key in ("12", "ANNA@corp.ru", "@oleg", "1")]
+
+    assert found == [12, 55, 12, 1]
+    assert sum(1 for call in api.calls if call.request.url.path.endswith("/users")) == 1
+
+
+def test_directory_unknown_reference_suggests_the_closest(api: respx.MockRouter) -> None:
+    with pytest.raises(UnknownReference) as info:
+        _directory(api).resolve("anna@corp.ri")
+
+    assert info.value.suggestion == "anna@corp.ru"
+
+
+def test_directory_a_failed_read_fails_again_without_another_request(api: respx.MockRouter) -> None:
+    api.get("/profile").mock(return_value=httpx.Response(401, json={"error": "invalid_token",
+                                                                       "error_description": "bad token"}))
+    directory = _directory(api)
+
+    for _ in range(3):
+        with pytest.raises(AuthenticationError):
+            directory.resolve("@oleg")
+
+    assert sum(1 for call in api.calls if call.request.url.path.endswith("/profile")) == 1
+
+
+def test_verify_inputs_warns_of_suspended_people_and_bots_but_accepts_them(api: respx.MockRouter) -> None:
+    inputs = {"members": {"@ira": None, "ci@corp.ru": None, "@oleg": None}}
+
+    verdict = _verify(inputs, _directory(api))
+
+    assert verdict.failures == []
+    assert verdict.inputs["members"] == {"@ira": 60, "ci@corp.ru": 70, "@oleg": 12}
+    assert verdict.warnings == [
+        "chat 'eng': @ira (Ira Test) in members is suspended: they cannot read the chat",
+        "chat 'eng': ci@corp.ru (Ci-Bot Test) in members is a bot",
+    ]
+
+
+def test_verify_inputs_fails_naming_the_scopes_a_chat_needs_and_the_token_lacks(api: respx.MockRouter) -> None:
+    api.get("/oauth/token/info").mock(return_value=_scopes("chats:read", "chats:create", "chats:update"))
+
+    verdict = _verify({"members": {"@oleg": None}}, _directory(api))
+
+    message, = [failure.reason for failure in verdict.failures]
+    assert "the token lacks scopes chat 'eng' needs: chat_members:write (changing members and group tags), " \
+           "chats:archive (archiving a chat removed from the program)" in message
+    assert "pulumi config set --secret pachca:token" in message
+
+
+def test_verify_inputs_asks_only_for_the_scopes_these_inputs_need(api: respx.MockRouter) -> None:
+    api.get("/oauth/token/info").mock(return_value=_scopes("chats:read", "chats:update", "chats:archive"))
+
+    failures = _verify({"name": "Adopted", "adopt_id": 334}, _directory(api)).failures
+
+    assert [failure.reason for failure in failures if "lacks scopes" in failure.reason] == []
+
+
+@pytest.mark.parametrize("status", [404, 403])
+def test_verify_inputs_without_token_info_skips_the_scope_check(api: respx.MockRouter, status: int) -> None:
+    api.get("/oauth/token/info").mock(return_value=httpx.Response(status, json={"errors": []}))
+    directory = _directory(api)
+
+    verdicts = [_verify({"members": {"@oleg": None}}, directory) for _ in range(2)]
+
+    assert [verdict.failures for verdict in verdicts] == [[], []]
+    assert sum(1 for call in api.calls if call.request.url.path.endswith("/oauth/token/info")) == 1
