@@ -41,7 +41,11 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     "tokens",
     multiple=True,
     envvar="PACHCA_EMULATOR_TOKEN",
-    help="Accepted bearer token (repeatable); the first acts as the seed's first token user.",
+    help="Accepted bearer token (repeatable). With the default seed: the 1st acts as user 1 (pachca-bot), "
+    "the workspace owner on the corporation plan, the only token that may read GET /audit_events; "
+    "the 2nd as user 2 (Tatiana Moreau, an admin); the 3rd as user 122 (ci-bot, a bot in no chat); "
+    "the 4th and 5th as users 3 and 4. Every token may change any chat, and each change is audited "
+    "with its user.",
 )
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests/second per token.")

@@ -50,6 +50,7 @@ ROUTES: dict[str, Callable[..., Response]] = {
     "GET /group_tags/{id}": h.get_group_tag,
     "GET /group_tags/{id}/users": h.list_group_tag_users,
     "GET /profile": h.get_profile,
+    "GET /audit_events": h.list_audit_events,
 }
 
 

@@ -22,6 +22,7 @@ PERSONAL_CHAT = "personal_chat"
 CANNOT_KICK_OWNER = "cannot_kick_owner"
 RATE_LIMIT = "rate_limit"
 UNHANDLED = "unhandled"
+PAYMENT_REQUIRED = "payment_required"
 
 
 def error_item(key: str, value: Any, message: str, code: str, payload: Json | None = None) -> Json:

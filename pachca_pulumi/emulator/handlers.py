@@ -14,7 +14,10 @@ from werkzeug.wrappers import Request, Response
 from . import params as p
 from .errors import bad_request
 from .pagination import cursor_keys, decode_cursor, paginate
+from .serializers import format_time
 from .store import Store
+from .store.audit import EVENT_KEYS as AUDIT_EVENT_KEYS
+from .store.audit import Actor, AuditFilter
 from .wire import data_response, no_content, page_response
 
 ENTITY_TYPES = ("discussion", "user", "thread")
@@ -29,6 +32,11 @@ class Call:
     request: Request
     store: Store
     user_id: int
+
+    @property
+    def actor(self) -> Actor:
+        """The acting user as the audit log records it (with the client's address and user agent)."""
+        return Actor(self.user_id, self.request.remote_addr, self.request.headers.get("User-Agent"))
 
 
 def _page(call: Call, items: list[Json], fields: Sequence[str] = ("id",), order: str = "asc") -> Response:
@@ -51,6 +59,7 @@ def create_chat(call: Call) -> Response:
         group_tag_ids=p.id_list(chat, "group_tag_ids"),
         channel=p.flag(chat, "channel", False),
         public=p.flag(chat, "public", False),
+        actor=call.actor,
     )
     return data_response(created, 201)
 
@@ -80,7 +89,7 @@ def get_chat(call: Call, id: int) -> Response:
 def update_chat(call: Call, id: int) -> Response:
     chat = p.wrapped_object(call.request, "chat")
     updated = call.store.update_chat(
-        id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public")
+        id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public"), actor=call.actor
     )
     return data_response(updated)
 
@@ -105,23 +114,23 @@ def add_members(call: Call, id: int) -> Response:
     body = p.body_object(call.request)
     member_ids = p.id_list(body, "member_ids", required_key=True)
     p.optional_flag(body, "silent")
-    call.store.add_members(id, member_ids)
+    call.store.add_members(id, member_ids, actor=call.actor)
     return no_content()
 
 
 def remove_member(call: Call, id: int, user_id: int) -> Response:
-    call.store.remove_member(id, user_id)
+    call.store.remove_member(id, user_id, actor=call.actor)
     return no_content()
 
 
 def add_group_tags(call: Call, id: int) -> Response:
     body = p.body_object(call.request)
-    call.store.add_group_tags(id, p.id_list(body, "group_tag_ids", required_key=True))
+    call.store.add_group_tags(id, p.id_list(body, "group_tag_ids", required_key=True), actor=call.actor)
     return no_content()
 
 
 def remove_group_tag(call: Call, id: int, tag_id: int) -> Response:
-    call.store.remove_group_tag(id, tag_id)
+    call.store.remove_group_tag(id, tag_id, actor=call.actor)
     return no_content()
 
 
@@ -137,6 +146,7 @@ def create_message(call: Call) -> Response:
         entity_type=entity_type.lower(),
         entity_id=p.integer(message, "entity_id"),
         content=p.text(message, "content"),
+        actor=call.actor,
     )
     return data_response(created, 201)
 
@@ -164,3 +174,29 @@ def list_group_tag_users(call: Call, id: int) -> Response:
 
 def get_profile(call: Call) -> Response:
     return data_response(call.store.user_json(call.user_id))
+
+
+# ----- audit log ---------------------------------------------------------------------------
+AUDIT_ORDER = ("created_at", "id")
+
+
+def list_audit_events(call: Call) -> Response:
+    """Oldest first; the filters of the spec; the owner's token only (see Tokens)."""
+    request = call.request
+    wanted = AuditFilter(
+        start_time=_time_text(request, "start_time"),
+        end_time=_time_text(request, "end_time"),
+        event_key=p.optional_query_choice(request, "event_key", AUDIT_EVENT_KEYS),
+        **{key: request.args.get(key) for key in ("actor_id", "actor_type", "entity_id", "entity_type")},
+    )
+    events = call.store.audit_events(call.user_id, wanted)
+    limit = p.query_limit(request)
+    token = request.args.get("cursor")
+    cursor = decode_cursor(token, AUDIT_ORDER, (str, str)) if token is not None else None
+    page, meta = paginate(events, lambda i: (i["created_at"], i["id"]), AUDIT_ORDER, "asc", limit, cursor)
+    return page_response(page, meta)
+
+
+def _time_text(request: Request, key: str) -> str | None:
+    moment = p.query_time(request, key)
+    return format_time(moment) if moment is not None else None

@@ -106,6 +106,13 @@ def query_choice(request: Request, key: str, choices: Sequence[str], default: st
     return value
 
 
+def optional_query_choice(request: Request, key: str, choices: Sequence[str]) -> str | None:
+    """One of ``choices``, or None when the parameter is absent; anything else is 400 ``invalid``."""
+    if key not in request.args:
+        return None
+    return query_choice(request, key, choices, "")
+
+
 def optional_query_bool(request: Request, key: str) -> bool | None:
     value = request.args.get(key)
     if value is None:

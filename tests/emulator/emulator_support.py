@@ -11,8 +11,9 @@ from pachca_pulumi.emulator import Faults, Store
 from pachca_pulumi.emulator.app import EmulatorApp
 
 TOKEN = "test-token"  # acts as seed user 1 (pachca-bot, admin)
-SECOND_TOKEN = "second-token"  # acts as seed user 2
-TOKENS = (TOKEN, SECOND_TOKEN)
+SECOND_TOKEN = "second-token"  # acts as seed user 2 (Tatiana Moreau, admin)
+BOT_TOKEN = "bot-token"  # acts as seed user 122 (ci-bot, in no chat)
+TOKENS = (TOKEN, SECOND_TOKEN, BOT_TOKEN)
 API_PATH = "/api/shared/v1"
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from pachca_pulumi.emulator.app import ROUTES, URL_MAP
-from tests.emulator.emulator_support import Emulator
+from tests.emulator.emulator_support import SECOND_TOKEN, Emulator
 from tests.emulator.spec_check import SpecNotFound, SpecRecorder, load_openapi
 
 API_PATH = "/api/shared/v1"
@@ -31,6 +31,7 @@ EXPECTED = {
     "GET /group_tags/{id}": {200, 404},
     "GET /group_tags/{id}/users": {200, 404},
     "GET /profile": {200, 401},
+    "GET /audit_events": {200, 400, 401, 403},
 }
 
 
@@ -147,6 +148,20 @@ def directory_scenario(api: httpx.Client, recorder: SpecRecorder) -> None:
     check(api.get("/profile"), 200)
 
 
+def audit_scenario(
+    api: httpx.Client, admin: httpx.Client, anonymous: httpx.Client, recorder: SpecRecorder, cid: int
+) -> None:
+    assert walk_pages(api, "/audit_events", 3) > 10
+    by_chat = {"entity_type": "Chat", "entity_id": str(cid), "start_time": "2020-01-01T00:00:00.000Z"}
+    check(api.get("/audit_events", params={**by_chat, "event_key": "chat_renamed"}), 200)
+    check(api.get("/audit_events", params={"entity_type": "GroupTag", "actor_id": "1"}), 200)
+    check(api.get("/audit_events", params={"event_key": "user_chat_leave", "end_time": "2999-01-01T00:00:00Z"}), 200)
+    check(api.get("/audit_events", params={"cursor": "%%%"}), 400)
+    check(admin.get("/audit_events"), 403)
+    with recorder.invalid_requests():
+        check(anonymous.get("/audit_events"), 401)
+
+
 def covered(recorder: SpecRecorder) -> dict[str, set[int]]:
     adapter = URL_MAP.bind("emulator.test")
     result: dict[str, set[int]] = {}
@@ -168,6 +183,7 @@ def test_spec_conformance_every_exchange_matches_the_spec(emulator, openapi_spec
     member_scenario(api, recorder, cid)
     message_scenario(api, recorder, cid)
     directory_scenario(api, recorder)
+    audit_scenario(api, emulator.client(token=SECOND_TOKEN, transport=recorder), anonymous, recorder, cid)
     recorder.assert_clean()
     assert covered(recorder) == EXPECTED
 

@@ -4,6 +4,7 @@
 * :class:`~.chats.ChatTable`: each chat's own attributes (name, flags, times) and the next chat id.
 * :class:`~.membership.Membership`: each chat's owner, direct members and attached tags.
 * :class:`~.messages.Messages`: the next message id (messages only move ``last_message_at``).
+* :class:`~.audit.AuditLog`: one event per change made through the API, with its user.
 * :class:`~.tokens.Tokens`: which user each bearer token acts as (never persisted).
 * :class:`~.clock.Clock`: strictly increasing timestamps.
 
@@ -18,8 +19,13 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
 * Every token acts with admin rights: any chat can be read, updated, archived and have its
   members or tags changed, whether or not the token's user is a member.
 * The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
-  user 1 ``pachca-bot``, a bot with role admin; tokens 2..5 -> users 2..5). Extra tokens are
-  refused at start. Tokens are never persisted, logged or echoed.
+  user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, an admin; token 3 -> user
+  122 ``ci-bot``, a bot in no chat; tokens 4, 5 -> users 3, 4). Extra tokens are refused at
+  start. Tokens are never persisted, logged or echoed.
+* The first token's user is the workspace owner, and the workspace is on the corporation plan
+  (seed ``plan``): only that token reads ``GET /audit_events`` (others: 403 OAuthError
+  ``insufficient_scope``; another plan: 402 ``payment_required``). Events are answered oldest
+  first; their shapes where the spec is silent are listed in audit.py.
 * Chat ids start at the seed's ``first_chat_id`` (1001), message ids at 1; ids are never reused.
 * ``member_ids`` of a chat = owner + direct members + users of attached tags, sorted by id,
   without duplicates. Direct membership and tag-implied membership are tracked separately.

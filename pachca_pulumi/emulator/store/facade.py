@@ -14,12 +14,13 @@ from .. import errors as e
 from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
 from ..serializers import chat_json, format_time, message_json
+from .audit import Actor, AuditFilter, AuditLog
 from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
 from .directory import Directory
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from .tokens import Tokens
+from .tokens import CORPORATION, Tokens
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
@@ -56,9 +57,10 @@ class Store:
         self.chats = ChatTable()
         self.membership = Membership(self.directory)
         self.messages = Messages()
+        self.audit = AuditLog()
         self._parts: dict[str, Part] = {
             "directory": self.directory, "chats": self.chats,
-            "membership": self.membership, "messages": self.messages,
+            "membership": self.membership, "messages": self.messages, "audit": self.audit,
         }  # fmt: skip
         if self.path is not None and self.path.exists():
             self._load(self.path)
@@ -73,6 +75,7 @@ class Store:
         self.chats.reset(self._seed.get("first_chat_id", 1))
         self.membership.reset()
         self.messages.reset()
+        self.audit.reset()
         self.clock.reset()
 
     def _save(self) -> None:
@@ -88,6 +91,14 @@ class Store:
 
     def user_for_token(self, token: str) -> int | None:
         return self.tokens.user_for(token)
+
+    def _audit(
+        self, actor: Actor | None, key: str, entity: tuple[str, int], details: Json | None = None,
+        *, actor_id: int | None = None, now: str | None = None,
+    ) -> None:  # fmt: skip
+        """Record an audit event for a change made through the API (``actor`` None: not recorded)."""
+        if actor is not None:
+            self.audit.record(now or self.clock.now(), actor, key, entity, details, actor_id=actor_id)
 
     # ----- chats ------------------------------------------------------------------------------
     def _chat_json(self, chat: ChatRecord) -> Json:
@@ -108,6 +119,7 @@ class Store:
         group_tag_ids: Iterable[int] = (),
         channel: bool = False,
         public: bool = False,
+        actor: Actor | None = None,
     ) -> Json:
         """A new chat owned by ``owner_id``; every problem of the request is one 422 answer."""
         members, tags = unique_ids(member_ids), unique_ids(group_tag_ids)
@@ -117,11 +129,21 @@ class Store:
             raise e.ApiError(422, problems)
         chat = self.chats.insert(name, self.clock.now(), channel=channel, public=public)
         self.membership.open(chat.id, owner_id, members, tags)
+        self._audit(actor, "chat_created", ("Chat", chat.id), now=chat.created_at)
         return self._chat_json(chat)
 
     @mutation
-    def update_chat(self, chat_id: int, name: str | None = None, public: bool | None = None) -> Json:
-        return self._chat_json(self.chats.update(chat_id, name=name, public=public))
+    def update_chat(
+        self, chat_id: int, name: str | None = None, public: bool | None = None, actor: Actor | None = None
+    ) -> Json:
+        """Rename and/or open/close; a real change is audited (``chat_renamed``, ``chat_permission_changed``)."""
+        before = dataclasses.replace(self.chats.get(chat_id))
+        chat = self.chats.update(chat_id, name=name, public=public)
+        if chat.name != before.name:
+            self._audit(actor, "chat_renamed", ("Chat", chat_id), {"old_name": before.name, "new_name": chat.name})
+        if chat.public != before.public:
+            self._audit(actor, "chat_permission_changed", ("Chat", chat_id), {"public_access": chat.public})
+        return self._chat_json(chat)
 
     @mutation
     def set_archived(self, chat_id: int, archived: bool) -> None:
@@ -166,31 +188,53 @@ class Store:
         return self.directory.users_json(self.membership.with_role(chat_id, role))
 
     @mutation
-    def add_members(self, chat_id: int, user_ids: Iterable[int]) -> None:
-        self.membership.add_members(self.chats.get(chat_id), user_ids)
+    def add_members(self, chat_id: int, user_ids: Iterable[int], actor: Actor | None = None) -> None:
+        """Add members; each user who was not a member gets a ``user_chat_join`` event."""
+        chat = self.chats.get(chat_id)
+        before = set(self.membership.members(chat_id))
+        self.membership.add_members(chat, user_ids)
+        for user_id in sorted(set(self.membership.members(chat_id)) - before):
+            inviter = {"inviter_id": actor.user_id} if actor else {}
+            self._audit(actor, "user_chat_join", ("Chat", chat_id), inviter, actor_id=user_id)
 
     @mutation
-    def remove_member(self, chat_id: int, user_id: int) -> None:
+    def remove_member(self, chat_id: int, user_id: int, actor: Actor | None = None) -> None:
+        """Remove a member; one who really left gets a ``user_chat_leave`` event."""
         self.membership.remove_member(self.chats.get(chat_id), user_id)
+        if user_id not in self.membership.members(chat_id):
+            initiator = {"initiator_id": actor.user_id} if actor else {}
+            self._audit(actor, "user_chat_leave", ("Chat", chat_id), initiator, actor_id=user_id)
 
     @mutation
-    def add_group_tags(self, chat_id: int, tag_ids: Iterable[int]) -> None:
-        self.membership.add_tags(self.chats.get(chat_id), tag_ids)
+    def add_group_tags(self, chat_id: int, tag_ids: Iterable[int], actor: Actor | None = None) -> None:
+        """Attach tags; each newly attached one gets a ``tag_added_to_chat`` event."""
+        chat = self.chats.get(chat_id)
+        before = set(self.membership.roster(chat_id).group_tag_ids)
+        self.membership.add_tags(chat, tag_ids)
+        for tag_id in [t for t in self.membership.roster(chat_id).group_tag_ids if t not in before]:
+            details = {"chat_id": chat_id, "tag_name": self.directory.tag_json(tag_id)["name"]}
+            self._audit(actor, "tag_added_to_chat", ("GroupTag", tag_id), details)
 
     @mutation
-    def remove_group_tag(self, chat_id: int, tag_id: int) -> None:
+    def remove_group_tag(self, chat_id: int, tag_id: int, actor: Actor | None = None) -> None:
+        """Detach a tag, audited as ``tag_removed_from_chat``."""
         self.membership.remove_tag(self.chats.get(chat_id), tag_id)
+        self._audit(actor, "tag_removed_from_chat", ("GroupTag", tag_id), {"chat_id": chat_id})
 
     # ----- messages ---------------------------------------------------------------------------
     @mutation
-    def create_message(self, user_id: int, entity_type: str, entity_id: int, content: str) -> Json:
+    def create_message(
+        self, user_id: int, entity_type: str, entity_id: int, content: str, actor: Actor | None = None
+    ) -> Json:
         """Post a message to a chat or a user (opening their personal chat); returns the ``Message``."""
         check_content(content)
         chat = self._message_target(user_id, entity_type, entity_id)
         now = self.clock.now()
         self.chats.touch(chat.id, now)
         message = self.messages.post(chat.id, entity_type, entity_id, content, user_id, now)
-        return message_json(message, self.directory.raw_user(user_id))
+        answer = message_json(message, self.directory.raw_user(user_id))
+        self._audit(actor, "message_created", ("Message", answer["id"]), now=now)
+        return answer
 
     def _message_target(self, user_id: int, entity_type: str, entity_id: int) -> ChatRecord:
         if entity_type == "user":
@@ -234,3 +278,10 @@ class Store:
     @locked
     def group_tag_users(self, tag_id: int) -> list[Json]:
         return self.directory.tag_users_json(tag_id)
+
+    # ----- audit log --------------------------------------------------------------------------
+    @locked
+    def audit_events(self, user_id: int, wanted: AuditFilter) -> list[Json]:
+        """``GET /audit_events``: the owner's token on the corporation plan only (else 402/403)."""
+        self.tokens.check_audit_reader(user_id, self._seed.get("plan", CORPORATION))
+        return self.audit.events(wanted)
