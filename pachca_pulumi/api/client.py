@@ -36,7 +36,7 @@ from .errors import (
     TransportError,
     error_for_status,
 )
-from .models import AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
+from .models import AuditEvent, AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
 from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
 __all__ = ["PachcaClient"]
@@ -188,6 +188,21 @@ class PachcaClient:
 
     def list_tag_users(self, tag_id: int) -> Iterator[User]:
         return self._paginate(f"group_tags/{tag_id}/users", User, f"list users of group tag {tag_id}", {})
+
+    def list_audit_events(
+        self,
+        *,
+        start_time: str | None = None,
+        end_time: str | None = None,
+        event_key: str | None = None,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+    ) -> Iterator[AuditEvent]:
+        """GET /audit_events, every page (the owner's token on the corporation plan; otherwise the
+        first page raises PermissionDeniedError or PaymentRequiredError)."""
+        params = _query(start_time=start_time, end_time=end_time, event_key=event_key, entity_type=entity_type,
+                        entity_id=entity_id)
+        return self._paginate("audit_events", AuditEvent, "list audit events", params)
 
     def create_message(self, chat_id: int, content: str) -> None:
         """POST /messages into a chat (a discussion or channel)."""

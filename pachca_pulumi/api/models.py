@@ -3,9 +3,12 @@ unknown fields are ignored, missing required ones are an error (a malformed answ
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AuditEvent",
     "AvatarSet",
     "Chat",
     "ChatCreateFields",
@@ -68,7 +71,15 @@ class User(_Wire):
     first_name: str | None = None
     last_name: str | None = None
     nickname: str = ""
+    email: str | None = None
     bot: bool = False
+
+    @property
+    def display(self) -> str:
+        """How a person reads in a report: full name and email (or nickname, or the id)."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part) or self.nickname
+        contact = self.email or (f"@{self.nickname}" if self.nickname and self.nickname != name else "")
+        return f"{name} <{contact}>" if name and contact else name or contact or f"user {self.id}"
 
 
 class GroupTag(_Wire):
@@ -77,6 +88,19 @@ class GroupTag(_Wire):
     id: int
     name: str
     users_count: int = 0
+
+
+class AuditEvent(_Wire):
+    """One audit log entry (`AuditEvent` schema); `details` depends on `event_key`."""
+
+    id: str
+    created_at: str
+    event_key: str
+    entity_id: str
+    entity_type: str
+    actor_id: str
+    actor_type: str
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class _Paginate(_Wire):

@@ -27,6 +27,7 @@ from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..emulator.__main__ import main as emulator_main
+from .cli_workflows import drift_command
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 
@@ -61,6 +62,7 @@ def main() -> None:
 
 
 main.add_command(emulator_main, name="emulator")
+main.add_command(drift_command)
 
 
 @main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")

@@ -1,0 +1,117 @@
+"""`pachca-pulumi drift` and `pachca-pulumi inventory`: click wiring, configuration and exit codes.
+
+* `drift` refreshes a stack in preview mode (the program runs, so the current `pachca:token` and
+  `pachca:baseUrl` are used), reports every drifted chat in people's names and joins the audit log
+  to say who changed what and when. Exit 0: no drift; 3: drift; 1: the check failed.
+* `inventory` lists the chats the token can see that no given stack manages (`inventory.py`).
+
+Reports go to stdout or `--output`; progress and notes to stderr. The token is never printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from pulumi import automation as auto
+from pydantic import SecretStr
+
+from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
+from ..api.client import PachcaClient
+from ..api.config import ProviderConfig
+from ..api.errors import AuthenticationError, PachcaError, TransportError
+from .attribution import attribute
+from .drift import StackDrift, open_stack, refresh_preview
+from .drift_report import FORMATS, People, render
+
+__all__ = ["EXIT_DRIFT", "EXIT_FAILURE", "EXIT_UNMANAGED", "drift_command", "stack_config"]
+
+EXIT_FAILURE = 1
+EXIT_DRIFT = 3
+EXIT_UNMANAGED = 4
+AUDIT_TOKEN_ENV = "PACHCA_AUDIT_TOKEN"
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class WorkflowError(click.ClickException):
+    """A failed check, shown as `Error: <message>` without a traceback; exit status 1."""
+
+    exit_code = EXIT_FAILURE
+
+
+def cwd_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option("--cwd", default=".", show_default=True, metavar="DIR",
+                        type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        help="The Pulumi project directory (where `pulumi` would run).")(function)
+
+
+@click.command("drift", context_settings=_CONTEXT, short_help="Who changed which managed chat, and when.")
+@click.option("--stack", metavar="NAME", help="The stack to check; default the selected stack.")
+@cwd_option
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for a terminal, markdown for a PR/issue/job summary, json for tools.")
+@click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
+              help="Where to write the report (append with a CI summary file as FILE works too).")
+@click.option("--audit-token", metavar="TOKEN", envvar=AUDIT_TOKEN_ENV,
+              help=f"Token that may read the audit log (the workspace owner's); default ${AUDIT_TOKEN_ENV}, "
+                   "else the stack's token. Never printed.")
+def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, audit_token: str | None) -> None:
+    """Refresh the stack in preview mode and report every chat changed by hand since the last `pulumi up`.
+
+    For each chat: the property, the declared value and the actual one, people by name and email;
+    with a token that may read the audit log, who made the change and when. Nothing is written to the
+    stack or the workspace. Exit status: 0 no drift, 3 drift, 1 the check failed.
+    """
+    with _failures():
+        selected = open_stack(cwd, stack)
+        config = stack_config(selected)
+        click.echo(f"refreshing stack {selected.name} in preview mode (the program runs)...", err=True)
+        drift = refresh_preview(selected)
+        with PachcaClient(config) as client:
+            note = _attribute(drift, config, audit_token) if drift.chats else None
+            text = render(drift, People(client if drift.chats else None), file_format, note)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    _write(output, text)
+    raise SystemExit(EXIT_DRIFT if drift.chats else 0)
+
+
+def _attribute(drift: StackDrift, config: ProviderConfig, audit_token: str | None) -> str | None:
+    """Who and when from the audit log, read with `--audit-token` where given, else the stack's token."""
+    token = (audit_token or "").strip()
+    audit = ProviderConfig(token=SecretStr(token), base_url=config.base_url) if token else config
+    with PachcaClient(audit) as client:
+        return attribute(drift, client)
+
+
+def stack_config(stack: auto.Stack) -> ProviderConfig:
+    """The provider configuration the program would get now: the stack's config, then the environment."""
+    try:
+        values = stack.get_all_config()
+    except auto.CommandError as exc:
+        raise WorkflowError(f"cannot read the config of stack {stack.name}: {str(exc).strip()[-400:]}") from None
+    wanted = {key: values[key].value for key in (TOKEN_CONFIG_KEY, BASE_URL_CONFIG_KEY) if key in values}
+    return ProviderConfig.resolve(wanted.get)
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Every failure becomes one line on stderr and exit status 1."""
+    try:
+        yield
+    except AuthenticationError as exc:
+        raise WorkflowError(f"the token was rejected (401): {exc}") from None
+    except TransportError as exc:
+        raise WorkflowError(f"cannot reach the Pachca API: {exc}; check pachca:baseUrl / PACHCA_BASE_URL") from None
+    except PachcaError as exc:
+        raise WorkflowError(str(exc)) from None
+
+
+def _write(output: str, text: str) -> None:
+    try:
+        with click.open_file(output, "a" if output != "-" else "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise WorkflowError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
