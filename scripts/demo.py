@@ -5,6 +5,7 @@ Everything lives in .demo/ and starts afresh; the token and base URL come from t
 from __future__ import annotations
 
 import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,8 @@ TOKEN = "demo-token"
 def start_emulator() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "pachca_pulumi.emulator", "--port", "0", "--quiet",
-         "--state", str(WORK / "emulator.json"), "--token", TOKEN],
-        stdout=subprocess.PIPE, text=True,
+         "--state", str(WORK / "emulator.json")],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PACHCA_EMULATOR_TOKEN": TOKEN},
     )
     assert proc.stdout is not None
     base_url = proc.stdout.readline().strip()

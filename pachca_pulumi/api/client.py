@@ -36,7 +36,10 @@ from .errors import (
     TransportError,
     error_for_status,
 )
-from .models import AuditEvent, AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User
+from .models import (
+    AuditEvent, AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User,
+)  # fmt: skip
+from .redact import install_log_filters, scrub_exception
 from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
 __all__ = ["PachcaClient"]
@@ -76,6 +79,7 @@ class PachcaClient:
         limiter: RateLimiter | None = None,
     ) -> None:
         token = config.token.get_secret_value()
+        install_log_filters()
         self._http = httpx.Client(
             base_url=config.base_url + "/",
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
@@ -278,13 +282,13 @@ class PachcaClient:
                                           files=payload.files)
         except _NOT_SENT as exc:
             raise TransportError(f"{operation}: could not reach the Pachca API ({type(exc).__name__})",
-                                 operation=operation) from exc
+                                 operation=operation) from scrub_exception(exc)
         except httpx.TimeoutException as exc:
             raise ResponseLostError(f"{operation}: no answer within the timeout ({type(exc).__name__})",
-                                    operation=operation) from exc
+                                    operation=operation) from scrub_exception(exc)
         except httpx.HTTPError as exc:
             raise ResponseLostError(f"{operation}: the connection broke before an answer arrived "
-                                    f"({type(exc).__name__})", operation=operation) from exc
+                                    f"({type(exc).__name__})", operation=operation) from scrub_exception(exc)
         self._pace(response)
         return _decode(response, operation)
 

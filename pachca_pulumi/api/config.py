@@ -2,7 +2,8 @@
 
 This is the only module of the client and the provider that reads the environment (the test
 support, `pachca_pulumi.testing`, reads it too and says so). The token is kept as a `SecretStr`, so it
-never shows in a repr, a log line or an exception.
+never shows in a repr, and building a config registers it with the process's redactor
+(`redact.py`), so it never shows in an error or a log line either, whatever a server echoes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 from .._loopback import is_loopback as _is_loopback
 from ._constants import BASE_URL_CONFIG_KEY, BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, TOKEN_ENV
 from .errors import ConfigError
+from .redact import REDACTOR
 
 __all__ = ["ProviderConfig"]
 
@@ -35,6 +37,9 @@ class ProviderConfig(BaseModel):
 
     token: SecretStr
     base_url: str = DEFAULT_BASE_URL
+
+    def model_post_init(self, _context: Any) -> None:
+        REDACTOR.register(self.token.get_secret_value())
 
     @field_validator("base_url")
     @classmethod

@@ -15,13 +15,16 @@
         ├── RateLimitError           429 (Retry-After honoured by the client)
         └── ServerError              5xx
 
-Messages name the operation and what to do; they never contain the token or the
-Authorization header (the client never passes headers here).
+Messages name the operation and what to do. They never contain the token or the Authorization
+header, whatever a server echoes: every `PachcaError` passes its message, `args`, `str`, `repr`
+and ApiError items through the one redaction step (`redact.py`).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .redact import REDACTOR, redact
 
 __all__ = [
     "APIStatusError",
@@ -43,7 +46,20 @@ __all__ = [
 
 
 class PachcaError(Exception):
-    """Base class: catch this to handle any failure of the client or the provider."""
+    """Base class: catch this to handle any failure of the client or the provider.
+
+    Its message is redacted when it is built and again whenever it is rendered (a secret registered
+    later is caught too); `args` hold the redacted message only.
+    """
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(redact(str(message)))
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
 
 
 class ConfigError(PachcaError):
@@ -55,7 +71,7 @@ class TransportError(PachcaError):
 
     def __init__(self, message: str, *, operation: str) -> None:
         super().__init__(message)
-        self.operation = operation
+        self.operation = redact(operation)
 
 
 class ResponseLostError(TransportError):
@@ -67,7 +83,7 @@ class MalformedResponseError(PachcaError):
 
     def __init__(self, message: str, *, operation: str, status_code: int) -> None:
         super().__init__(message)
-        self.operation = operation
+        self.operation = redact(operation)
         self.status_code = status_code
 
 
@@ -84,9 +100,9 @@ class APIStatusError(PachcaError):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
-        self.operation = operation
+        self.operation = redact(operation)
         self.status_code = status_code
-        self.errors = errors or []
+        self.errors: list[dict[str, Any]] = REDACTOR.redact_value(errors or [])
         self.retry_after = retry_after
 
     def has_code(self, code: str) -> bool:

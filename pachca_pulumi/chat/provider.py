@@ -23,6 +23,7 @@ from pulumi.dynamic import (
 )
 
 from ..api.config import ProviderConfig
+from ..api.redact import redacting_errors
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 
@@ -73,6 +74,7 @@ class ChatProvider(ResourceProvider):
         self._service_instance: ChatService | None = None
         self._lock = threading.Lock()
 
+    @redacting_errors
     def configure(self, req: ConfigureRequest) -> None:
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
         self._config = ProviderConfig.resolve(req.config.get)
@@ -95,11 +97,13 @@ class ChatProvider(ResourceProvider):
         changes = None if result.changes else False
         return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 
+    @redacting_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST with members and tags (or adoption of `adopt_id`); returns every output."""
         chat_id, outs = self._service().create(inputs_from(props))
         return CreateResult(str(chat_id), outs)
 
+    @redacting_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh from the API; a chat that no longer exists leaves state. Returns inputs too."""
         outs = self._service().read(int(id_), props)
@@ -107,10 +111,12 @@ class ChatProvider(ResourceProvider):
             return ReadResult(None, {})
         return ReadResult(id_, outs, inputs=observed_inputs(outs))
 
+    @redacting_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
         return UpdateResult(self._service().update(int(id_), inputs_from(news), olds))
 
+    @redacting_errors
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""
         self._service().archive(int(id_))

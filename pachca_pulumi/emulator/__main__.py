@@ -15,10 +15,29 @@ from types import FrameType
 import click
 
 from .._loopback import is_loopback
+from .._token_option import token_callback
 from .faults import MALFORMED_MODES, Faults
 from .persistence import StateError
 from .seed import SeedError
 from .server import EmulatorServer
+
+
+HELP = """Run a local emulator of the Pachca API: chats, members, roles, avatars, tags, directory.
+
+\b
+Tokens and users: the i-th --token acts as the seed's token_user_ids[i]. Default seed:
+  token 1 -> user 1 pachca-bot (a bot, workspace admin)
+  token 2 -> user 2 (admin); tokens 3, 4, 5 -> users 3, 4, 5 (role user)
+Every token may read and change any chat. Only admin tokens may list every chat of the
+workspace (GET /company/chats, scope company_chats:read); others get 403 insufficient_scope.
+GET /oauth/token/info shows a token's user and scopes (the token itself masked).
+
+\b
+Follows openapi.yaml (Aug 2026) and, where newer, the official SDK pachca-sdk 1.6.1:
+POST /chats reports unknown member ids in meta.not_found_member_ids, chats have avatar_url,
+POST|DELETE /chats/{id}/avatar (served at /uploads/...), GET /company/chats.
+Control endpoints (loopback only): /_emulator/health, reset, stats, faults, chats/{id}.
+"""
 
 
 class _Stop(Exception):
@@ -31,7 +50,7 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop()
 
 
-@click.command(name="emulator", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(name="emulator", help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port; 0 picks a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface (loopback only by default).")
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host.")
@@ -41,11 +60,13 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     "tokens",
     multiple=True,
     envvar="PACHCA_EMULATOR_TOKEN",
-    help="Accepted bearer token (repeatable). With the default seed: the 1st acts as user 1 (pachca-bot), "
-    "the workspace owner on the corporation plan, the only token that may read GET /audit_events; "
-    "the 2nd as user 2 (Tatiana Moreau, an admin); the 3rd as user 122 (ci-bot, a bot in no chat); "
-    "the 4th and 5th as users 3 and 4. Every token may change any chat, and each change is audited "
-    "with its user.",
+    callback=token_callback("PACHCA_EMULATOR_TOKEN"),
+    help="Accepted bearer token (repeatable); the i-th acts as the seed's token_user_ids[i]. With the "
+    "default seed: the 1st acts as user 1 (pachca-bot), the workspace owner on the corporation plan, the "
+    "only token that may read GET /audit_events; the 2nd as user 2 (Tatiana Moreau, an admin); the 3rd as "
+    "user 3 (a regular user); the 4th as user 122 (ci-bot, a bot in no chat); the 5th as user 5. Each "
+    "change is audited with its token's user. "
+    "- reads them from stdin, one a line; prefer PACHCA_EMULATOR_TOKEN (a literal value is warned about).",
 )
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests/second per token.")
@@ -59,7 +80,6 @@ def main(
     rate_limit: float | None, error_rate: float, latency_ms: int, drop_after_create: float,
     malformed: str | None, quiet: bool,
 ) -> None:  # fmt: skip
-    """Run a local emulator of the Pachca API (chats, members, tags, messages, directory)."""
     if not tokens:
         raise click.UsageError("give at least one --token (or set PACHCA_EMULATOR_TOKEN)")
     if not is_loopback(host) and not allow_remote:

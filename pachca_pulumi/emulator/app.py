@@ -1,7 +1,8 @@
 """The WSGI application: routing (werkzeug.routing.Map), authentication, errors -> JSON.
 
 All Pachca API routes live under ``/api/shared/v1``; emulator control endpoints live under
-``/_emulator`` (see control.py). Handlers are in handlers.py, rules in the store.
+``/_emulator`` (see control.py) and uploaded files under ``/uploads`` (see uploads.py). Handlers
+are in handlers.py, rules in the store.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import control
+from . import control, uploads
 from . import handlers as h
 from .errors import INVALID, NOT_FOUND, UNHANDLED, ApiError, EmulatorError, invalid_token
 from .exchange import Exchange
@@ -34,12 +35,16 @@ access_log = logging.getLogger("pachca_pulumi.emulator.http")
 ROUTES: dict[str, Callable[..., Response]] = {
     "POST /chats": h.create_chat,
     "GET /chats": h.list_chats,
+    "GET /company/chats": h.list_company_chats,
     "GET /chats/{id}": h.get_chat,
     "PUT /chats/{id}": h.update_chat,
     "PUT /chats/{id}/archive": h.archive_chat,
     "PUT /chats/{id}/unarchive": h.unarchive_chat,
+    "POST /chats/{id}/avatar": h.set_chat_avatar,
+    "DELETE /chats/{id}/avatar": h.delete_chat_avatar,
     "GET /chats/{id}/members": h.list_members,
     "POST /chats/{id}/members": h.add_members,
+    "PUT /chats/{id}/members/{user_id}": h.update_member_role,
     "DELETE /chats/{id}/members/{user_id}": h.remove_member,
     "POST /chats/{id}/group_tags": h.add_group_tags,
     "DELETE /chats/{id}/group_tags/{tag_id}": h.remove_group_tag,
@@ -50,6 +55,7 @@ ROUTES: dict[str, Callable[..., Response]] = {
     "GET /group_tags/{id}": h.get_group_tag,
     "GET /group_tags/{id}/users": h.list_group_tag_users,
     "GET /profile": h.get_profile,
+    "GET /oauth/token/info": h.get_token_info,
     "GET /audit_events": h.list_audit_events,
 }
 
@@ -82,19 +88,20 @@ class EmulatorApp:
         self.controls.reset()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        path_info = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "?")
-        if control.is_control_path(environ.get("PATH_INFO", "")):
-            exchange = Exchange(method, path, "control")
-            try:
-                return control.dispatch(self.controls, environ, exchange.capture(start_response))
-            finally:
-                self._log(exchange)
-        exchange = Exchange(method, path, _route_of(environ))
+        exchange = Exchange(method, environ.get("SCRIPT_NAME", "") + path_info, _route_of(environ))
+        capture = exchange.capture(start_response)
         try:
-            return self.faults.serve(exchange, environ, exchange.capture(start_response), self._dispatch)
+            if control.is_control_path(path_info):
+                return control.dispatch(self.controls, environ, capture)
+            if uploads.is_upload_path(path_info):
+                return uploads.serve(self.store, environ, capture)
+            try:
+                return self.faults.serve(exchange, environ, capture, self._dispatch)
+            finally:
+                self.stats.record(exchange.route, exchange.outcome())
         finally:
-            self.stats.record(exchange.route, exchange.outcome())
             self._log(exchange)
 
     def _log(self, exchange: Exchange) -> None:
@@ -105,7 +112,7 @@ class EmulatorApp:
         request = Request(environ)
         try:
             route, args = URL_MAP.bind_to_environ(environ).match()
-            call = h.Call(request, self.store, self._authenticate(request))
+            call = h.Call(request, self.store, *self._authenticate(request))
             response = ROUTES[route](call, **args)
         except EmulatorError as error:
             response = error_response(error)
@@ -117,17 +124,20 @@ class EmulatorApp:
         except Exception:
             log.exception("emulator bug while handling %s %s", request.method, request.path)
             response = error_response(ApiError.one(500, "base", None, "Internal error", UNHANDLED))
+        finally:
+            request.close()  # uploaded files
         return response(environ, start_response)
 
-    def _authenticate(self, request: Request) -> int:
+    def _authenticate(self, request: Request) -> tuple[str, int]:
+        """The bearer token and the user it acts as, or 401 ``invalid_token``."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise invalid_token("Access token is missing")
-        user_id = self.store.user_for_token(token)
+        user_id = self.store.authenticate(token)
         if user_id is None:
             raise invalid_token("Access token is invalid")
-        return user_id
+        return token, user_id
 
 
 def _route_of(environ: WSGIEnvironment) -> str:

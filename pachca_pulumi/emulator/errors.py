@@ -20,6 +20,8 @@ REQUIRED = "required"
 WRONG_PARAMS = "wrong_params"
 PERSONAL_CHAT = "personal_chat"
 CANNOT_KICK_OWNER = "cannot_kick_owner"
+OWNER_PROTECTED = "owner_protected"
+NOT_APPLICABLE = "not_applicable"
 RATE_LIMIT = "rate_limit"
 UNHANDLED = "unhandled"
 PAYMENT_REQUIRED = "payment_required"
@@ -62,7 +64,7 @@ class ApiError(EmulatorError):
 
 
 class OAuthError(EmulatorError):
-    """An ``OAuthError`` answer (401, 403)."""
+    """An ``OAuthError`` answer (401, 403 ``insufficient_scope``)."""
 
     def __init__(self, status: int, error: str, description: str):
         super().__init__(f"{status}: {error}: {description}")
@@ -105,6 +107,10 @@ def not_found(key: str, value: Any, what: str) -> ApiError:
 
 def invalid_token(description: str) -> OAuthError:
     return OAuthError(401, "invalid_token", description)
+
+
+def insufficient_scope(scope: str, why: str) -> OAuthError:
+    return OAuthError(403, "insufficient_scope", f"The token lacks the {scope} scope: {why}")
 
 
 class DroppedConnection(ConnectionError):

@@ -1,6 +1,7 @@
 """API handlers: parse the request, call the store, serialise the answer (like moto's responses.py).
 
-Each handler gets a :class:`Call` (request, store, acting user) and the URL's path values.
+Each handler gets a :class:`Call` (request, store, acting token and user) and the URL's path values.
+Chats leave with an absolute ``avatar_url`` built from the request's host (the store keeps paths).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from .serializers import format_time
 from .store import Store
 from .store.audit import EVENT_KEYS as AUDIT_EVENT_KEYS
 from .store.audit import Actor, AuditFilter
-from .wire import data_response, no_content, page_response
+from .store.avatars import MAX_AVATAR_BYTES
+from .store.membership import ROLES as MEMBER_ROLES
+from .wire import data_response, json_response, no_content, page_response
 
 ENTITY_TYPES = ("discussion", "user", "thread")
-ROLES = ("all", "owner", "admin", "editor", "member")
+ROLE_FILTERS = ("all", "owner", "admin", "editor", "member")
+ACTIVITIES = ("active", "archived")
 Json = dict[str, Any]
 
 
@@ -31,12 +35,18 @@ class Call:
 
     request: Request
     store: Store
+    token: str
     user_id: int
 
     @property
     def actor(self) -> Actor:
         """The acting user as the audit log records it (with the client's address and user agent)."""
         return Actor(self.user_id, self.request.remote_addr, self.request.headers.get("User-Agent"))
+
+    def public(self, chat: Json) -> Json:
+        """The chat as answered: its avatar path made an absolute URL on this emulator."""
+        path = chat.get("avatar_url")
+        return {**chat, "avatar_url": self.request.host_url.rstrip("/") + path} if path else chat
 
 
 def _page(call: Call, items: list[Json], fields: Sequence[str] = ("id",), order: str = "asc") -> Response:
@@ -61,7 +71,8 @@ def create_chat(call: Call) -> Response:
         public=p.flag(chat, "public", False),
         actor=call.actor,
     )
-    return data_response(created, 201)
+    meta = {"not_found_member_ids": created.not_found_member_ids}
+    return json_response({"data": call.public(created.chat), "meta": meta}, 201)
 
 
 def list_chats(call: Call) -> Response:
@@ -79,11 +90,18 @@ def list_chats(call: Call) -> Response:
     if "cursor" in request.args:  # a cursor keeps the sort it was made for
         sort = "last_message_at" if "last_message_at" in cursor_keys(request.args["cursor"]) else "id"
     fields = ("last_message_at", "id") if sort == "last_message_at" else ("id",)
-    return _page(call, chats, fields, order)
+    return _page(call, [call.public(c) for c in chats], fields, order)
+
+
+def list_company_chats(call: Call) -> Response:
+    """Every group chat and channel, newest id first (``activity`` narrows to active or archived)."""
+    activity = p.optional_query_choice(call.request, "activity", ACTIVITIES)
+    chats = call.store.company_chats(call.user_id, activity)
+    return _page(call, [call.public(c) for c in chats], ("id",), "desc")
 
 
 def get_chat(call: Call, id: int) -> Response:
-    return data_response(call.store.get_chat(id))
+    return data_response(call.public(call.store.get_chat(id)))
 
 
 def update_chat(call: Call, id: int) -> Response:
@@ -91,7 +109,18 @@ def update_chat(call: Call, id: int) -> Response:
     updated = call.store.update_chat(
         id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public"), actor=call.actor
     )
-    return data_response(updated)
+    return data_response(call.public(updated))
+
+
+def set_chat_avatar(call: Call, id: int) -> Response:
+    data, content_type = p.upload(call.request, "image", MAX_AVATAR_BYTES)
+    path = call.store.set_chat_avatar(id, data, content_type)
+    return data_response({"image_url": call.request.host_url.rstrip("/") + path})
+
+
+def delete_chat_avatar(call: Call, id: int) -> Response:
+    call.store.delete_chat_avatar(id)
+    return no_content()
 
 
 def archive_chat(call: Call, id: int) -> Response:
@@ -106,7 +135,7 @@ def unarchive_chat(call: Call, id: int) -> Response:
 
 # ----- members and tags --------------------------------------------------------------------
 def list_members(call: Call, id: int) -> Response:
-    role = p.query_choice(call.request, "role", ROLES, "all")
+    role = p.query_choice(call.request, "role", ROLE_FILTERS, "all")
     return _page(call, call.store.member_users(id, role))
 
 
@@ -120,6 +149,14 @@ def add_members(call: Call, id: int) -> Response:
 
 def remove_member(call: Call, id: int, user_id: int) -> Response:
     call.store.remove_member(id, user_id, actor=call.actor)
+    return no_content()
+
+
+def update_member_role(call: Call, id: int, user_id: int) -> Response:
+    role = p.text(p.body_object(call.request), "role")
+    if role not in MEMBER_ROLES:
+        raise bad_request("role", role, f"role must be one of: {', '.join(MEMBER_ROLES)}")
+    call.store.set_member_role(id, user_id, role)
     return no_content()
 
 
@@ -174,6 +211,10 @@ def list_group_tag_users(call: Call, id: int) -> Response:
 
 def get_profile(call: Call) -> Response:
     return data_response(call.store.user_json(call.user_id))
+
+
+def get_token_info(call: Call) -> Response:
+    return data_response(call.store.token_info(call.token))
 
 
 # ----- audit log ---------------------------------------------------------------------------

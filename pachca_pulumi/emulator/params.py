@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
-from .errors import REQUIRED, bad_request
+from .errors import REQUIRED, TOO_LONG, bad_request, unprocessable
 from .serializers import parse_time
 
 MAX_LIMIT = 50
+FORM_OVERHEAD = 64 * 1024
 Json = dict[str, Any]
 
 
@@ -99,18 +101,17 @@ def _text(value: Any) -> str:
 
 
 # ----- query string ----------------------------------------------------------------------
-def query_choice(request: Request, key: str, choices: Sequence[str], default: str) -> str:
-    value = request.args.get(key, default)
-    if value not in choices:
+def optional_query_choice(request: Request, key: str, choices: Sequence[str]) -> str | None:
+    """One of ``choices``, None when absent, else 400 ``invalid``."""
+    value = request.args.get(key)
+    if value is not None and value not in choices:
         raise bad_request(key, value, f"{key} must be one of: {', '.join(choices)}")
     return value
 
 
-def optional_query_choice(request: Request, key: str, choices: Sequence[str]) -> str | None:
-    """One of ``choices``, or None when the parameter is absent; anything else is 400 ``invalid``."""
-    if key not in request.args:
-        return None
-    return query_choice(request, key, choices, "")
+def query_choice(request: Request, key: str, choices: Sequence[str], default: str) -> str:
+    value = optional_query_choice(request, key, choices)
+    return default if value is None else value
 
 
 def optional_query_bool(request: Request, key: str) -> bool | None:
@@ -148,6 +149,22 @@ def query_limit(request: Request) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise bad_request("limit", value, f"limit must be an integer from 1 to {MAX_LIMIT}")
     return limit
+
+
+def upload(request: Request, key: str, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes and declared content type of the multipart file field ``key``.
+
+    Absent (or not a multipart body) is 422 ``required``; a body over ``max_bytes`` plus form
+    overhead is 422 ``too_long`` before it is read.
+    """
+    request.max_content_length = max_bytes + FORM_OVERHEAD
+    try:
+        upload = request.files.get(key)
+    except RequestEntityTooLarge:
+        raise unprocessable(key, None, f"{key} is larger than {max_bytes} bytes", TOO_LONG) from None
+    if upload is None:
+        raise unprocessable(key, None, f"Parameter {key} is required (a multipart file field)", REQUIRED)
+    return upload.read(), upload.content_type or ""
 
 
 def query_list(request: Request, key: str) -> list[str]:

@@ -64,8 +64,10 @@ def tag_json(tag: Json) -> Json:
     return {"id": tag["id"], "name": tag["name"], "users_count": len(tag["user_ids"])}
 
 
-def chat_json(chat: Json, owner_id: int, member_ids: list[int], group_tag_ids: list[int]) -> Json:
-    """A ``Chat`` object from a chat's own attributes and its people (effective ``member_ids``)."""
+def chat_json(
+    chat: Json, owner_id: int, member_ids: list[int], group_tag_ids: list[int], avatar_url: str | None
+) -> Json:
+    """A ``Chat`` object from a chat's own attributes, its people (effective ``member_ids``) and avatar."""
     return {
         "id": chat["id"],
         "name": chat["name"],
@@ -79,6 +81,7 @@ def chat_json(chat: Json, owner_id: int, member_ids: list[int], group_tag_ids: l
         "public": chat["public"],
         "last_message_at": chat["last_message_at"],
         "meet_room_url": chat["meet_room_url"],
+        "avatar_url": avatar_url,
     }
 
 

@@ -8,7 +8,8 @@
 
 `import` writes to stdout or `--output`, progress and the summary to stderr; `recover` reports on
 stdout. Errors go to stderr: exit 1 for a failed operation, 2 for a command that cannot run as
-invoked. The token is never printed.
+invoked. The token is never printed: every error passes through the redaction step, and
+`--token -` reads it from stdin (a literal `--token` value, visible in the process list, gets a warning).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from typing import Any
 import click
 
 from .. import __version__
+from .._token_option import token_callback
 from ..api._constants import TOKEN_ENV
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
+from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
 from .cli_workflows import drift_command
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
@@ -44,9 +47,12 @@ _WHERE_RECOVER_CONFIG = ("recover reads --token or PACHCA_TOKEN, else the stack'
 
 
 class _CliError(click.ClickException):
-    """A failure shown as `Error: <message>` on stderr, without a traceback; exit status 1."""
+    """A failure shown as `Error: <message>` on stderr, without a traceback or a token; exit status 1."""
 
     exit_code = EXIT_FAILURE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
 
 
 class _ConfigUsageError(_CliError):
@@ -66,8 +72,9 @@ main.add_command(drift_command)
 
 
 @main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")
-@click.option("--token", metavar="TOKEN", help="API token; default $PACHCA_TOKEN (prefer the variable: "
-              "options show in the process list). Never printed.")
+@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV),
+              help="API token; default $PACHCA_TOKEN. - reads it from stdin; a literal value shows in the "
+                   "process list (a warning says so). Never printed.")
 @click.option("--base-url", metavar="URL",
               help="API base URL; default $PACHCA_BASE_URL, else the public API.")
 @click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
@@ -119,8 +126,9 @@ def import_command(
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The Pulumi project directory, where the pulumi commands run.")
 @click.option("--dry-run", is_flag=True, help="Print what the repair would do; import nothing.")
-@click.option("--token", metavar="TOKEN", envvar=TOKEN_ENV,
-              help="API token; default $PACHCA_TOKEN, else the stack's pachca:token. Never printed.")
+@click.option("--token", metavar="TOKEN|-", envvar=TOKEN_ENV, callback=token_callback(TOKEN_ENV),
+              help="API token; default $PACHCA_TOKEN, else the stack's pachca:token. - reads it from stdin; "
+                   "a literal value shows in the process list (a warning says so). Never printed.")
 @click.option("--base-url", metavar="URL",
               help="API base URL; default $PACHCA_BASE_URL (the stack's pachca:baseUrl first when the token "
                    "comes from the stack), else the public API.")

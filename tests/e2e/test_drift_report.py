@@ -22,7 +22,7 @@ from pachca_pulumi.testing import engine_env
 
 pytestmark = pytest.mark.e2e
 
-OWNER, ADMIN, BOT = "owner-token-e2e-9c1", "admin-token-e2e-4b7", "bot-token-e2e-2f5"
+OWNER, ADMIN = "owner-token-e2e-9c1", "admin-token-e2e-4b7"
 CLI = str(Path(sys.executable).parent / "pachca-pulumi")
 TIMEOUT = 300
 MAIN = '''\
@@ -62,7 +62,7 @@ class Project:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[EmulatorServer]:
-    with EmulatorServer(tmp_path / "emulator.json", tokens=(OWNER, ADMIN, BOT), quiet=True) as emulator:
+    with EmulatorServer(tmp_path / "emulator.json", tokens=(OWNER, ADMIN), quiet=True) as emulator:
         yield emulator
 
 
@@ -139,10 +139,10 @@ def test_drift_after_up_refresh_is_clean(tmp_path, engine, server) -> None:
 
 def test_drift_uses_the_base_url_fixed_in_config_not_the_one_in_state(tmp_path, engine) -> None:
     state = tmp_path / "emulator.json"
-    with EmulatorServer(state, tokens=(OWNER, ADMIN, BOT), quiet=True) as first:
+    with EmulatorServer(state, tokens=(OWNER, ADMIN), quiet=True) as first:
         project = Project(tmp_path, engine, first.base_url)
         project.pulumi("up", "--yes")
-    with EmulatorServer(state, tokens=(OWNER, ADMIN, BOT), quiet=True) as moved:
+    with EmulatorServer(state, tokens=(OWNER, ADMIN), quiet=True) as moved:
         project.set_base_url(moved.base_url)
         _change_by_hand(moved)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -11,9 +13,10 @@ from pachca_pulumi.emulator import Faults, Store
 from pachca_pulumi.emulator.app import EmulatorApp
 
 TOKEN = "test-token"  # acts as seed user 1 (pachca-bot, admin)
-SECOND_TOKEN = "second-token"  # acts as seed user 2 (Tatiana Moreau, admin)
-BOT_TOKEN = "bot-token"  # acts as seed user 122 (ci-bot, in no chat)
-TOKENS = (TOKEN, SECOND_TOKEN, BOT_TOKEN)
+SECOND_TOKEN = "second-token"  # acts as seed user 2 (a workspace admin)
+THIRD_TOKEN = "third-token"  # acts as seed user 3 (role user: no company-wide chat listing)
+BOT_TOKEN = "bot-token"  # acts as seed user 122 (ci-bot, a bot in no chat)
+TOKENS = (TOKEN, SECOND_TOKEN, THIRD_TOKEN, BOT_TOKEN)
 API_PATH = "/api/shared/v1"
 
 
@@ -66,3 +69,25 @@ def post_message(client: httpx.Client, entity_id: int, entity_type: str = "discu
 
 def error_codes(response: httpx.Response) -> list[tuple[str, str]]:
     return [(item["key"], item["code"]) for item in response.json()["errors"]]
+
+
+def png(width: int = 1, height: int = 1, rgb: tuple[int, int, int] = (0, 128, 255)) -> bytes:
+    """A real (decodable) PNG of one colour."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload_avatar(
+    client: httpx.Client, chat_id: int, data: bytes, content_type: str = "image/png"
+) -> httpx.Response:
+    return client.post(f"/chats/{chat_id}/avatar", files={"image": ("avatar", data, content_type)})

@@ -8,6 +8,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -28,18 +29,24 @@ def _first_line(proc: subprocess.Popen, timeout: float = 20) -> str:
 
 
 @contextlib.contextmanager
-def running(*args: str, env: dict | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
+def running(
+    *args: str, env: dict | None = None, stdin: str | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
     command = [sys.executable, "-m", "pachca_pulumi.emulator", "--port", "0", *args]
-    with subprocess.Popen(
-        command, cwd=REPO_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as proc:
-        try:
-            yield proc, _first_line(proc)
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-            proc.communicate(timeout=20)
+    with tempfile.TemporaryFile("w+") as feed:
+        feed.write(stdin or "")
+        feed.seek(0)
+        with subprocess.Popen(
+            command, cwd=REPO_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=feed,
+        ) as proc:
+            try:
+                yield proc, _first_line(proc)
+            finally:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+                proc.communicate(timeout=20)
 
 
 def _client(url: str) -> httpx.Client:
@@ -47,24 +54,24 @@ def _client(url: str) -> httpx.Client:
 
 
 def test_cli_prints_base_url_first_and_serves():
-    with running("--token", TOKEN, "--quiet") as (_, url), _client(url) as client:
+    with running("--quiet", env={"PACHCA_EMULATOR_TOKEN": TOKEN}) as (_, url), _client(url) as client:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api/shared/v1")
         assert client.get("/profile").json()["data"]["id"] == 1
 
 
 def test_cli_sigterm_exits_cleanly_and_state_survives_restart(tmp_path):
     state = tmp_path / "state.json"
-    with running("--token", TOKEN, "--state", str(state), "--quiet") as (proc, url), _client(url) as client:
+    env = {"PACHCA_EMULATOR_TOKEN": TOKEN}
+    with running("--state", str(state), "--quiet", env=env) as (proc, url), _client(url) as client:
         created = client.post("/chats", json={"chat": {"name": "Survivor"}}).json()["data"]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
-    env = {"PACHCA_EMULATOR_TOKEN": TOKEN}
     with running("--state", str(state), env=env) as (_, url), _client(url) as client:
         assert client.get(f"/chats/{created['id']}").json()["data"] == created
 
 
 def test_cli_logs_method_path_and_status_but_never_the_token():
-    with running("--token", TOKEN) as (proc, url), _client(url) as client:
+    with running(env={"PACHCA_EMULATOR_TOKEN": TOKEN}) as (proc, url), _client(url) as client:
         client.get("/chats", params={"limit": 1})
         client.get("/profile", headers={"Authorization": "Bearer another-secret"})
         proc.send_signal(signal.SIGTERM)
@@ -72,6 +79,34 @@ def test_cli_logs_method_path_and_status_but_never_the_token():
     assert "GET /api/shared/v1/chats 200" in stderr
     assert "GET /api/shared/v1/profile 401" in stderr
     assert TOKEN not in stderr and "another-secret" not in stderr
+    assert "process list" not in stderr
+
+
+def test_cli_reads_tokens_from_stdin_with_dash():
+    with running("--token", "-", "--quiet", stdin=f"{TOKEN}\nsecond-token-77\n") as (proc, url):
+        with _client(url) as client:
+            assert client.get("/profile").status_code == 200
+        with httpx.Client(base_url=url, headers={"Authorization": "Bearer second-token-77"}) as second:
+            assert second.get("/profile").status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=20)
+    assert "process list" not in stderr
+
+
+def test_cli_warns_once_about_a_literal_token_without_printing_it():
+    with running("--token", TOKEN, "--quiet") as (proc, url), _client(url) as client:
+        assert client.get("/profile").status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=20)
+    assert stderr.count("--token on the command line is visible in the process list") == 1
+    assert "PACHCA_EMULATOR_TOKEN" in stderr and TOKEN not in stderr
+
+
+def test_cli_help_explains_the_token_to_user_mapping():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "token_user_ids[i]" in result.output and "token 1 -> user 1 pachca-bot" in result.output
+    assert "GET /company/chats" in result.output and "403" in result.output
 
 
 def test_cli_refuses_non_loopback_host():

@@ -13,7 +13,7 @@ from tests.emulator.emulator_support import SECOND_TOKEN, create_chat, error_cod
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 CHAT_KEYS = {
     "id", "name", "created_at", "owner_id", "member_ids", "group_tag_ids", "channel", "archived",
-    "personal", "public", "last_message_at", "meet_room_url",
+    "personal", "public", "last_message_at", "meet_room_url", "avatar_url",
 }  # fmt: skip
 USER_KEYS = {
     "id", "first_name", "last_name", "nickname", "email", "phone_number", "department", "title", "role",
@@ -85,10 +85,22 @@ def test_create_chat_bad_name_is_422(api, name, code):
     assert error_codes(response) == [("name", code)]
 
 
-def test_create_chat_unknown_member_and_tag_are_422_not_found(api):
-    response = api.post("/chats", json={"chat": {"name": "x", "member_ids": [99999], "group_tag_ids": [1]}})
+def test_create_chat_unknown_members_are_left_out_and_listed_in_meta(api):
+    response = api.post("/chats", json={"chat": {"name": "x", "member_ids": [99999, 3, 88888]}})
+    assert response.status_code == 201
+    assert response.json()["meta"] == {"not_found_member_ids": [99999, 88888]}
+    assert response.json()["data"]["member_ids"] == [1, 3]
+
+
+def test_create_chat_meta_is_empty_when_every_member_exists(api):
+    response = api.post("/chats", json={"chat": {"name": "x", "member_ids": [3]}})
+    assert response.json()["meta"] == {"not_found_member_ids": []}
+
+
+def test_create_chat_unknown_tag_and_bad_name_are_422_together(api):
+    response = api.post("/chats", json={"chat": {"name": " ", "member_ids": [99999], "group_tag_ids": [1]}})
     assert response.status_code == 422
-    assert error_codes(response) == [("member_ids", "not_found"), ("group_tag_ids", "not_found")]
+    assert error_codes(response) == [("name", "blank"), ("group_tag_ids", "not_found")]
 
 
 def test_create_chat_non_integer_member_ids_is_400_invalid(api):

@@ -12,6 +12,7 @@ from pachca_pulumi.emulator import EmulatorServer, Store
 from pachca_pulumi.emulator.errors import ApiError
 from pachca_pulumi.emulator.persistence import StateError
 from pachca_pulumi.emulator.seed import DEFAULT_SEED_PATH, SeedError, load_seed
+from tests.emulator.emulator_support import png
 
 
 @pytest.fixture
@@ -27,18 +28,18 @@ def test_persistence_new_store_writes_the_seed_state(state_file):
 
 
 def test_persistence_created_chat_survives_a_new_store(state_file):
-    chat = Store(state_file).create_chat(1, "Persistent", member_ids=[3], group_tag_ids=[9102])
+    chat = Store(state_file).create_chat(1, "Persistent", member_ids=[3], group_tag_ids=[9102]).chat
     assert Store(state_file).get_chat(chat["id"]) == chat
 
 
 def test_persistence_messages_and_ids_continue_after_restart(state_file):
     store = Store(state_file)
-    chat = store.create_chat(1, "Chat")
+    chat = store.create_chat(1, "Chat").chat
     first = store.create_message(1, "discussion", chat["id"], "one")
     reopened = Store(state_file)
     second = reopened.create_message(1, "discussion", chat["id"], "two")
     assert second["id"] == first["id"] + 1 and second["created_at"] > first["created_at"]
-    assert reopened.create_chat(1, "Next")["id"] == chat["id"] + 1
+    assert reopened.create_chat(1, "Next").chat["id"] == chat["id"] + 1
 
 
 def test_persistence_leaves_no_temporary_files(state_file):
@@ -69,7 +70,8 @@ def test_persistence_reads_a_format_1_file(state_file):
     chat = {
         "id": 1001, "name": "Old", "created_at": "2025-01-01T00:00:00.000Z", "owner_id": 1, "member_ids": [3],
         "group_tag_ids": [9102], "channel": False, "archived": False, "personal": False, "public": True,
-        "last_message_at": "2025-01-02T00:00:00.000Z", "meet_room_url": "https://meet.pachca.com/old-0a1b2c3d",
+        "last_message_at": "2025-01-02T00:00:00.000Z",
+        "meet_room_url": "https://meet.pachca.com/old-0a1b2c3d",
         "messages_count": 1,
     }  # fmt: skip
     old = {"format": "pachca-emulator-state/1", "users": seed["users"], "group_tags": seed["group_tags"],
@@ -79,8 +81,28 @@ def test_persistence_reads_a_format_1_file(state_file):
     store = Store(state_file)
     loaded = store.get_chat(1001)
     assert (loaded["owner_id"], loaded["group_tag_ids"], loaded["name"]) == (1, [9102], "Old")
-    assert 3 in loaded["member_ids"] and store.create_chat(1, "New")["id"] == 1002
+    assert 3 in loaded["member_ids"] and store.create_chat(1, "New").chat["id"] == 1002
     assert store.create_message(1, "discussion", 1001, "hi")["id"] == 2
+
+
+def test_persistence_roles_and_avatars_survive_a_new_store(state_file):
+    store = Store(state_file)
+    chat_id = store.create_chat(1, "Team", member_ids=[3, 4], channel=True).chat["id"]
+    store.set_member_role(chat_id, 3, "admin")
+    store.set_member_role(chat_id, 4, "editor")
+    path = store.set_chat_avatar(chat_id, png(), "image/png")
+    reopened = Store(state_file)
+    assert [u["id"] for u in reopened.member_users(chat_id, "admin")] == [3]
+    assert [u["id"] for u in reopened.member_users(chat_id, "editor")] == [4]
+    assert reopened.get_chat(chat_id)["avatar_url"] == path
+    assert reopened.avatar_file(path) == store.avatar_file(path)
+
+
+def test_persistence_reset_forgets_avatars(state_file):
+    store = Store(state_file)
+    path = store.set_chat_avatar(store.create_chat(1, "Team").chat["id"], png(), "image/png")
+    store.reset()
+    assert Store(state_file).avatar_file(path) is None
 
 
 def test_persistence_corrupt_file_raises_state_error(state_file):

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from pachca_pulumi.emulator.app import ROUTES, URL_MAP
-from tests.emulator.emulator_support import SECOND_TOKEN, Emulator
+from tests.emulator.emulator_support import SECOND_TOKEN, THIRD_TOKEN, Emulator, png, upload_avatar
 from tests.emulator.spec_check import SpecNotFound, SpecRecorder, load_openapi
 
 API_PATH = "/api/shared/v1"
@@ -15,12 +15,16 @@ API_PATH = "/api/shared/v1"
 EXPECTED = {
     "POST /chats": {201, 400, 401, 422},
     "GET /chats": {200, 400, 401},
+    "GET /company/chats": {200, 400, 401, 403},
     "GET /chats/{id}": {200, 401, 404},
     "PUT /chats/{id}": {200, 400, 404, 422},
     "PUT /chats/{id}/archive": {204, 404},
     "PUT /chats/{id}/unarchive": {204, 404},
+    "POST /chats/{id}/avatar": {200, 404, 422},
+    "DELETE /chats/{id}/avatar": {204, 404},
     "GET /chats/{id}/members": {200, 400, 404},
     "POST /chats/{id}/members": {204, 400, 404, 422},
+    "PUT /chats/{id}/members/{user_id}": {204, 400, 403, 404, 422},
     "DELETE /chats/{id}/members/{user_id}": {204, 403, 404},
     "POST /chats/{id}/group_tags": {204, 400, 404, 422},
     "DELETE /chats/{id}/group_tags/{tag_id}": {204, 404},
@@ -31,6 +35,7 @@ EXPECTED = {
     "GET /group_tags/{id}": {200, 404},
     "GET /group_tags/{id}/users": {200, 404},
     "GET /profile": {200, 401},
+    "GET /oauth/token/info": {200, 401},
     "GET /audit_events": {200, 400, 401, 403},
 }
 
@@ -115,6 +120,33 @@ def member_scenario(api: httpx.Client, recorder: SpecRecorder, cid: int) -> None
     check(api.delete(f"/chats/{cid}/group_tags/9107"), 404)
 
 
+def since_spec_scenario(api: httpx.Client, third: httpx.Client, anonymous: httpx.Client,
+                        recorder: SpecRecorder, cid: int) -> None:  # fmt: skip
+    """Operations the SDK shows beyond openapi.yaml (see sdk_overlay.py), and member roles."""
+    assert walk_pages(api, "/company/chats", 2, activity="active") >= 5
+    check(api.get("/company/chats", params={"activity": "archived"}), 200)
+    check(third.get("/company/chats"), 403)
+    with recorder.invalid_requests():
+        check(api.get("/company/chats", params={"activity": "deleted"}), 400)
+        check(anonymous.get("/company/chats"), 401)
+        check(anonymous.get("/oauth/token/info"), 401)
+        check(api.put(f"/chats/{cid}/members/3", json={"role": "boss"}), 400)
+    check(api.get("/oauth/token/info"), 200)
+
+    check(upload_avatar(api, cid, png()), 200)
+    check(upload_avatar(api, cid, b"just text", "text/plain"), 422)
+    check(upload_avatar(api, 424242, png()), 404)
+    check(api.get(f"/chats/{cid}"), 200)
+    check(api.delete(f"/chats/{cid}/avatar"), 204)
+    check(api.delete("/chats/424242/avatar"), 404)
+
+    check(api.put(f"/chats/{cid}/members/3", json={"role": "admin"}), 204)
+    check(api.put(f"/chats/{cid}/members/1", json={"role": "member"}), 403)
+    check(api.put(f"/chats/{cid}/members/99999", json={"role": "admin"}), 404)
+    check(api.put(f"/chats/{cid}/members/3", json={"role": "editor"}), 422)
+    check(api.get(f"/chats/{cid}/members", params={"role": "admin"}), 200)
+
+
 def message(entity_id: int, content: str, entity_type: str | None = None) -> dict:
     body = {"entity_id": entity_id, "content": content}
     return {"message": {**body, "entity_type": entity_type} if entity_type else body}
@@ -181,6 +213,8 @@ def test_spec_conformance_every_exchange_matches_the_spec(emulator, openapi_spec
     anonymous = emulator.client(token=None, transport=recorder)
     cid = chat_scenario(api, anonymous, recorder)
     member_scenario(api, recorder, cid)
+    third = emulator.client(token=THIRD_TOKEN, transport=recorder)
+    since_spec_scenario(api, third, anonymous, recorder, cid)
     message_scenario(api, recorder, cid)
     directory_scenario(api, recorder)
     audit_scenario(api, emulator.client(token=SECOND_TOKEN, transport=recorder), anonymous, recorder, cid)
@@ -206,3 +240,18 @@ def test_spec_conformance_missing_spec_fails_clearly(tmp_path, monkeypatch):
     monkeypatch.setenv("PACHCA_OPENAPI_SPEC", str(tmp_path / "absent.yaml"))
     with pytest.raises(SpecNotFound, match="PACHCA_OPENAPI_SPEC"):
         load_openapi()
+
+
+def test_spec_conformance_sdk_overlay_requires_the_create_meta(openapi_spec):
+    chat = {
+        "id": 1, "name": "x", "created_at": "2026-01-01T00:00:00.000Z", "owner_id": 1, "member_ids": [1],
+        "group_tag_ids": [], "channel": False, "archived": False, "personal": False, "public": False,
+        "last_message_at": "2026-01-01T00:00:00.000Z", "meet_room_url": "https://meet.pachca.com/x-0a1b2c3d",
+        "avatar_url": None,
+    }  # fmt: skip
+    answer = httpx.MockTransport(lambda request: httpx.Response(201, json={"data": chat}))
+    recorder = SpecRecorder(answer, openapi_spec.get())
+    with httpx.Client(transport=recorder, base_url="http://emulator.test" + API_PATH) as client:
+        client.post("/chats", json={"chat": {"name": "x"}}, headers={"Authorization": "Bearer t"})
+    with pytest.raises(AssertionError, match="meta"):
+        recorder.assert_clean()

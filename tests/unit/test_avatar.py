@@ -67,7 +67,7 @@ def test_check_inputs_refuses_an_image_over_the_size_limit(tmp_path: Path) -> No
     _, failures = check_inputs({"name": "Eng", "avatar": _file(tmp_path, PNG + b"\x00" * AVATAR_MAX_BYTES)})
 
     assert [f.property for f in failures] == ["avatar"]
-    assert "shrink it to at most 5 MiB" in failures[0].reason
+    assert "shrink it to at most 1 MiB" in failures[0].reason
 
 
 def test_check_inputs_names_a_missing_avatar_file(tmp_path: Path) -> None:

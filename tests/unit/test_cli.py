@@ -62,8 +62,8 @@ def workspace() -> Iterator[Workspace]:
         ws.close()
 
 
-def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), env=env)
+def run(*args: str, env: dict[str, str | None] | None = None, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env, input=stdin)
 
 
 def run_import(ws: Workspace, *args: str) -> Result:
@@ -297,7 +297,7 @@ def test_import_without_token_exits_2_naming_the_fix() -> None:
 def test_import_with_wrong_token_exits_1_mentioning_401(workspace: Workspace) -> None:
     wrong = "wrong-token-5d1c"
 
-    result = run("import", "--token", wrong, "--base-url", workspace.base_url)
+    result = run("import", "--base-url", workspace.base_url, env={"PACHCA_TOKEN": wrong})
 
     assert result.exit_code == 1
     assert "the token was rejected (401)" in result.stderr
@@ -310,7 +310,7 @@ def test_import_without_permission_exits_1_mentioning_403() -> None:
     with respx.mock(base_url=base_url) as mock:
         mock.get("/company/chats").respond(403, json={"error": "forbidden", "error_description": "admins only"})
         mock.get("/chats").respond(403, json={"error": "insufficient_scope", "error_description": "no chats"})
-        result = run("import", "--token", TOKEN, "--base-url", base_url)
+        result = run("import", "--base-url", base_url, env={"PACHCA_TOKEN": TOKEN})
 
     assert result.exit_code == 1
     assert "the token lacks permission (403)" in result.stderr
@@ -348,15 +348,61 @@ def test_import_falls_back_to_the_token_users_chats_when_the_company_listing_is_
 def test_import_unreachable_api_names_the_base_url(stamina_testing: None) -> None:
     base_url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
 
-    result = run("import", "--token", TOKEN, "--base-url", base_url)
+    result = run("import", "--base-url", base_url, env={"PACHCA_TOKEN": TOKEN})
 
     assert result.exit_code == 1
     assert f"cannot reach the Pachca API at {base_url}" in result.stderr
     assert "Traceback" not in result.output
 
 
+def test_import_reads_the_token_from_stdin_with_dash(workspace: Workspace) -> None:
+    workspace.chat("Design")
+    env: dict[str, str | None] = {"PACHCA_TOKEN": None, "PACHCA_BASE_URL": workspace.base_url}
+
+    result = run("import", "--token", "-", env=env, stdin=f"{TOKEN}\n")
+
+    assert result.exit_code == 0 and "process list" not in result.stderr
+    assert adopted_ids(result.stdout)
+
+
+def test_import_with_empty_stdin_for_dash_exits_2() -> None:
+    result = run("import", "--token", "-", env={"PACHCA_TOKEN": None}, stdin="")
+
+    assert result.exit_code == 2 and "stdin was empty" in result.stderr
+
+
+def test_import_warns_once_about_a_literal_token_without_printing_it(workspace: Workspace) -> None:
+    result = run("import", "--token", TOKEN, "--base-url", workspace.base_url)
+
+    assert result.exit_code == 0
+    assert result.stderr.count("--token on the command line is visible in the process list") == 1
+    assert "PACHCA_TOKEN" in result.stderr and TOKEN not in result.output
+
+
+def test_import_token_from_the_environment_gets_no_warning(workspace: Workspace) -> None:
+    result = run_import(workspace)
+
+    assert result.exit_code == 0 and "process list" not in result.stderr
+
+
+@pytest.mark.parametrize("status", [422, 500, 403])
+def test_import_never_prints_a_token_the_server_echoes(status: int, stamina_testing: None) -> None:
+    base_url = "https://pachca.test/api/shared/v1"
+    echo = {"errors": [{"key": "auth", "code": "invalid", "message": f"bad header Bearer {TOKEN}"}],
+            "error": "invalid_token", "error_description": f"token {TOKEN} rejected"}
+    with respx.mock(base_url=base_url, assert_all_called=False) as mock:
+        mock.get("/company/chats").respond(status, json=echo)
+        mock.get("/chats").respond(status, json=echo)
+        result = run("import", "--base-url", base_url, env={"PACHCA_TOKEN": TOKEN})
+
+    assert result.exit_code == 1 and "chats failed: HTTP" in result.stderr
+    assert "[redacted]" in result.stderr and TOKEN not in result.output
+
+
 def test_import_refuses_plain_http_to_a_remote_host() -> None:
-    result = run("import", "--token", TOKEN, "--base-url", "http://pachca.example.com/api/shared/v1")
+    remote = "http://pachca.example.com/api/shared/v1"
+
+    result = run("import", "--base-url", remote, env={"PACHCA_TOKEN": TOKEN})
 
     assert result.exit_code == 2
     assert "https://" in result.stderr

@@ -60,7 +60,7 @@ def _drift(chat_id: int) -> StackDrift:
 
 
 def _hand_made_changes(store: Store) -> int:
-    chat_id = int(store.create_chat(1, "Engineering", member_ids=[3, 4], actor=Actor(1))["id"])
+    chat_id = int(store.create_chat(1, "Engineering", member_ids=[3, 4], actor=Actor(1)).chat["id"])
     store.update_chat(chat_id, name="Eng", actor=Actor(2))
     store.remove_member(chat_id, 4, actor=Actor(2))
     store.set_archived(chat_id, True)

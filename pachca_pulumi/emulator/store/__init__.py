@@ -3,9 +3,11 @@
 * :class:`~.directory.Directory`: users and group tags, from the seed.
 * :class:`~.chats.ChatTable`: each chat's own attributes (name, flags, times) and the next chat id.
 * :class:`~.membership.Membership`: each chat's owner, direct members and attached tags.
+* :class:`~.membership.Membership` also keeps member roles (admin, editor).
 * :class:`~.messages.Messages`: the next message id (messages only move ``last_message_at``).
 * :class:`~.audit.AuditLog`: one event per change made through the API, with its user.
-* :class:`~.tokens.Tokens`: which user each bearer token acts as (never persisted).
+* :class:`~.avatars.Avatars`: each chat's current avatar (bytes, type, served path).
+* :class:`~.tokens.Tokens`: which user each bearer token acts as, its scopes (never persisted).
 * :class:`~.clock.Clock`: strictly increasing timestamps.
 
 :class:`~.facade.Store` wires them: it holds the one lock, composes answers from several parts
@@ -14,14 +16,25 @@
 temp file + ``os.replace``) is written before a successful change returns, and loaded at start
 so state survives a restart. ``reset()`` goes back to the seed.
 
+The emulator follows openapi.yaml (Aug 2026) and, where the API has changed since, the official
+SDK pachca-sdk 1.6.1; where the two disagree the SDK wins: ``POST /chats`` answers ``meta``
+(``not_found_member_ids``), chats have ``avatar_url``, and ``POST|DELETE /chats/{id}/avatar``
+and ``GET /company/chats`` exist.
+
 Behaviour invented where the spec is silent (README.md, "The emulator", lists it too):
 
-* Every token acts with admin rights: any chat can be read, updated, archived and have its
-  members or tags changed, whether or not the token's user is a member.
+* Every token acts with admin rights on chats: any chat can be read, updated, archived and
+  have its members, roles, tags or avatar changed, whether or not the token's user is a member.
+  Only ``GET /company/chats`` looks at the user: it needs a workspace ``admin`` (the seed's
+  role; the emulator has no separate owner), else 403 OAuthError ``insufficient_scope``.
 * The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
-  user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, an admin; token 3 -> user
-  122 ``ci-bot``, a bot in no chat; tokens 4, 5 -> users 3, 4). Extra tokens are refused at
-  start. Tokens are never persisted, logged or echoed.
+  user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, admin; token 3 -> user 3,
+  role user; token 4 -> user 122 ``ci-bot``, a bot in no chat; token 5 -> user 5). Extra tokens are refused at start. Tokens are never persisted or
+  logged; token info shows them masked (first 8 and last 4 characters; 2 and 2 under 24).
+* Token info: ``id`` is the token's position (1-based), ``name`` null for bots else
+  ``Emulator token N``, ``created_at`` the user's, ``scopes`` the operations the emulator
+  serves (admins also ``group_tags:write`` and ``company_chats:read``), ``last_used_at`` the
+  first request in the current hour (in memory, like the API's hourly refresh).
 * The first token's user is the workspace owner, and the workspace is on the corporation plan
   (seed ``plan``): only that token reads ``GET /audit_events`` (others: 403 OAuthError
   ``insufficient_scope``; another plan: 402 ``payment_required``). Events are answered oldest
@@ -32,8 +45,10 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
 * Names are stored exactly as sent (not stripped). A name that is empty after stripping ->
   422 ``blank``; longer than 255 characters -> 422 ``too_long``. All validation errors of a
   request are returned together.
-* Ids referenced in a request body that do not exist -> 422 ``not_found`` (one item per id,
-  key ``member_ids``/``group_tag_ids``/``entity_id``); a resource named in the URL path
+* ``POST /chats``: unknown member ids leave the chat without them and are listed, in request
+  order, in ``meta.not_found_member_ids`` (as the SDK shows); unknown tags are still 422.
+* Other ids referenced in a request body that do not exist -> 422 ``not_found`` (one item per
+  id, key ``member_ids``/``group_tag_ids``/``entity_id``); a resource named in the URL path
   that does not exist -> 404 ``not_found`` (key ``id``/``user_id``/``tag_id``).
   POST /messages declares no 404, so an unknown chat/user/thread there is a 422.
 * Adding members who already are members (directly or through a tag), or tags already
@@ -45,8 +60,21 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
   (the operation declares only 204/401/403/404). Removing a non-member -> 404 (key ``user_id``).
 * Removing a tag removes the users who were members only through it; detaching a tag that
   is not attached (or does not exist) -> 404 (key ``tag_id``).
-* Personal chats cannot get members or tags (422 ``personal_chat``) nor lose members
-  (403 with the dual body above, code ``personal_chat``).
+* Personal chats cannot get members, tags, roles or an avatar (422 ``personal_chat``) nor
+  lose members (403 with the dual body above, code ``personal_chat``).
+* Roles (``PUT /chats/{id}/members/{user_id}``): any member, also one kept by a tag, may be
+  made ``admin`` or (channels only, else 422 ``not_applicable``) ``editor``; ``member`` takes
+  the role back. Not a member -> 404 (key ``user_id``); the owner -> 403 dual body
+  ``owner_protected``; a role or body of the wrong shape -> 400. A role ends when the user
+  stops being a member.
+* Avatars: the ``image`` bytes decide (PNG, JPEG, GIF or WebP; a declared type other than
+  that one or ``application/octet-stream`` is refused): else 422 ``invalid``; over 1 MiB ->
+  422 ``too_long``; no ``image`` file field -> 422 ``required`` (the spec's avatar uploads
+  declare 422, not 400). The answer is ``{"data": {"image_url"}}`` with status 200, the URL
+  is new on every upload (``/uploads/chat_avatars/<chat>/<random>.<ext>`` on the emulator,
+  no authentication) and only the current avatar is served. Deleting is 204, also without one.
+* ``GET /company/chats``: group chats and channels, never personal chats; ``activity``
+  ``active``/``archived`` narrows, absent lists both; ordered by id, newest first.
 * Archive/unarchive are idempotent (204). Archived chats can still be read, updated and
   receive messages.
 * ``last_message_at`` starts equal to ``created_at``; each message sets it to the current
@@ -59,11 +87,12 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
   (including through tags); ``public`` lists all public chats. Ties in ``last_message_at``
   are ordered by id. A cursor carries its own direction and sort key and wins over
   ``sort``/``order``; see pagination.py for the cursor format.
-* Member ``role`` filter: ``owner`` -> the owner; ``member`` -> everyone else; ``admin`` and
-  ``editor`` -> nobody (the emulator has no chat roles); ``all`` -> everyone. Member, user
-  and tag-user lists are ordered by user id ascending.
-* GET /users ``query`` matches a case-insensitive substring of first name, last name, full
-  name, nickname, email or phone. GET /group_tags ``names`` matches names case-insensitively
+* Member ``role`` filter: ``owner`` -> the owner only (not also ``admin``); ``admin``/``editor``
+  -> members with that role; ``member`` -> everyone else but the owner; ``all`` -> everyone.
+  Member, user and tag-user lists are ordered by user id ascending.
+* GET /users ``query``: every whitespace-separated word is a case-insensitive substring of
+  one of the spec's fields (first name, last name, email, phone number, nickname), so a
+  full name finds its user. GET /group_tags ``names`` matches names case-insensitively
   (``names=A&names=B`` or ``names[]=A``).
 * Pagination (every list): keyset cursors, see pagination.py. ``next_page`` is always
   present (on the last page it points after the last item, ``has_next`` false);

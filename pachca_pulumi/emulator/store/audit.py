@@ -19,6 +19,7 @@ Shapes invented where the spec is silent (README.md, "The emulator", lists them 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,47 @@ class AuditLog:
             "user_agent": actor.user_agent[:USER_AGENT_MAX] if actor.user_agent else actor.user_agent,
         })  # fmt: skip
         self._next += 1
+
+    # ----- what each change records (no actor: a change not made through the API, nothing) ------
+    def chat_created(self, now: str, actor: Actor | None, chat_id: int) -> None:
+        if actor is not None:
+            self.record(now, actor, "chat_created", ("Chat", chat_id))
+
+    def chat_updated(self, now: str, actor: Actor | None, chat_id: int, old: tuple[str, bool],
+                     new: tuple[str, bool]) -> None:
+        """``chat_renamed`` and/or ``chat_permission_changed`` for what really changed."""
+        if actor is None:
+            return
+        if new[0] != old[0]:
+            self.record(now, actor, "chat_renamed", ("Chat", chat_id), {"old_name": old[0], "new_name": new[0]})
+        if new[1] != old[1]:
+            self.record(now, actor, "chat_permission_changed", ("Chat", chat_id), {"public_access": new[1]})
+
+    def members_joined(self, now: str, actor: Actor | None, chat_id: int, user_ids: Iterable[int]) -> None:
+        if actor is None:
+            return
+        for user_id in user_ids:
+            details = {"inviter_id": actor.user_id}
+            self.record(now, actor, "user_chat_join", ("Chat", chat_id), details, actor_id=user_id)
+
+    def member_left(self, now: str, actor: Actor | None, chat_id: int, user_id: int) -> None:
+        if actor is not None:
+            details = {"initiator_id": actor.user_id}
+            self.record(now, actor, "user_chat_leave", ("Chat", chat_id), details, actor_id=user_id)
+
+    def tags_attached(self, now: str, actor: Actor | None, chat_id: int, tags: Iterable[tuple[int, str]]) -> None:
+        if actor is None:
+            return
+        for tag_id, name in tags:
+            self.record(now, actor, "tag_added_to_chat", ("GroupTag", tag_id), {"chat_id": chat_id, "tag_name": name})
+
+    def tag_detached(self, now: str, actor: Actor | None, chat_id: int, tag_id: int) -> None:
+        if actor is not None:
+            self.record(now, actor, "tag_removed_from_chat", ("GroupTag", tag_id), {"chat_id": chat_id})
+
+    def message_created(self, now: str, actor: Actor | None, message_id: int) -> None:
+        if actor is not None:
+            self.record(now, actor, "message_created", ("Message", message_id))
 
     def events(self, wanted: AuditFilter) -> list[Json]:
         """Copies of the events the filter selects, oldest first."""

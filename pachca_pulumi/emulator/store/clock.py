@@ -28,6 +28,10 @@ class Clock:
         if self._last is None or moment > self._last:
             self._last = moment
 
+    def wall(self) -> datetime:
+        """The source's current time in UTC, without moving the clock (for bookkeeping, not events)."""
+        return self._source().astimezone(timezone.utc)
+
     def now(self) -> str:
         """The current time as ``YYYY-MM-DDThh:mm:ss.sssZ``, later than every earlier answer."""
         now = self._source().astimezone(timezone.utc)

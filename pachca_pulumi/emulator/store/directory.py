@@ -46,9 +46,9 @@ class Directory:
         return [user_json(self._users[u], self._tags) for u in user_ids if u in self._users]
 
     def search(self, query: str | None = None) -> list[Json]:
-        """All users, or those whose name, nickname, email or phone contains ``query`` (any case)."""
-        needle = (query or "").strip().casefold()
-        return [user_json(u, self._tags) for u in self._users.values() if _matches(u, needle)]
+        """All users, or those matching every word of ``query`` (see :func:`_matches`)."""
+        words = (query or "").casefold().split()
+        return [user_json(u, self._tags) for u in self._users.values() if _matches(u, words)]
 
     def full_name(self, user_id: int) -> str:
         return full_name(self._users[user_id])
@@ -89,12 +89,13 @@ class Directory:
         return self._tags[tag_id]
 
 
-def _matches(user: Json, needle: str) -> bool:
-    if not needle:
-        return True
-    first, last = user.get("first_name") or "", user.get("last_name") or ""
-    fields = (first, last, f"{first} {last}", user["nickname"], user.get("email"), user.get("phone_number"))
-    return any(needle in f.casefold() for f in fields if f)
+SEARCHED_FIELDS = ("first_name", "last_name", "email", "phone_number", "nickname")
+
+
+def _matches(user: Json, words: list[str]) -> bool:
+    """Each word is a case-insensitive substring of one of the spec's searched fields."""
+    fields = [str(user[f]).casefold() for f in SEARCHED_FIELDS if user.get(f)]
+    return all(any(word in f for f in fields) for word in words)
 
 
 def _normalise_user(user: Json) -> Json:

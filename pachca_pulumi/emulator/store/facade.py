@@ -15,15 +15,24 @@ from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
 from ..serializers import chat_json, format_time, message_json
 from .audit import Actor, AuditFilter, AuditLog
+from .avatars import Avatar, Avatars
 from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
 from .directory import Directory
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from .tokens import CORPORATION, Tokens
+from .tokens import COMPANY_CHATS_READ, CORPORATION, Tokens, scopes_for
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
+
+
+@dataclasses.dataclass(frozen=True)
+class CreatedChat:
+    """``POST /chats``: the new chat and the requested member ids that were unknown (left out)."""
+
+    chat: Json
+    not_found_member_ids: list[int]
 
 
 class Part(Protocol):
@@ -57,10 +66,11 @@ class Store:
         self.chats = ChatTable()
         self.membership = Membership(self.directory)
         self.messages = Messages()
+        self.avatars = Avatars()
         self.audit = AuditLog()
         self._parts: dict[str, Part] = {
-            "directory": self.directory, "chats": self.chats,
-            "membership": self.membership, "messages": self.messages, "audit": self.audit,
+            "directory": self.directory, "chats": self.chats, "membership": self.membership,
+            "messages": self.messages, "avatars": self.avatars, "audit": self.audit,
         }  # fmt: skip
         if self.path is not None and self.path.exists():
             self._load(self.path)
@@ -75,6 +85,7 @@ class Store:
         self.chats.reset(self._seed.get("first_chat_id", 1))
         self.membership.reset()
         self.messages.reset()
+        self.avatars.reset()
         self.audit.reset()
         self.clock.reset()
 
@@ -92,19 +103,26 @@ class Store:
     def user_for_token(self, token: str) -> int | None:
         return self.tokens.user_for(token)
 
-    def _audit(
-        self, actor: Actor | None, key: str, entity: tuple[str, int], details: Json | None = None,
-        *, actor_id: int | None = None, now: str | None = None,
-    ) -> None:  # fmt: skip
-        """Record an audit event for a change made through the API (``actor`` None: not recorded)."""
-        if actor is not None:
-            self.audit.record(now or self.clock.now(), actor, key, entity, details, actor_id=actor_id)
+    @locked
+    def authenticate(self, token: str) -> int | None:
+        """The user a token acts as (None if unknown); notes the use for token info."""
+        self.tokens.use(token, self.clock.wall())
+        return self.tokens.user_for(token)
+
+    @locked
+    def token_info(self, token: str) -> Json:
+        """``GET /oauth/token/info``: what the token is, whom it acts as, its scopes."""
+        user_id = self.tokens.user_for(token)
+        if user_id is None:
+            raise e.invalid_token("Access token is invalid")
+        return self.tokens.info(token, self.directory.raw_user(user_id))
 
     # ----- chats ------------------------------------------------------------------------------
     def _chat_json(self, chat: ChatRecord) -> Json:
         roster = self.membership.roster(chat.id)
         members = self.membership.members(chat.id)
-        return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids)
+        avatar = self.avatars.path(chat.id)
+        return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids, avatar)
 
     @locked
     def get_chat(self, chat_id: int) -> Json:
@@ -120,29 +138,27 @@ class Store:
         channel: bool = False,
         public: bool = False,
         actor: Actor | None = None,
-    ) -> Json:
-        """A new chat owned by ``owner_id``; every problem of the request is one 422 answer."""
+    ) -> CreatedChat:
+        """A new chat owned by ``owner_id``, without the unknown member ids (reported, as the SDK shows);
+        a bad name or unknown tags are one 422 answer."""
         members, tags = unique_ids(member_ids), unique_ids(group_tag_ids)
-        problems = name_problems(name) + self.directory.missing_users(members)
-        problems += self.directory.missing_tags(tags)
+        problems = name_problems(name) + self.directory.missing_tags(tags)
         if problems:
             raise e.ApiError(422, problems)
+        unknown = [m for m in members if not self.directory.has_user(m)]
         chat = self.chats.insert(name, self.clock.now(), channel=channel, public=public)
-        self.membership.open(chat.id, owner_id, members, tags)
-        self._audit(actor, "chat_created", ("Chat", chat.id), now=chat.created_at)
-        return self._chat_json(chat)
+        self.membership.open(chat.id, owner_id, [m for m in members if m not in unknown], tags)
+        self.audit.chat_created(chat.created_at, actor, chat.id)
+        return CreatedChat(self._chat_json(chat), unknown)
 
     @mutation
     def update_chat(
         self, chat_id: int, name: str | None = None, public: bool | None = None, actor: Actor | None = None
     ) -> Json:
-        """Rename and/or open/close; a real change is audited (``chat_renamed``, ``chat_permission_changed``)."""
-        before = dataclasses.replace(self.chats.get(chat_id))
+        """Rename and/or open/close; what really changed is audited."""
+        old = (self.chats.get(chat_id).name, self.chats.get(chat_id).public)
         chat = self.chats.update(chat_id, name=name, public=public)
-        if chat.name != before.name:
-            self._audit(actor, "chat_renamed", ("Chat", chat_id), {"old_name": before.name, "new_name": chat.name})
-        if chat.public != before.public:
-            self._audit(actor, "chat_permission_changed", ("Chat", chat_id), {"public_access": chat.public})
+        self.audit.chat_updated(self.clock.now(), actor, chat_id, old, (chat.name, chat.public))
         return self._chat_json(chat)
 
     @mutation
@@ -154,6 +170,7 @@ class Store:
         """Emulator-only (the API cannot delete chats): make a chat vanish, as if removed by the workspace."""
         self.chats.delete(chat_id)
         self.membership.close(chat_id)
+        self.avatars.drop(chat_id)
 
     @locked
     def list_chats(
@@ -181,6 +198,32 @@ class Store:
             found.append(self._chat_json(chat))
         return found
 
+    @locked
+    def company_chats(self, user_id: int, activity: str | None = None) -> list[Json]:
+        """``GET /company/chats``: every group chat and channel (any membership), for owner/admin tokens."""
+        if COMPANY_CHATS_READ not in scopes_for(self.directory.raw_user(user_id)):
+            raise e.insufficient_scope(COMPANY_CHATS_READ, "only workspace owners and admins list every chat")
+        wanted = {None: (False, True), "active": (False,), "archived": (True,)}[activity]
+        return [self._chat_json(c) for c in self.chats if not c.personal and c.archived in wanted]
+
+    @mutation
+    def set_chat_avatar(self, chat_id: int, data: bytes, content_type: str) -> str:
+        """Store a new avatar (checked) for a group chat or channel; returns the path it is served at."""
+        chat = self.chats.get(chat_id)
+        if chat.personal:
+            raise e.unprocessable("id", chat_id, "Personal chats have no avatar", e.PERSONAL_CHAT)
+        return self.avatars.put(chat_id, data, content_type)
+
+    @mutation
+    def delete_chat_avatar(self, chat_id: int) -> None:
+        """Remove a chat's avatar (a chat without one: no-op)."""
+        self.chats.get(chat_id)
+        self.avatars.drop(chat_id)
+
+    @locked
+    def avatar_file(self, path: str) -> Avatar | None:
+        return self.avatars.file(path)
+
     # ----- members and tags -------------------------------------------------------------------
     @locked
     def member_users(self, chat_id: int, role: str = "all") -> list[Json]:
@@ -189,37 +232,37 @@ class Store:
 
     @mutation
     def add_members(self, chat_id: int, user_ids: Iterable[int], actor: Actor | None = None) -> None:
-        """Add members; each user who was not a member gets a ``user_chat_join`` event."""
+        """Add members; each user who was not a member is audited as ``user_chat_join``."""
         chat = self.chats.get(chat_id)
         before = set(self.membership.members(chat_id))
         self.membership.add_members(chat, user_ids)
-        for user_id in sorted(set(self.membership.members(chat_id)) - before):
-            inviter = {"inviter_id": actor.user_id} if actor else {}
-            self._audit(actor, "user_chat_join", ("Chat", chat_id), inviter, actor_id=user_id)
+        joined = sorted(set(self.membership.members(chat_id)) - before)
+        self.audit.members_joined(self.clock.now(), actor, chat_id, joined)
 
     @mutation
     def remove_member(self, chat_id: int, user_id: int, actor: Actor | None = None) -> None:
-        """Remove a member; one who really left gets a ``user_chat_leave`` event."""
+        """Remove a member; one who really left is audited as ``user_chat_leave``."""
         self.membership.remove_member(self.chats.get(chat_id), user_id)
         if user_id not in self.membership.members(chat_id):
-            initiator = {"initiator_id": actor.user_id} if actor else {}
-            self._audit(actor, "user_chat_leave", ("Chat", chat_id), initiator, actor_id=user_id)
+            self.audit.member_left(self.clock.now(), actor, chat_id, user_id)
+
+    @mutation
+    def set_member_role(self, chat_id: int, user_id: int, role: str) -> None:
+        self.membership.set_role(self.chats.get(chat_id), user_id, role)
 
     @mutation
     def add_group_tags(self, chat_id: int, tag_ids: Iterable[int], actor: Actor | None = None) -> None:
-        """Attach tags; each newly attached one gets a ``tag_added_to_chat`` event."""
-        chat = self.chats.get(chat_id)
-        before = set(self.membership.roster(chat_id).group_tag_ids)
-        self.membership.add_tags(chat, tag_ids)
-        for tag_id in [t for t in self.membership.roster(chat_id).group_tag_ids if t not in before]:
-            details = {"chat_id": chat_id, "tag_name": self.directory.tag_json(tag_id)["name"]}
-            self._audit(actor, "tag_added_to_chat", ("GroupTag", tag_id), details)
+        """Attach tags; each newly attached one is audited as ``tag_added_to_chat``."""
+        before = set(self.membership.roster(self.chats.get(chat_id).id).group_tag_ids)
+        self.membership.add_tags(self.chats.get(chat_id), tag_ids)
+        added = [t for t in self.membership.roster(chat_id).group_tag_ids if t not in before]
+        named = [(t, self.directory.tag_json(t)["name"]) for t in added]
+        self.audit.tags_attached(self.clock.now(), actor, chat_id, named)
 
     @mutation
     def remove_group_tag(self, chat_id: int, tag_id: int, actor: Actor | None = None) -> None:
-        """Detach a tag, audited as ``tag_removed_from_chat``."""
         self.membership.remove_tag(self.chats.get(chat_id), tag_id)
-        self._audit(actor, "tag_removed_from_chat", ("GroupTag", tag_id), {"chat_id": chat_id})
+        self.audit.tag_detached(self.clock.now(), actor, chat_id, tag_id)
 
     # ----- messages ---------------------------------------------------------------------------
     @mutation
@@ -232,9 +275,8 @@ class Store:
         now = self.clock.now()
         self.chats.touch(chat.id, now)
         message = self.messages.post(chat.id, entity_type, entity_id, content, user_id, now)
-        answer = message_json(message, self.directory.raw_user(user_id))
-        self._audit(actor, "message_created", ("Message", answer["id"]), now=now)
-        return answer
+        self.audit.message_created(now, actor, message["id"])
+        return message_json(message, self.directory.raw_user(user_id))
 
     def _message_target(self, user_id: int, entity_type: str, entity_id: int) -> ChatRecord:
         if entity_type == "user":

@@ -1,4 +1,4 @@
-"""Who is in each chat: the owner, direct members and attached group tags, and the rules about them."""
+"""Who is in each chat: the owner, direct members, attached group tags and roles, and the rules about them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from .chats import ChatRecord
 from .directory import Directory
 
 Json = dict[str, Any]
+ROLES = ("admin", "editor", "member")
+EDITOR, MEMBER = "editor", "member"
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Roster:
     owner_id: int
     member_ids: list[int] = field(default_factory=list)  # direct members, never the owner
     group_tag_ids: list[int] = field(default_factory=list)
+    roles: dict[int, str] = field(default_factory=dict)  # admin/editor of members; absent = member
 
 
 class Membership:
@@ -38,8 +41,7 @@ class Membership:
         return {"rosters": [{"chat_id": i, **dataclasses.asdict(r)} for i, r in self._rosters.items()]}
 
     def load(self, state: Json) -> None:
-        rosters = [dict(r) for r in state["rosters"]]
-        self._rosters = {r.pop("chat_id"): Roster(**r) for r in rosters}
+        self._rosters = {r["chat_id"]: _roster(r) for r in state["rosters"]}
 
     # ----- reading ----------------------------------------------------------------------------
     def roster(self, chat_id: int) -> Roster:
@@ -54,10 +56,17 @@ class Membership:
         return sorted(people)
 
     def with_role(self, chat_id: int, role: str) -> list[int]:
-        """Members by role filter: ``owner``, ``member`` (everyone else), ``all``; nobody is admin/editor."""
-        owner, members = self._rosters[chat_id].owner_id, self.members(chat_id)
-        chosen = {"all": members, "owner": [owner], "member": [m for m in members if m != owner]}
-        return chosen.get(role, [])
+        """Members by role filter: ``all``, ``owner``, or those whose role is ``admin``/``editor``/``member``.
+
+        The owner is only ``owner`` (never also ``admin``); everyone without a role is ``member``.
+        """
+        roster, members = self._rosters[chat_id], self.members(chat_id)
+        if role == "all":
+            return members
+        if role == "owner":
+            return [roster.owner_id]
+        others = [m for m in members if m != roster.owner_id]
+        return [m for m in others if roster.roles.get(m, MEMBER) == role]
 
     def find_personal(self, chats: Iterable[ChatRecord], pair: set[int]) -> ChatRecord | None:
         """The personal chat whose people are exactly ``pair``, if there is one."""
@@ -97,6 +106,7 @@ class Membership:
             raise e.ForbiddenError("user_id", user_id, message, e.CANNOT_KICK_OWNER)
         if user_id in roster.member_ids:
             roster.member_ids.remove(user_id)
+        self._prune_roles(chat.id)
 
     def add_tags(self, chat: ChatRecord, tag_ids: Iterable[int]) -> None:
         """Attach tags; unknown tags are 422 ``not_found``, attached ones a no-op."""
@@ -113,11 +123,39 @@ class Membership:
         if tag_id not in roster.group_tag_ids:
             raise e.not_found("tag_id", tag_id, "Group tag of the chat")
         roster.group_tag_ids.remove(tag_id)
+        self._prune_roles(chat.id)
+
+    def set_role(self, chat: ChatRecord, user_id: int, role: str) -> None:
+        """Give a member a role: not a member 404; the owner 403 ``owner_protected``; ``editor`` only
+        in channels (422 ``not_applicable``); personal chats have no roles (422 ``personal_chat``)."""
+        roster = self._changeable(chat, "role")
+        if user_id not in self.members(chat.id):
+            raise e.not_found("user_id", user_id, "Chat member")
+        if user_id == roster.owner_id:
+            message = "The chat owner's role cannot be changed: the owner is always an admin"
+            raise e.ForbiddenError("user_id", user_id, message, e.OWNER_PROTECTED)
+        if role == EDITOR and not chat.channel:
+            raise e.unprocessable("role", role, "The editor role exists only in channels", e.NOT_APPLICABLE)
+        if role == MEMBER:
+            roster.roles.pop(user_id, None)
+        else:
+            roster.roles[user_id] = role
+
+    def _prune_roles(self, chat_id: int) -> None:
+        """Roles end with membership (a user still kept by a tag keeps theirs)."""
+        roster, members = self._rosters[chat_id], set(self.members(chat_id))
+        roster.roles = {u: r for u, r in roster.roles.items() if u in members}
 
     def _changeable(self, chat: ChatRecord, key: str) -> Roster:
         if chat.personal:
             raise e.unprocessable(key, chat.id, "Personal chats cannot be changed", e.PERSONAL_CHAT)
         return self._rosters[chat.id]
+
+
+def _roster(stored: Json) -> Roster:
+    fields = {k: v for k, v in stored.items() if k != "chat_id"}
+    roles = {int(user_id): role for user_id, role in fields.pop("roles", {}).items()}
+    return Roster(**fields, roles=roles)
 
 
 def unique_ids(ids: Iterable[int]) -> list[int]:
