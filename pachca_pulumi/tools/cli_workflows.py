@@ -18,6 +18,7 @@ import click
 from pulumi import automation as auto
 from pydantic import SecretStr
 
+from .._token_option import token_callback
 from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
@@ -54,9 +55,9 @@ def cwd_option(function: click.decorators.FC) -> click.decorators.FC:
               help="text for a terminal, markdown for a PR/issue/job summary, json for tools.")
 @click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
               help="Where to write the report (append with a CI summary file as FILE works too).")
-@click.option("--audit-token", metavar="TOKEN", envvar=AUDIT_TOKEN_ENV,
+@click.option("--audit-token", metavar="TOKEN|-", envvar=AUDIT_TOKEN_ENV, callback=token_callback(AUDIT_TOKEN_ENV),
               help=f"Token that may read the audit log (the workspace owner's); default ${AUDIT_TOKEN_ENV}, "
-                   "else the stack's token. Never printed.")
+                   "else the stack's token; - reads it from stdin. Never printed.")
 def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, audit_token: str | None) -> None:
     """Refresh the stack in preview mode and report every chat changed by hand since the last `pulumi up`.
 
