@@ -65,6 +65,8 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
     old = olds.get(field, default(field))
     if compare is Compare.ID_SET:
         return set(_ids(old)) != set(_ids(new))
+    if compare is Compare.TEXT:
+        return bool(trimmed(old) != trimmed(new))
     return bool(old != new)
 
 
@@ -82,7 +84,14 @@ def _observed(field: str, outs: Mapping[str, Any]) -> Any:
     value = outs.get(field, default(field))
     if compare is Compare.ID_SET:
         return sorted(_ids(value))
+    if compare is Compare.TEXT:
+        return trimmed(value)
     return value
+
+
+def trimmed(value: Any) -> Any:
+    """A text without leading and trailing spaces (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _observed_members(outs: Mapping[str, Any]) -> set[int]:

@@ -45,6 +45,7 @@ class Compare(Enum):
     """How `diff` compares a declared input with the chat's stored state."""
 
     VALUE = "value"  # plain equality
+    TEXT = "text"  # equality after trimming: the API keeps " Ops " as sent, the program declares "Ops"
     ID_SET = "id_set"  # ids as a set: order, duplicates and 186.0 vs 186 do not matter
     MEMBERS = "members"  # declared must be present; extras only matter with `exclusive_members`
     NEVER = "never"  # read on create only; changing it later is no change
@@ -134,7 +135,7 @@ class ChatInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
+    name: Annotated[str, BeforeValidator(_name), Rule(Compare.TEXT)]
     member_ids: Annotated[
         list[int], _ids("member_ids"), Rule(Compare.MEMBERS, declared_as="declared_member_ids")
     ] = Field(default_factory=list)

@@ -60,6 +60,11 @@ class RecoveryReport:
     untouched: list[str] = field(default_factory=list)
     leftovers: list[int] = field(default_factory=list)
 
+    @property
+    def repairs(self) -> bool:
+        """Whether the repair changes the stack (binds or drops a pending create)."""
+        return bool(self.adopted or self.dropped)
+
     def lines(self) -> list[str]:
         out = [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
         out += [f"dropped {urn}: its create never reached Pachca; `pulumi up` will create it" for urn in self.dropped]
