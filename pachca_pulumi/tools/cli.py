@@ -31,7 +31,7 @@ from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
-from .cli_workflows import drift_command
+from .cli_workflows import drift_command, inventory_command
 from .listing import nothing_listed_hint
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
@@ -73,6 +73,7 @@ def main() -> None:
 
 main.add_command(emulator_main, name="emulator")
 main.add_command(drift_command)
+main.add_command(inventory_command)
 
 
 @main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")

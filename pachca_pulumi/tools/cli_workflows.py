@@ -22,12 +22,19 @@ from .._token_option import token_callback
 from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
+from ..api.models import Chat as ApiChat
 from ..api.errors import AuthenticationError, PachcaError, TransportError
 from .attribution import attribute
 from .drift import StackDrift, open_stack, refresh_preview
 from .drift_report import FORMATS, People, render
+from .importer import Selection, build_specs, format_for_output
+from .importer import header as import_header
+from .importer import render as render_program
+from .inventory import FORMATS as INVENTORY_FORMATS
+from .inventory import managed_chat_ids, unmanaged_chats
+from .inventory import render as render_inventory
 
-__all__ = ["EXIT_DRIFT", "EXIT_FAILURE", "EXIT_UNMANAGED", "drift_command", "stack_config"]
+__all__ = ["EXIT_DRIFT", "EXIT_FAILURE", "EXIT_UNMANAGED", "drift_command", "inventory_command", "stack_config"]
 
 EXIT_FAILURE = 1
 EXIT_DRIFT = 3
@@ -77,6 +84,52 @@ def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, a
         click.echo(f"note: {note}", err=True)
     _write(output, text)
     raise SystemExit(EXIT_DRIFT if drift.chats else 0)
+
+
+@click.command("inventory", context_settings=_CONTEXT, short_help="Chats the token sees that no stack manages.")
+@click.option("--stack", "stacks", multiple=True, metavar="NAME",
+              help="A stack whose chats count as managed (repeatable); default the selected stack.")
+@cwd_option
+@click.option("--format", "file_format", type=click.Choice(INVENTORY_FORMATS), default="text", show_default=True)
+@click.option("--include-archived", is_flag=True, help="Also archived chats.")
+@click.option("--fail-on-unmanaged", is_flag=True, help=f"Exit {EXIT_UNMANAGED} when any chat is unmanaged (a CI gate).")
+@click.option("--fail-on-unmanaged-public", is_flag=True,
+              help=f"Exit {EXIT_UNMANAGED} when a public chat or channel is unmanaged (as Tempelis does).")
+@click.option("--write", "write_to", metavar="FILE",
+              help="Also write a program (.py) or chat file (.yaml/.yml/.json) that adopts the unmanaged chats.")
+def inventory_command(stacks: tuple[str, ...], cwd: Path, file_format: str, include_archived: bool,
+                      fail_on_unmanaged: bool, fail_on_unmanaged_public: bool, write_to: str | None) -> None:
+    """List the group chats and channels the stack's token can see that no given stack manages.
+
+    The token (the first stack's pachca:token, else PACHCA_TOKEN) sees the chats its user is in and the
+    public ones; an owner's or admin's token sees every chat (GET /company/chats). Exit status: 0, or 4
+    with --fail-on-unmanaged / --fail-on-unmanaged-public when such chats exist; 1 when the check failed.
+    """
+    with _failures():
+        selected = [open_stack(cwd, name) for name in stacks or (None,)]
+        config = stack_config(selected[0])
+        with PachcaClient(config) as client:
+            found = unmanaged_chats(client, managed_chat_ids(selected), include_archived=include_archived)
+            text = render_inventory(found, [s.name for s in selected], file_format, client.get_profile().id)
+            if write_to:
+                _write_adoption(client, found, write_to, config.base_url)
+    _write("-", text)
+    failing = fail_on_unmanaged and found or fail_on_unmanaged_public and any(c.public for c in found)
+    raise SystemExit(EXIT_UNMANAGED if failing else 0)
+
+
+def _write_adoption(client: PachcaClient, found: list[ApiChat], path: str, base_url: str) -> None:
+    """The importer's program or chat file for exactly the unmanaged chats."""
+    file_format = format_for_output(path)
+    selection = Selection(include_archived=True)
+    specs = build_specs(client, found, selection)
+    text = render_program(specs, file_format, import_header(base_url, len(specs), selection, file_format,
+                                                               exclusive_members=False))
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise WorkflowError(f"--write {path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {len(specs)} chat{'s' if len(specs) != 1 else ''} to adopt into {path}", err=True)
 
 
 def _attribute(drift: StackDrift, config: ProviderConfig, audit_token: str | None) -> str | None:

@@ -56,7 +56,10 @@ class Project:
         return out.stdout
 
     def drift(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([CLI, "drift", "--cwd", str(self.dir), *args], env={**self.env, **env},
+        return self.cli("drift", *args, **env)
+
+    def cli(self, command: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([CLI, command, "--cwd", str(self.dir), *args], env={**self.env, **env},
                               capture_output=True, text=True, timeout=TIMEOUT)
 
 
@@ -152,3 +155,21 @@ def test_drift_uses_the_base_url_fixed_in_config_not_the_one_in_state(tmp_path, 
     assert result.returncode == 3, result.stderr
     assert {c["property"] for c in json.loads(result.stdout)["chats"][0]["changes"]} == {"name", "member_ids"}
     assert "Renamed by Tatiana" in refreshed
+
+
+def test_inventory_lists_a_public_chat_nobody_manages(tmp_path, engine, server) -> None:
+    project = Project(tmp_path, engine, server.base_url)
+    project.pulumi("up", "--yes")
+    with _http(server, ADMIN) as admin:
+        lobby = admin.post("chats", json={"chat": {"name": "Lobby", "public": True, "channel": True}})
+    lobby_id = lobby.raise_for_status().json()["data"]["id"]
+    adoption = tmp_path / "unmanaged.yaml"
+
+    listed = project.cli("inventory")
+    gate = project.cli("inventory", "--fail-on-unmanaged-public", "--format", "json", "--write", str(adoption))
+
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("1 chat visible to the token is managed by no stack (dev):")
+    assert f'#{lobby_id} "Lobby"  channel public' in listed.stdout
+    assert gate.returncode == 4 and [c["id"] for c in json.loads(gate.stdout)["unmanaged"]] == [lobby_id]
+    assert f"adopt_id: {lobby_id}" in adoption.read_text()
