@@ -61,11 +61,14 @@ def cwd_option(function: click.decorators.FC) -> click.decorators.FC:
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for a terminal, markdown for a PR/issue/job summary, json for tools.")
 @click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
-              help="Where to write the report (append with a CI summary file as FILE works too).")
+              help="Where to write the report (a file is appended to).")
+@click.option("--summary", metavar="FILE",
+              help="Also append the Markdown report to FILE (for example $GITHUB_STEP_SUMMARY, or an issue body).")
 @click.option("--audit-token", metavar="TOKEN|-", envvar=AUDIT_TOKEN_ENV, callback=token_callback(AUDIT_TOKEN_ENV),
               help=f"Token that may read the audit log (the workspace owner's); default ${AUDIT_TOKEN_ENV}, "
                    "else the stack's token; - reads it from stdin. Never printed.")
-def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, audit_token: str | None) -> None:
+def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, summary: str | None,
+                  audit_token: str | None) -> None:
     """Refresh the stack in preview mode and report every chat changed by hand since the last `pulumi up`.
 
     For each chat: the property, the declared value and the actual one, people by name and email;
@@ -79,10 +82,14 @@ def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, a
         drift = refresh_preview(selected)
         with PachcaClient(config) as client:
             note = _attribute(drift, config, audit_token) if drift.chats else None
-            text = render(drift, People(client if drift.chats else None), file_format, note)
+            people = People(client if drift.chats else None)
+            text = render(drift, people, file_format, note)
+            markdown = render(drift, people, "markdown", note) if summary else ""
     if note:
         click.echo(f"note: {note}", err=True)
     _write(output, text)
+    if summary:
+        _write(summary, markdown)
     raise SystemExit(EXIT_DRIFT if drift.chats else 0)
 
 
