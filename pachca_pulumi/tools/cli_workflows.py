@@ -85,8 +85,6 @@ def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, s
             people = People(client if drift.chats else None)
             text = render(drift, people, file_format, note)
             markdown = render(drift, people, "markdown", note) if summary else ""
-    if note:
-        click.echo(f"note: {note}", err=True)
     _write(output, text)
     if summary:
         _write(summary, markdown)

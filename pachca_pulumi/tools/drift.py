@@ -99,7 +99,8 @@ def refresh_preview(stack: auto.Stack) -> StackDrift:
     except auto.CommandError as exc:
         raise DriftError(f"refreshing stack {stack.name} failed: {_engine_words(exc)}") from None
     drift = StackDrift(stack.name, last_update(stack))
-    drift.chats = [chat for chat in map(_chat_drift, steps) if chat.findings]
+    chats = [chat for chat in map(_chat_drift, steps) if chat.findings]
+    drift.chats = sorted(chats, key=lambda chat: (chat.chat_id or 0, chat.resource))
     return drift
 
 

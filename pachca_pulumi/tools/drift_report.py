@@ -126,15 +126,15 @@ def _text(drift: StackDrift, rows: Rows, note: str | None) -> str:
         lines += ["", f"{chat.resource}: chat {chat.chat_id} {_scalar(chat.name)}"]
         for r in records:
             lines.append(f"  {r['property']}: declared {r['declared']}, actual {r['actual']}")
-            lines.append(f"    {_by_text(r)}")
+            lines.append(f"    {_by_text(r, note)}")
     if drift.chats:
         lines += ["", FIX]
     return "\n".join(lines) + "\n"
 
 
-def _by_text(record: dict[str, Any]) -> str:
+def _by_text(record: dict[str, Any], note: str | None) -> str:
     if record["changed_by"] is None:
-        return "changed by: unknown (not in the audit log)"
+        return "changed by: not shown (see the note)" if note else "changed by: unknown (not in the audit log)"
     return f"changed by {person_text(record['changed_by'])} at {record['changed_at']}"
 
 
@@ -146,7 +146,7 @@ def _markdown(drift: StackDrift, rows: Rows, note: str | None) -> str:
     for chat, records in rows:
         where = f"`{chat.resource}` ({chat.chat_id}, {_cell(chat.name)})"
         for r in records:
-            by = _cell(person_text(r["changed_by"])) if r["changed_by"] else "unknown"
+            by = _cell(person_text(r["changed_by"])) if r["changed_by"] else ("not shown" if note else "unknown")
             cells = [where, f"`{r['property']}`", _cell(r["declared"]), _cell(r["actual"]), by, r["changed_at"] or _NOT_SHOWN]
             lines.append("| " + " | ".join(cells) + " |")
     lines += ([""] + [f"> {note}."] if note else []) + ["", FIX]
