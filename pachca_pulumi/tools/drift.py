@@ -82,6 +82,9 @@ def open_stack(cwd: Path, stack: str | None, env: Mapping[str, str] | None = Non
         return auto.Stack.select(name, workspace)
     except auto.CommandError as exc:
         raise DriftError(f"cannot select the stack in {cwd}: {_engine_words(exc)}") from None
+    except OSError as exc:
+        raise DriftError(f"cannot run the pulumi CLI ({exc.strerror or exc}): install it "
+                         "(https://www.pulumi.com/docs/install/) and put it on PATH") from None
 
 
 def _selected(workspace: auto.LocalWorkspace, cwd: Path) -> str:
@@ -171,5 +174,6 @@ def _findings(prop: str, old: Any, new: Any) -> list[Finding]:
 def _engine_words(exc: auto.CommandError) -> str:
     """The engine's own error lines, without the Automation API's command echo."""
     text = str(exc)
-    lines = [line.strip() for line in text.splitlines() if "error:" in line]
-    return "; ".join(dict.fromkeys(lines)) or text.strip().splitlines()[-1]
+    lines = [line.strip().removeprefix("stderr:").strip().removeprefix("error:").strip()
+             for line in text.splitlines() if "error:" in line]
+    return "; ".join(dict.fromkeys(line for line in lines if line)) or text.strip().splitlines()[-1]

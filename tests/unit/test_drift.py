@@ -100,3 +100,26 @@ def test_render_names_people_in_every_format(emulator):
 def test_render_no_drift_is_one_line():
     text = render(StackDrift("dev", "2026-01-01T00:00:00.000Z"), People(None), "text", None)
     assert text == "No drift in stack dev: every chat is as the last `pulumi up` (at 2026-01-01T00:00:00.000Z) left it.\n"
+
+
+def test_drift_command_without_the_pulumi_cli_fails_with_the_fix(tmp_path):
+    from click.testing import CliRunner
+
+    from pachca_pulumi.tools.cli import main
+
+    result = CliRunner().invoke(main, ["drift", "--cwd", str(tmp_path)], env={"PATH": str(tmp_path)})
+
+    assert result.exit_code == 1
+    assert "cannot run the pulumi CLI" in result.stderr and "put it on PATH" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_inventory_command_help_names_the_ci_gates():
+    from click.testing import CliRunner
+
+    from pachca_pulumi.tools.cli import main
+
+    result = CliRunner().invoke(main, ["inventory", "--help"])
+
+    assert result.exit_code == 0
+    assert all(word in result.stdout for word in ("--fail-on-unmanaged", "--fail-on-unmanaged-public", "--write"))
