@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine typecheck test unit e2e demo bench clean
+.PHONY: install engine typecheck test test-newest-sdk unit e2e demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# Users get the newest pulumi SDK from PyPI, not the pinned one: a second venv keeps both working.
+NEWEST_VENV ?= .venv-newest
+$(NEWEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(NEWEST_VENV)
+	$(NEWEST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(NEWEST_VENV)/bin/python -m pip install -q --upgrade -e '.[test]' 'pulumi>=$(PULUMI_VERSION),<4'
+	touch $@
 
 engine:
 	scripts/ensure-pulumi-cli
@@ -27,6 +35,14 @@ test: install typecheck
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
 	$(BIN)/python -m pytest
+	$(MAKE) test-newest-sdk
+
+# The provider, the resource and the engine round trips again, under the newest pulumi SDK.
+test-newest-sdk: $(NEWEST_VENV)/.installed
+	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
+	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
+		tests/unit/test_inputs.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py tests/e2e/test_api_today.py
 
 unit: install
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator

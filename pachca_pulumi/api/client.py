@@ -37,8 +37,18 @@ from .errors import (
     error_for_status,
 )
 from .models import (
-    AuditEvent, AvatarSet, Chat, ChatCreated, ChatCreateFields, ChatUpdateFields, GroupTag, PaginationMeta, User,
-)  # fmt: skip
+    AuditEvent,
+    AvatarSet,
+    Chat,
+    ChatCreated,
+    ChatCreateFields,
+    ChatUpdateFields,
+    GroupTag,
+    MemberRole,
+    PaginationMeta,
+    TokenInfo,
+    User,
+)
 from .redact import install_log_filters, scrub_exception
 from .retry import RateLimiter, limiter_for, parse_retry_after, retry_decision
 
@@ -162,8 +172,15 @@ class PachcaClient:
 
     # Members and group tags
 
-    def list_members(self, chat_id: int) -> Iterator[User]:
-        return self._paginate(f"chats/{chat_id}/members", User, f"list members of chat {chat_id}", {})
+    def list_members(self, chat_id: int, *, role: str | None = None) -> Iterator[User]:
+        """GET /chats/{id}/members, every page; `role` filters (all, owner, admin, editor, member)."""
+        operation = f"list {role or 'all'} members of chat {chat_id}"
+        return self._paginate(f"chats/{chat_id}/members", User, operation, _query(role=role))
+
+    def update_member_role(self, chat_id: int, user_id: int, role: MemberRole) -> None:
+        """PUT /chats/{id}/members/{user_id}: set a member's role (the owner's cannot change)."""
+        self._request("PUT", f"chats/{chat_id}/members/{user_id}",
+                      f"make user {user_id} {role} of chat {chat_id}", json={"role": role})
 
     def add_members(self, chat_id: int, member_ids: list[int], *, silent: bool = True) -> None:
         body = {"member_ids": member_ids, "silent": silent}
@@ -182,7 +199,13 @@ class PachcaClient:
     # Directory
 
     def get_profile(self) -> User:
+        """GET /profile: the token's own user."""
         return self._request("GET", "profile", "get profile", parse=_parser(User, "get profile"))
+
+    def get_token_info(self) -> TokenInfo:
+        """GET /oauth/token/info: the token's user and scopes."""
+        operation = "get token info"
+        return self._request("GET", "oauth/token/info", operation, parse=_parser(TokenInfo, operation))
 
     def list_users(self, query: str | None = None) -> Iterator[User]:
         return self._paginate("users", User, "list users", _query(query=query))

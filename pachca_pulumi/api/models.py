@@ -3,9 +3,12 @@ unknown fields are ignored, missing required ones are an error (a malformed answ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+MemberRole = Literal["admin", "editor", "member"]
+"""A member's role in a chat (`ChatMemberRole`); the owner is always an admin."""
 
 __all__ = [
     "AuditEvent",
@@ -15,7 +18,9 @@ __all__ = [
     "ChatCreated",
     "ChatUpdateFields",
     "GroupTag",
+    "MemberRole",
     "PaginationMeta",
+    "TokenInfo",
     "User",
 ]
 
@@ -72,14 +77,28 @@ class User(_Wire):
     last_name: str | None = None
     nickname: str = ""
     email: str | None = None
+    suspended: bool = False
     bot: bool = False
+    list_tags: list[str] = Field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        """First and last name, else the nickname."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or self.nickname
 
     @property
     def display(self) -> str:
         """How a person reads in a report: full name and email (or nickname, or the id)."""
-        name = " ".join(part for part in (self.first_name, self.last_name) if part) or self.nickname
+        name = self.display_name
         contact = self.email or (f"@{self.nickname}" if self.nickname and self.nickname != name else "")
         return f"{name} <{contact}>" if name and contact else name or contact or f"user {self.id}"
+
+
+class TokenInfo(_Wire):
+    """`AccessTokenInfo`, the fields we use: whose token it is and what it may do."""
+
+    user_id: int
+    scopes: list[str] = Field(default_factory=list)
 
 
 class GroupTag(_Wire):

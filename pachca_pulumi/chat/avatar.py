@@ -14,10 +14,14 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..api.errors import PachcaError
 from ..api.models import Chat
+
+if TYPE_CHECKING:  # the HTTP client is not loaded where only `check` runs
+    from ..api.client import PachcaClient
+    from .schema import ChatInputs
 
 __all__ = [
     "AVATAR_DIGEST_PREFIX",
@@ -29,6 +33,7 @@ __all__ = [
     "load_avatar",
     "observed_avatar",
     "read_declared",
+    "sync_avatar",
 ]
 
 AVATAR_MAX_BYTES = 1024 * 1024  # the emulator refuses more (422 too_long); the public API documents no limit
@@ -94,6 +99,23 @@ def observed_avatar(chat: Chat, stored: Mapping[str, Any]) -> str | None:
     if applied is None or chat.avatar_url == stored.get("avatar_url"):
         return applied if applied is None else str(applied)
     return REMOVED_BY_HAND if chat.avatar_url is None else CHANGED_BY_HAND
+
+
+def sync_avatar(client: PachcaClient, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> Chat | None:
+    """Upload the declared avatar unless it is the one applied and untouched; delete one the
+    program declared before and no longer does. An avatar never declared is left alone.
+    Returns the chat with its new `avatar_url`, or None when nothing was done."""
+    applied = stored.get("avatar")
+    if inputs.avatar is not None:
+        if inputs.avatar == applied and chat.avatar_url == stored.get("avatar_url"):
+            return None
+        image = read_declared(inputs.avatar_file or "", inputs.avatar)
+        url = client.set_chat_avatar(chat.id, image.content, image.content_type)
+        return chat.model_copy(update={"avatar_url": url})
+    if applied is None or chat.avatar_url is None:
+        return None
+    client.delete_chat_avatar(chat.id)
+    return chat.model_copy(update={"avatar_url": None})
 
 
 def avatar_path(value: str | bytes | os.PathLike[str]) -> str:

@@ -1,21 +1,21 @@
 """Pure comparison of declared inputs with the last known actual state; no I/O.
 
-`olds` are the resource's stored outputs (what the API last said), `news` the checked inputs.
-Each input compares as its schema rule says: plain values, id sets, or members (declared ones must
-be present; members the provider does not own — owner, token user, group-tag members — are
-tolerated unless `exclusive_members` is set).
+`olds` are the resource's stored outputs (what the API last said, and what the program declared at
+the last apply), `news` the checked inputs. Each input compares as its schema rule says: plain
+values, id sets, or people, which go through the same membership plan as `up` (`chat/members.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .inputs import is_unknown
-from .schema import INPUTS, Compare, default, rule
+from .members import Membership, MemberPlan, declared_roles, plan_members
+from .schema import INPUTS, PEOPLE, Compare, Role, default, rule
 
-__all__ = ["ChatDiff", "diff_chat", "implied_members", "observed_inputs"]
+__all__ = ["ChatDiff", "diff_chat", "membership_of", "observed_inputs", "people_plan"]
 
 
 @dataclass(frozen=True)
@@ -30,27 +30,57 @@ class ChatDiff:
         return bool(self.changed)
 
 
-def implied_members(olds: Mapping[str, Any]) -> set[int]:
-    """Members the chat has for reasons other than our declaration."""
-    implied = set(_ids(olds.get("tag_member_ids")))
-    implied.update(uid for uid in (olds.get("owner_id"), olds.get("token_user_id")) if uid is not None)
-    return {int(uid) for uid in implied}
+def membership_of(olds: Mapping[str, Any], implied: Iterable[int] = ()) -> Membership:
+    """The chat's people as stored outputs describe them (states written before roles included)."""
+    present = olds.get("present_member_ids")
+    if present is None and isinstance(olds.get("member_ids"), list):
+        present = olds["member_ids"]  # a state written before people maps: member_ids held the actual list
+    owner = int(olds.get("owner_id") or 0)
+    token_user = olds.get("token_user_id")
+    implied_ids = {*_ids(implied), *_ids(olds.get("tag_member_ids")), owner}
+    if token_user is not None:
+        implied_ids.add(int(token_user))
+    return Membership(members=frozenset(_ids(present)), owner_id=owner, implied=frozenset(implied_ids),
+                      roles=_stored_roles(olds))
 
 
-def diff_chat(olds: Mapping[str, Any], news: Mapping[str, Any]) -> ChatDiff:
+def previous_roles(olds: Mapping[str, Any]) -> dict[int, Role]:
+    """Who the program declared at the last apply (older states kept a plain `declared_member_ids`)."""
+    if any(isinstance(olds.get(name), dict) for name in PEOPLE):
+        return declared_roles(olds)
+    return {uid: "member" for uid in _ids(olds.get("declared_member_ids"))}
+
+
+def people_plan(olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterable[int] = ()) -> MemberPlan:
+    """The membership plan `up` would carry out from the stored state, for checked (known) inputs."""
+    return plan_members(declared_roles(news), previous_roles(olds), membership_of(olds, implied),
+                        exclusive=bool(news.get("exclusive_members")))
+
+
+def diff_chat(olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterable[int] = ()) -> ChatDiff:
     """Compare desired inputs with stored outputs. Unknown values count as changes."""
-    changed = tuple(sorted(field for field in INPUTS if _field_differs(field, olds, news)))
-    replaces = tuple(field for field in changed if rule(field).replaces)
-    return ChatDiff(changed=changed, replaces=replaces)
+    changed = [field for field in INPUTS if rule(field).compare is not Compare.PEOPLE
+               and _field_differs(field, olds, news)]
+    if any(is_unknown(news.get(name)) for name in PEOPLE) or people_plan(olds, news, implied).changes:
+        changed.append("members")
+    replaces = tuple(field for field in changed if field in INPUTS and rule(field).replaces)
+    return ChatDiff(changed=tuple(sorted(changed)), replaces=replaces)
 
 
-def observed_inputs(outs: Mapping[str, Any]) -> dict[str, Any]:
+def observed_inputs(outs: Mapping[str, Any], key_of: Callable[[int], str] = str) -> dict[str, Any]:
     """The inputs that describe the chat as it is, for refresh (`ReadResult.inputs`).
 
-    A following preview then shows drift as input-level old -> new values: a removed member
-    disappears from `member_ids`, an extra one appears only in exclusive mode.
+    Declared people who left (or lost their role) disappear from their map; with
+    `exclusive_members`, people nobody declared appear, keyed by `key_of(id)`. A following preview
+    then shows drift as people added and removed.
     """
-    return {field: _observed(field, outs) for field in INPUTS}
+    observed = {field: _observed(field, outs) for field in INPUTS if rule(field).compare is not Compare.PEOPLE}
+    membership = membership_of(outs)
+    for name in PEOPLE:
+        observed[name] = _observed_people(name, outs, membership)
+    if outs.get("exclusive_members"):
+        _add_undeclared(observed, membership, key_of)
+    return observed
 
 
 def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -60,8 +90,6 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
         return False
     if is_unknown(new):
         return True
-    if compare is Compare.MEMBERS:
-        return _members_differ(olds, set(_ids(new)), bool(news.get("exclusive_members")))
     old = olds.get(field, default(field))
     if compare is Compare.ID_SET:
         return set(_ids(old)) != set(_ids(new))
@@ -70,23 +98,11 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
     return bool(old != new)
 
 
-def _members_differ(olds: Mapping[str, Any], wanted: set[int], exclusive: bool) -> bool:
-    actual = set(_ids(olds.get("member_ids")))
-    if wanted - actual:
-        return True
-    return exclusive and bool(actual - wanted - implied_members(olds))
-
-
 def _observed(field: str, outs: Mapping[str, Any]) -> Any:
-    compare = rule(field).compare
-    if compare is Compare.MEMBERS:
-        return sorted(_observed_members(outs))
     value = outs.get(field, default(field))
-    if compare is Compare.ID_SET:
-        return sorted(_ids(value))
-    if compare is Compare.TEXT:
+    if rule(field).compare is Compare.TEXT:
         return trimmed(value)
-    return value
+    return sorted(_ids(value)) if rule(field).compare is Compare.ID_SET else value
 
 
 def trimmed(value: Any) -> Any:
@@ -94,12 +110,36 @@ def trimmed(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _observed_members(outs: Mapping[str, Any]) -> set[int]:
-    actual = set(_ids(outs.get("member_ids")))
-    members = set(_ids(outs.get(rule("member_ids").declared_as or "member_ids"))) & actual
-    if outs.get("exclusive_members"):
-        members |= actual - implied_members(outs)
-    return members
+def _observed_people(name: str, outs: Mapping[str, Any], membership: Membership) -> dict[str, int]:
+    declared = outs.get(name)
+    role = rule(name).role
+    kept: dict[str, int] = {}
+    for key, uid in (declared.items() if isinstance(declared, dict) else ()):
+        has_role = role == "member" or membership.roles is None or membership.roles.get(int(uid)) == role
+        if uid is not None and int(uid) in membership.members and (has_role or int(uid) == membership.owner_id):
+            kept[key] = int(uid)
+    return kept
+
+
+def _add_undeclared(observed: dict[str, Any], membership: Membership, key_of: Callable[[int], str]) -> None:
+    declared = set(declared_roles(observed))
+    field = "member_ids" if observed.get("member_ids") and not observed.get("members") else "members"
+    for uid in sorted(membership.members - declared - membership.implied):
+        observed[field][str(uid) if field == "member_ids" else key_of(uid)] = uid
+    for uid, role in sorted((membership.roles or {}).items()):
+        if role != "member" and uid not in membership.implied:
+            target = "admins" if role == "admin" else "editors"
+            if uid not in observed[target].values():
+                observed[target][key_of(uid)] = uid
+
+
+def _stored_roles(olds: Mapping[str, Any]) -> dict[int, Role] | None:
+    admins, editors = olds.get("admin_ids"), olds.get("editor_ids")
+    if admins is None and editors is None:
+        return None
+    roles: dict[int, Role] = {uid: "editor" for uid in _ids(editors)}
+    roles.update({uid: "admin" for uid in _ids(admins)})
+    return roles
 
 
 def _ids(values: Iterable[Any] | None) -> list[int]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value known only at apply time
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -21,10 +22,13 @@ __all__ = ["UNKNOWN", "check_inputs", "inputs_from", "is_unknown"]
 
 
 def is_unknown(value: Any) -> bool:
-    """True for a preview-time unknown, or a list that still holds one."""
-    if isinstance(value, list):
+    """True for a preview-time unknown (the SDK's `Unknown` or the wire sentinel), or a list or map
+    that still holds one."""
+    if isinstance(value, (list, tuple)):
         return any(is_unknown(v) for v in value)
-    return isinstance(value, str) and value == UNKNOWN
+    if isinstance(value, dict):
+        return any(is_unknown(v) for v in value.values())
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def inputs_from(props: Mapping[str, Any]) -> ChatInputs:
@@ -33,19 +37,25 @@ def inputs_from(props: Mapping[str, Any]) -> ChatInputs:
 
 
 def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
-    """Validate declared inputs: (normalised inputs, failures). Unknown values are left for apply time."""
+    """Validate declared inputs: (normalised inputs, failures).
+
+    A value that is still unknown (wholly, or one element of a list) stays unknown: the engine shows
+    it as computed, and `check` runs again at apply time with the value known. Hidden `__` keys (the
+    resource's name) are kept.
+    """
+    hidden = {k: v for k, v in news.items() if k.startswith("__") and k != "__provider"}
     props = {k: v for k, v in news.items() if not k.startswith("__") and v is not None}
     failures = [CheckFailure(k, _unknown_property(k)) for k in props if k not in INPUTS]
     known = {k: v for k, v in props.items() if k in INPUTS and not is_unknown(v)}
-    pending = {k: v for k, v in props.items() if k in INPUTS and is_unknown(v)}
-    if "name" in pending:
-        known.setdefault("name", "pending")
+    pending = {k: UNKNOWN for k, v in props.items() if k in INPUTS and is_unknown(v)}
+    stand_ins = {"name": "pending", "channel": True}  # so rules that read them pass until they are known
+    known.update({k: v for k, v in stand_ins.items() if k in pending})
     try:
         checked = ChatInputs.model_validate(known).model_dump()
     except ValidationError as exc:
         failures += [_failure(err) for err in exc.errors()]
-        return dict(props), failures
-    return {**checked, **pending}, failures
+        return {**hidden, **{k: UNKNOWN if is_unknown(v) else v for k, v in props.items()}}, failures
+    return {**hidden, **checked, **pending}, failures
 
 
 def _failure(err: ErrorDetails) -> CheckFailure:

@@ -8,8 +8,11 @@ process, and the service (with its API client) is built lazily once per process 
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -23,14 +26,43 @@ from pulumi.dynamic import (
 )
 
 from ..api.config import ProviderConfig
+from ..api.errors import PachcaError
 from ..api.redact import redacting_errors
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
+from .verify import one_owner_message
 
 if TYPE_CHECKING:
     from .service import ChatService
 
-__all__ = ["ChatProvider", "Connect", "connect"]
+__all__ = ["NAME_KEY", "ChatError", "ChatProvider", "Connect", "connect", "resource_name"]
+
+NAME_KEY = "__name"
+
+
+class ChatError(PachcaError):
+    """A failure the engine shows as one line: the operation, the chat, the cause and the fix."""
+
+
+class _NoTracebackForChatErrors(logging.Filter):
+    """The dynamic provider host (gRPC) logs every exception a hook raises with its traceback, and the
+    engine prints that log under the resource. A `ChatError` already says everything; drop the record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ChatError))
+
+
+logging.getLogger("grpc._server").addFilter(_NoTracebackForChatErrors())
+
+
+@contextmanager
+def _reported(operation: str, props: dict[str, Any], id_: str | None = None) -> Iterator[None]:
+    """Turn a PachcaError into one ChatError line naming the operation and the chat (name and id)."""
+    try:
+        yield
+    except PachcaError as exc:
+        where = f"chat {resource_name(props)!r}" + (f" (id {id_})" if id_ else "")
+        raise ChatError(f"{operation} {where}: {exc}") from None
 
 Connect = Callable[[ProviderConfig], "ChatService"]
 
@@ -79,12 +111,21 @@ class ChatProvider(ResourceProvider):
         """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
         self._config = ProviderConfig.resolve(req.config.get)
 
+    @redacting_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate and normalise inputs; no API call. Failures name the field and the fix."""
+        """Validate and normalise inputs, then verify every reference against the per-process
+        directory (no per-resource round trip). Failures name the field, the chat and the fix."""
         inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
+        if failures:
+            return CheckResult(inputs, failures)
+        with _reported("check", news):
+            verdict = self._service().verify(inputs, resource_name(news))
+        for warning in verdict.warnings:
+            _warn(warning)
+        return CheckResult(verdict.inputs, verdict.failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    @redacting_errors
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare inputs with the stored actual state (set semantics); `channel` forces replacement.
 
         "No change" is decided here (order, duplicates, tolerated members). When something changed,
@@ -93,33 +134,48 @@ class ChatProvider(ResourceProvider):
         host cannot send per-property diffs. Refresh stores observed inputs (`ReadResult.inputs`), so
         the engine's input diff sees the same drift as this one.
         """
-        result = diff_chat(olds, news)
+        service = self._service()
+        other = service.claim_owner(int(id_), resource_name(news))
+        if other is not None:
+            raise ChatError(one_owner_message(int(id_), resource_name(news), other))
+        with _reported("compare", news, id_):
+            result = diff_chat(olds, news, service.implied(olds, news))
         changes = None if result.changes else False
         return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 
     @redacting_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST with members and tags (or adoption of `adopt_id`); returns every output."""
-        chat_id, outs = self._service().create(inputs_from(props))
-        return CreateResult(str(chat_id), outs)
+        with _reported("create", props):
+            chat_id, outs = self._service().create(inputs_from(props))
+        return CreateResult(str(chat_id), {**_hidden(props), **outs})
 
     @redacting_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh from the API; a chat that no longer exists leaves state. Returns inputs too."""
-        outs = self._service().read(int(id_), props)
+        with _reported("refresh", props, id_):
+            outs = self._service().read(int(id_), props)
         if outs is None:
             return ReadResult(None, {})
-        return ReadResult(id_, outs, inputs=observed_inputs(outs))
+        return ReadResult(id_, {**_hidden(props), **outs}, inputs={**_hidden(props), **observed_inputs(outs, self._key_of)})
 
     @redacting_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
-        return UpdateResult(self._service().update(int(id_), inputs_from(news), olds))
+        with _reported("update", news, id_):
+            outs = self._service().update(int(id_), inputs_from(news), olds)
+        return UpdateResult({**_hidden(news), **outs})
 
     @redacting_errors
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""
-        self._service().archive(int(id_))
+        with _reported("archive", props, id_):
+            self._service().archive(int(id_))
+
+    def _key_of(self, user_id: int) -> str:
+        """How refresh names a person nobody declared: `@nickname` when the directory knows one."""
+        user = self._service().directory.user(user_id)
+        return f"@{user.nickname}" if user is not None and user.nickname else str(user_id)
 
     def _service(self) -> ChatService:
         """The process's service, built once on first use from the configuration."""
@@ -127,3 +183,18 @@ class ChatProvider(ResourceProvider):
             if self._service_instance is None:
                 self._service_instance = self._connect(self._config or ProviderConfig.resolve())
             return self._service_instance
+
+
+def resource_name(props: dict[str, Any]) -> str:
+    """The resource's name in the program (`Chat` passes it as the hidden input `__name`)."""
+    name = props.get(NAME_KEY)
+    return name if isinstance(name, str) else "(unnamed)"
+
+
+def _hidden(props: dict[str, Any]) -> dict[str, Any]:
+    return {NAME_KEY: props[NAME_KEY]} if NAME_KEY in props else {}
+
+
+def _warn(message: str) -> None:
+    """A warning the engine shows under the resource (the provider's stderr reaches the user)."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)

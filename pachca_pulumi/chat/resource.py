@@ -12,29 +12,39 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .avatar import avatar_path
-from .provider import ChatProvider
+from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
 
-__all__ = ["Chat"]
+__all__ = ["Chat", "UserRef"]
+
+UserRef = int | str
+"""A user reference: an id (int or numeric string), an email, or a nickname (`@oleg` or `oleg`)."""
 
 
 class Chat(Resource, module="pachca", name="Chat"):
     """A Pachca chat. Removing it from the program archives the chat; nothing is ever deleted.
 
+    People (`members`, `admins`, `editors`) are user references; admins and editors are members too,
+    and `editors` is for channels only. Previews show people added and removed by these references.
     Previews show it as `pachca:Chat` (type token `pulumi-python:dynamic/pachca:Chat`). The inputs
     and outputs are the schema's (`chat/schema.py`); the signature and annotations below spell them
     out for type checkers, and a test holds them to the schema.
     """
 
     name: pulumi.Output[str]
-    member_ids: pulumi.Output[list[int]]
+    member_ids: pulumi.Output[dict[str, int]]
+    members: pulumi.Output[dict[str, int]]
+    admins: pulumi.Output[dict[str, int]]
+    editors: pulumi.Output[dict[str, int]]
     group_tag_ids: pulumi.Output[list[int]]
     channel: pulumi.Output[bool]
     public: pulumi.Output[bool]
     archived: pulumi.Output[bool]
     exclusive_members: pulumi.Output[bool]
     adopt_id: pulumi.Output[int | None]
-    declared_member_ids: pulumi.Output[list[int]]
+    present_member_ids: pulumi.Output[list[int]]
+    admin_ids: pulumi.Output[list[int] | None]
+    editor_ids: pulumi.Output[list[int] | None]
     owner_id: pulumi.Output[int]
     token_user_id: pulumi.Output[int]
     tag_member_ids: pulumi.Output[list[int]]
@@ -52,12 +62,15 @@ class Chat(Resource, module="pachca", name="Chat"):
         *,
         name: pulumi.Input[str],
         member_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
+        members: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
+        admins: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
+        editors: pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None = None,
         group_tag_ids: pulumi.Input[Sequence[pulumi.Input[int]]] | None = None,
         channel: pulumi.Input[bool] = False,
         public: pulumi.Input[bool] = False,
         archived: pulumi.Input[bool] = False,
         exclusive_members: pulumi.Input[bool] = False,
-        adopt_id: pulumi.Input[int] | None = None,
+        adopt_id: pulumi.Input[int | str] | None = None,
         avatar: pulumi.Input[str | bytes | os.PathLike[str]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -65,10 +78,13 @@ class Chat(Resource, module="pachca", name="Chat"):
         declared = locals()  # the keyword parameters are the schema's program inputs, by name
         props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
         props["avatar"] = _avatar_input(avatar)
-        props.update({output.name: None for output in OUTPUTS})
+        props.update({output.name: None for output in OUTPUTS if output.name not in props})
+        props[NAME_KEY] = resource_name
         with _pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
-        self.missing_member_ids.apply(lambda missing: _fail_if_missing(resource_name, missing))
+        people = [pulumi.Output.from_input(group or []) for group in (member_ids, members, admins, editors)]
+        pulumi.Output.all(self.missing_member_ids, *people).apply(
+            lambda known: _fail_if_missing(resource_name, known[0], [ref for group in known[1:] for ref in group]))
 
 
 def _avatar_input(value: Any) -> Any:
@@ -80,11 +96,13 @@ def _avatar_input(value: Any) -> Any:
     return value
 
 
-def _fail_if_missing(resource_name: str, missing: list[int] | None) -> None:
-    """Fail the run, after the chat is safely in state, when the API created it without some of the
-    declared members (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
+def _fail_if_missing(resource_name: str, missing: list[Any] | None, declared: list[Any] | None) -> None:
+    """Fail the run, after the chat is safely in state, when the API created it without members the
+    program still declares (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
+    still_declared = {int(ref) for ref in declared or [] if isinstance(ref, int) or str(ref).strip().isdigit()}
+    missing = sorted(int(uid) for uid in missing or [] if int(uid) in still_declared)
     if missing:
-        ids = ", ".join(str(int(uid)) for uid in missing)
+        ids = ", ".join(str(uid) for uid in missing)
         raise pulumi.RunError(
             f"Chat {resource_name!r}: the API created the chat without members {ids}: no such users. The chat "
             "is tracked (nothing will be created twice); fix member_ids (`pachca-pulumi users` lists "

@@ -1,6 +1,10 @@
 """The `Chat` schema, declared once: every input and output, its default, how `diff` compares it,
 whether a change replaces the chat, and where each output comes from.
 
+People (`member_ids`, `members`, `admins`, `editors`) are declared as lists of references and
+checked into maps keyed by the reference (`{"anna@corp.ru": 55, "@oleg": 12}`), so the engine's own
+diff reads as people added and removed, never as list positions shifting.
+
 `ChatInputs` is the input table (a pydantic model: types, defaults and validation); each field's
 `Rule` says how it compares and where its output value comes from. `OUTPUTS` lists the outputs
 that are not inputs. `check`, `diff`, refresh, the service's outputs, the resource's properties,
@@ -13,11 +17,14 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
+from .people import reference_key
+
+Role = Literal["admin", "editor", "member"]
 
 __all__ = [
     "INPUTS",
@@ -30,9 +37,12 @@ __all__ = [
     "Output",
     "Rule",
     "Source",
+    "PEOPLE",
+    "Role",
     "normalise_ids",
     "default",
     "error_field",
+    "people_written",
     "rule",
     "show_value",
 ]
@@ -47,7 +57,7 @@ class Compare(Enum):
     VALUE = "value"  # plain equality
     TEXT = "text"  # equality after trimming: the API keeps " Ops " as sent, the program declares "Ops"
     ID_SET = "id_set"  # ids as a set: order, duplicates and 186.0 vs 186 do not matter
-    MEMBERS = "members"  # declared must be present; extras only matter with `exclusive_members`
+    PEOPLE = "people"  # reference -> user id maps, compared as a membership plan (`chat/members.py`)
     NEVER = "never"  # read on create only; changing it later is no change
 
 
@@ -56,7 +66,7 @@ class Source(Enum):
 
     CHAT = "chat"  # the chat as the API last reported it (attribute of the same name)
     DECLARED = "declared"  # the declared input
-    RUN = "run"  # what the service learnt during the run (token user, tag members)
+    RUN = "run"  # what the service learnt during the run (token user, tag members, roles)
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,9 @@ class Rule:
     compare: Compare
     output: Source = Source.CHAT
     replaces: bool = False
-    declared_as: str | None = None  # the output that keeps the declared value, when the output is actual
     written_when_default: bool = True  # data files and imports show it even at its default
     from_program: bool = True  # False: `check` derives it from another input; programs do not set it
+    role: Role | None = None  # for people: the chat role the field grants
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,8 @@ def show_value(value: Any) -> str:
 
 
 def _to_id(item: Any, field: str) -> int:
+    if isinstance(item, str) and item.strip().isdigit():
+        item = int(item.strip())  # ids of other resources (`Chat.id`) are strings
     if isinstance(item, bool) or not isinstance(item, (int, float)):
         raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not one")
     if isinstance(item, float) and (not math.isfinite(item) or not item.is_integer()):
@@ -122,6 +134,41 @@ def _name(value: Any) -> str:
     return name
 
 
+def normalise_people(value: Any, field: str, *, ids_only: bool = False) -> dict[str, int | None]:
+    """`{reference key: user id}`; ids are known at once, other references once `check` resolves them.
+
+    Accepts the program's list of references or an already checked map (state keeps ids as floats).
+    """
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {reference_key(key): None if uid is None else _to_id(uid, field) for key, uid in value.items()}
+    if not isinstance(value, (list, tuple)):
+        example = "[186, 187]" if ids_only else '["anna@corp.ru", "@oleg", 186]'
+        raise ValueError(f"{field} must be a list, e.g. {field}={example}; got {show_value(value)}")
+    if ids_only:
+        return {str(uid): uid for uid in sorted({_to_id(item, field) for item in value})}
+    people: dict[str, int | None] = {}
+    for item in value:
+        try:
+            key = reference_key(item)
+        except ValueError as exc:
+            raise ValueError(f"{field}: {exc}") from None
+        people[key] = int(key) if key.isdigit() else None
+    return dict(sorted(people.items()))
+
+
+def people_written(field: str, value: dict[str, int | None]) -> list[Any]:
+    """A people map as a program writes it: ids for `member_ids`, references otherwise."""
+    if field == "member_ids":
+        return sorted(uid for uid in value.values() if uid is not None)
+    return [int(key) if key.isdigit() else key for key in value]
+
+
+def _people(field: str, *, ids_only: bool = False) -> BeforeValidator:
+    return BeforeValidator(lambda value: normalise_people(value, field, ids_only=ids_only))
+
+
 def _ids(field: str) -> BeforeValidator:
     return BeforeValidator(lambda value: normalise_ids(value, field))
 
@@ -130,15 +177,27 @@ def _optional_id(field: str) -> BeforeValidator:
     return BeforeValidator(lambda value: None if value is None else _to_id(value, field))
 
 
+People = dict[str, int | None]
+
+
+def _people_rule(role: Role, *, written_when_default: bool = False) -> Rule:
+    return Rule(Compare.PEOPLE, Source.DECLARED, written_when_default=written_when_default, role=role)
+
+
+_PERSON = _people_rule("member", written_when_default=True)
+_OPTIONAL_PEOPLE = _people_rule("member")
+
+
 class ChatInputs(BaseModel):
     """The declared state of one chat, normalised (trimmed name, sorted unique id lists)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Annotated[str, BeforeValidator(_name), Rule(Compare.TEXT)]
-    member_ids: Annotated[
-        list[int], _ids("member_ids"), Rule(Compare.MEMBERS, declared_as="declared_member_ids")
-    ] = Field(default_factory=list)
+    member_ids: Annotated[People, _people("member_ids", ids_only=True), _PERSON] = Field(default_factory=dict)
+    members: Annotated[People, _people("members"), _OPTIONAL_PEOPLE] = Field(default_factory=dict)
+    admins: Annotated[People, _people("admins"), _people_rule("admin")] = Field(default_factory=dict)
+    editors: Annotated[People, _people("editors"), _people_rule("editor")] = Field(default_factory=dict)
     group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
     channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
     public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
@@ -163,6 +222,13 @@ class ChatInputs(BaseModel):
             return data
         return {**data, "avatar": load_avatar(path).digest, "avatar_file": path}
 
+    @model_validator(mode="after")
+    def _editors_only_in_channels(self) -> ChatInputs:
+        if self.editors and not self.channel:
+            raise ValueError("editors: only channels have editors; set channel=True, or declare these people "
+                             "in members or admins")
+        return self
+
 
 def error_field(loc: tuple[int | str, ...], message: str) -> str:
     """The input a validation error is about: its location, or for a whole-model error the field
@@ -186,13 +252,15 @@ def default(field: str) -> Any:
 
 INPUTS: tuple[str, ...] = tuple(ChatInputs.model_fields)
 PROGRAM_INPUTS: tuple[str, ...] = tuple(field for field in INPUTS if rule(field).from_program)
+PEOPLE: tuple[str, ...] = tuple(field for field in INPUTS if rule(field).compare is Compare.PEOPLE)
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("declared_member_ids", Source.DECLARED, "member_ids", "the members the program declared"),
+    Output("present_member_ids", Source.CHAT, "member_ids", "everyone in the chat, as the API reports it"),
+    Output("admin_ids", Source.RUN, "admin_ids", "the chat's admins (read only when the program declares roles)"),
+    Output("editor_ids", Source.RUN, "editor_ids", "the channel's editors (read only when roles are declared)"),
     Output("owner_id", Source.CHAT, "owner_id", "the chat's owner (an implied member)"),
     Output("token_user_id", Source.RUN, "token_user_id", "the token's own user (an implied member)"),
-    Output("tag_member_ids", Source.RUN, "tag_member_ids",
-           "users of the chat's group tags (implied; recorded only with exclusive_members)"),
+    Output("tag_member_ids", Source.RUN, "tag_member_ids", "users of the chat's group tags (implied members)"),
     Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
     Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
     Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),

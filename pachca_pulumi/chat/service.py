@@ -1,24 +1,29 @@
 """Bringing one chat to its declared state through the API: create, adopt, read, update, archive.
 
 A `ChatService` is built once per provider process around one `PachcaClient`; it caches what does
-not change during a run (the token's own user, group-tag members) and the chat snapshot used by
-refresh. Every write is safe to repeat: re-running an update that failed half-way converges.
+not change during a run (the directory: token user, users, group tags) and the chat snapshot used by
+refresh, and binds each chat to one resource of the run. Every write is safe to repeat: re-running an update that failed half-way converges.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..api.client import PachcaClient
-from ..api.errors import NotFoundError, PachcaError
+from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
-from .avatar import observed_avatar, read_declared
-from .diff import diff_chat
-from .schema import INPUTS, OUTPUTS, ChatInputs, Source, rule
+from .avatar import observed_avatar, sync_avatar
+from .diff import diff_chat, previous_roles
+from .inputs import is_unknown
+from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
+from .people import Directory
+from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .snapshot import ChatSnapshot
+from .verify import Verdict, verify_inputs
 
 __all__ = ["ChatService", "chat_outputs"]
 
@@ -26,18 +31,27 @@ __all__ = ["ChatService", "chat_outputs"]
 RECOVERY_WINDOW = timedelta(minutes=10)
 
 
-def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any]) -> dict[str, Any]:
+def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any],
+                 roles: Mapping[int, Role] | None = None) -> dict[str, Any]:
     """Every output of a `Chat` resource, as the schema sources them: the actual chat, the declared
     inputs, and what this run learnt (`run`: the token's user, tag members, the avatar applied, the
-    members the API could not add) for later diffs."""
-    sources = {Source.CHAT: lambda attr: _actual(chat, attr), Source.DECLARED: lambda attr: getattr(inputs, attr),
-               Source.RUN: lambda attr: run.get(attr, _RUN_DEFAULTS.get(attr))}
+    members the API could not add; `roles` when read) for later diffs."""
+    learnt = {**run, "admin_ids": _holders(roles, "admin"), "editor_ids": _holders(roles, "editor")}
+    sources: dict[Source, Callable[[str], Any]] = {
+        Source.CHAT: lambda attr: _actual(chat, attr),
+        Source.DECLARED: lambda attr: getattr(inputs, attr),
+        Source.RUN: lambda attr: learnt.get(attr, _RUN_DEFAULTS.get(attr)),
+    }
     outputs = {field: sources[rule(field).output](field) for field in INPUTS}
     outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
     return outputs
 
 
 _RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": []}
+
+
+def _holders(roles: Mapping[int, Role] | None, role: Role) -> list[int] | None:
+    return None if roles is None else sorted(uid for uid, held in roles.items() if held == role)
 
 
 def _actual(chat: Chat, attribute: str) -> Any:
@@ -51,10 +65,27 @@ class ChatService:
     def __init__(self, client: PachcaClient) -> None:
         self.client = client
         self.snapshot = ChatSnapshot(client)
+        self.directory = Directory(client)
         self._lock = threading.Lock()
-        self._token_user_id: int | None = None
-        self._tag_members: dict[int, frozenset[int]] = {}
         self._claimed: set[int] = set()
+        self._owners: dict[int, str] = {}
+
+    # Before any write
+
+    def verify(self, inputs: dict[str, Any], chat: str) -> Verdict:
+        """Resolve and verify every reference of checked inputs (see `chat/verify.py`)."""
+        return verify_inputs(inputs, chat, self.directory, find_chat=self.snapshot.get, claim=self.claim_owner)
+
+    def claim_owner(self, chat_id: int, resource: str) -> str | None:
+        """Bind a chat to one resource of this run; returns the other resource if it is already bound."""
+        with self._lock:
+            other = self._owners.setdefault(chat_id, resource)
+        return None if other == resource else other
+
+    def implied(self, *props: Mapping[str, Any]) -> set[int]:
+        """Implied members for these inputs or outputs: the token's user and the users of their tags."""
+        tag_ids = {int(t) for p in props for t in (p.get("group_tag_ids") or []) if not is_unknown(t)}
+        return {self.token_user_id(), *self.directory.tag_member_ids(tag_ids)}
 
     # Lifecycle
 
@@ -63,11 +94,14 @@ class ChatService:
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs)
         created = self._create_once(inputs)
-        chat = self._avatar_new(created.data, inputs)
+        chat, avatar = self._avatar_new(created.data, inputs)
+        declared = declared_roles(inputs.model_dump())
+        missing = sorted(set(created.not_found_member_ids) | (set(declared) - set(chat.member_ids)))
+        if roles_tracked(declared) and not missing:
+            return chat.id, self._reconcile(chat, inputs, {}, {"avatar": avatar, "avatar_url": chat.avatar_url})
         if inputs.archived:
             chat = self._archive_new(chat)
-        missing = sorted(set(created.not_found_member_ids) | (set(inputs.member_ids) - set(chat.member_ids)))
-        return chat.id, self._remember(chat, inputs, missing_member_ids=missing)
+        return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing)
 
     def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
         """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
@@ -80,19 +114,42 @@ class ChatService:
                 "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
             ) from None
         _check_adoptable(chat, inputs)
-        return self._reconcile(chat, inputs, {})
+        return self._reconcile(chat, inputs, {}, {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
-        """The chat's current outputs, or None when it is gone (the engine drops it from state)."""
-        chat = self.snapshot.get(chat_id)
+        """The chat's current outputs, or None when its absence is proven (the engine then drops it
+        from state). A 404 proves it only for the token user that managed the chat before."""
+        chat = self.snapshot.get(chat_id) or self._confirm_gone(chat_id, stored)
         if chat is None:
             return None
-        return self.outputs_for(chat, _declared(stored), avatar=observed_avatar(chat, stored))
+        declared = _declared(stored)
+        tracked = roles_tracked(declared_roles(stored))
+        return self.outputs_for(chat, declared, self._roles(chat) if tracked else None,
+                                avatar=observed_avatar(chat, stored))
+
+    def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any]) -> Chat | None:
+        """After a token change, an API may hide a private chat with 404: look for it in the
+        company-wide listing, or fail naming the token change rather than drop a chat that exists
+        (dropping it would make the next `up` create it again)."""
+        before = stored.get("token_user_id")
+        if before is None or int(before) == self.token_user_id():
+            return None
+        try:
+            listed = itertools.chain(self.client.list_company_chats(activity="active"),
+                                     self.client.list_company_chats(activity="archived"))
+            return next((chat for chat in listed if chat.id == chat_id), None)
+        except PermissionDeniedError:
+            raise PachcaError(
+                f"chat {chat_id}: the token's user changed (was user {int(before)}, now {self.token_user_id()}) "
+                "and the new token cannot see this chat, so refresh cannot tell whether it was deleted. Use a "
+                "token of an owner or admin (it may list company chats), or one whose user is in the chat"
+            ) from None
 
     def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
-        """Reconcile name, public, tags, members, avatar and archived state against a fresh read;
-        `stored` are the outputs of the last apply or refresh."""
-        return self._reconcile(self.client.get_chat(chat_id), inputs, stored)
+        """Reconcile name, public, tags, people, avatar and archived state against a fresh read.
+        `stored` are the outputs of the last apply or refresh: people the program declared then and
+        no longer declares are removed."""
+        return self._reconcile(self.client.get_chat(chat_id), inputs, previous_roles(stored), stored)
 
     def archive(self, chat_id: int) -> None:
         """Archive the chat; one already archived or gone counts as done.
@@ -113,7 +170,7 @@ class ChatService:
     # Steps
 
     def _create_once(self, inputs: ChatInputs) -> ChatCreated:
-        fields = ChatCreateFields(name=inputs.name, member_ids=inputs.member_ids,
+        fields = ChatCreateFields(name=inputs.name, member_ids=sorted(declared_roles(inputs.model_dump())),
                                   group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
         started = datetime.now(timezone.utc)
         return self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
@@ -139,38 +196,25 @@ class ChatService:
                 return ChatCreated(data=chat)
         return None
 
-    def _avatar_new(self, chat: Chat, inputs: ChatInputs) -> Chat:
-        """Give a chat just created its avatar; if that fails, keep the chat tracked without it (the
-        next `up` uploads it) rather than fail the create and leave the chat untracked."""
+    def _avatar_new(self, chat: Chat, inputs: ChatInputs) -> tuple[Chat, str | None]:
+        """Give a chat just created its avatar: (the chat, the digest applied). If that fails, the chat
+        stays tracked without it (the next `up` uploads it) rather than fail the create untracked."""
         try:
-            return self._sync_avatar(chat, inputs, {}) or chat
+            uploaded = sync_avatar(self.client, chat, inputs, {})
         except PachcaError:
-            return chat
+            return chat, None
+        return (chat, None) if uploaded is None else (uploaded, inputs.avatar)
 
-    def _sync_avatar(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> Chat | None:
-        """Upload the declared avatar unless it is the one applied and untouched; delete one the
-        program declared before and no longer does. An avatar never declared is left alone.
-        Returns the chat with its new `avatar_url`, or None when nothing was done."""
-        applied = stored.get("avatar")
-        if inputs.avatar is not None:
-            if inputs.avatar == applied and chat.avatar_url == stored.get("avatar_url"):
-                return None
-            image = read_declared(inputs.avatar_file or "", inputs.avatar)
-            url = self.client.set_chat_avatar(chat.id, image.content, image.content_type)
-            return chat.model_copy(update={"avatar_url": url})
-        if applied is None or chat.avatar_url is None:
-            return None
-        self.client.delete_chat_avatar(chat.id)
-        return chat.model_copy(update={"avatar_url": None})
-
-    def _reconcile(self, chat: Chat, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
+    def _reconcile(self, chat: Chat, inputs: ChatInputs, previous: Mapping[int, Role],
+                   stored: Mapping[str, Any]) -> dict[str, Any]:
         cid = chat.id
+        wanted = declared_roles(inputs.model_dump())
+        tracked = roles_tracked(wanted, previous)
+        plan = self._plan(chat, inputs, wanted, previous, tracked)
         edits = _chat_edits(chat, inputs)
         tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
         tags_remove = sorted(set(chat.group_tag_ids) - set(inputs.group_tag_ids))
-        members_add = sorted(set(inputs.member_ids) - set(chat.member_ids))
-        members_remove = self._extra_members(chat, inputs)
-        touch = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or members_add or members_remove)
+        touch = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or plan.changes)
         if chat.archived and (touch or not inputs.archived):
             self.client.unarchive_chat(cid)
         if edits.model_dump(exclude_none=True):
@@ -179,39 +223,49 @@ class ChatService:
             self.client.add_tags(cid, tags_add)
         for tag_id in tags_remove:
             _ignore_missing(self.client.remove_tag, cid, tag_id)
-        if members_add:
-            self.client.add_members(cid, members_add)
-        for user_id in members_remove:
-            _ignore_missing(self.client.remove_member, cid, user_id)
-        touch = self._sync_avatar(chat, inputs, stored) is not None or touch
+        self._apply_people(cid, plan)
+        touch = sync_avatar(self.client, chat, inputs, stored) is not None or touch
         if inputs.archived and (touch or not chat.archived):
             self.client.archive_chat(cid)
         fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
-        outputs = self._remember(fresh, inputs)
-        _verify_converged(cid, outputs, inputs)
+        outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar)
+        _verify_converged(cid, outputs, inputs, self.implied(outputs))
         return outputs
 
-    def _extra_members(self, chat: Chat, inputs: ChatInputs) -> list[int]:
-        if not inputs.exclusive_members:
-            return []
-        implied = {chat.owner_id, self.token_user_id()} | self.tag_members(inputs.group_tag_ids)
-        return sorted(set(chat.member_ids) - set(inputs.member_ids) - implied)
+    def _plan(self, chat: Chat, inputs: ChatInputs, wanted: Mapping[int, Role], previous: Mapping[int, Role],
+              tracked: bool) -> MemberPlan:
+        implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids}))
+        actual = Membership(members=frozenset(chat.member_ids), owner_id=chat.owner_id, implied=implied,
+                            roles=self._roles(chat) if tracked else None)
+        return plan_members(wanted, previous, actual, exclusive=inputs.exclusive_members)
 
-    def _remember(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
+    def _apply_people(self, chat_id: int, plan: MemberPlan) -> None:
+        if plan.add:
+            self.client.add_members(chat_id, list(plan.add))
+        for user_id in plan.remove:
+            _ignore_missing(self.client.remove_member, chat_id, user_id)
+        for user_id, role in plan.roles:
+            self.client.update_member_role(chat_id, user_id, role)
+
+    def _roles(self, chat: Chat) -> dict[int, Role]:
+        """Admins and editors of a chat (`GET /chats/{id}/members?role=`); editors only in channels."""
+        roles: dict[int, Role] = {user.id: "admin" for user in self.client.list_members(chat.id, role="admin")}
+        if chat.channel:
+            roles.update({user.id: "editor" for user in self.client.list_members(chat.id, role="editor")})
+        roles.pop(chat.owner_id, None)
+        return roles
+
+    def _remember(self, chat: Chat, inputs: ChatInputs, roles: Mapping[int, Role] | None, **run: Any) -> dict[str, Any]:
         self._claim(chat.id)
         self.snapshot.put(chat)
-        return self.outputs_for(chat, inputs, avatar=inputs.avatar, **run)
+        return self.outputs_for(chat, inputs, roles, **run)
 
-    def outputs_for(self, chat: Chat, inputs: ChatInputs, **run: Any) -> dict[str, Any]:
-        """The outputs a resource declared with `inputs` has when bound to `chat`; `run` adds what
-        the caller learnt (the avatar applied, members the API could not add).
-
-        Group-tag members matter only to `exclusive_members` (elsewhere extra members are
-        tolerated anyway), so only exclusive chats pay the `GET /group_tags/{id}/users` lookups.
-        """
-        tag_members = self.tag_members(chat.group_tag_ids) if inputs.exclusive_members else set()
-        return chat_outputs(chat, inputs, {"token_user_id": self.token_user_id(),
-                                           "tag_member_ids": sorted(tag_members), **run})
+    def outputs_for(self, chat: Chat, inputs: ChatInputs, roles: Mapping[int, Role] | None = None,
+                    **run: Any) -> dict[str, Any]:
+        """The outputs a resource declared with `inputs` has when bound to `chat`."""
+        tag_members = self.directory.tag_member_ids(chat.group_tag_ids) if chat.group_tag_ids else set()
+        learnt = {"token_user_id": self.token_user_id(), "tag_member_ids": sorted(tag_members), **run}
+        return chat_outputs(chat, inputs, learnt, roles)
 
     def _claim(self, chat_id: int) -> bool:
         with self._lock:
@@ -220,33 +274,14 @@ class ChatService:
             self._claimed.add(chat_id)
             return True
 
-    # Per-run caches
-
     def token_user_id(self) -> int:
         """The id of the token's own user (`GET /profile`, once per process)."""
-        with self._lock:
-            if self._token_user_id is None:
-                self._token_user_id = self.client.get_profile().id
-            return self._token_user_id
-
-    def tag_members(self, tag_ids: list[int]) -> set[int]:
-        """Users of these group tags (`GET /group_tags/{id}/users`, once per tag per process)."""
-        members: set[int] = set()
-        for tag_id in tag_ids:
-            cached = self._tag_members.get(tag_id)
-            if cached is None:
-                try:
-                    cached = frozenset(user.id for user in self.client.list_tag_users(tag_id))
-                except NotFoundError:
-                    cached = frozenset()
-                self._tag_members[tag_id] = cached
-            members |= cached
-        return members
+        return self.directory.token_user().id
 
 
-def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs) -> None:
+def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs, implied: set[int]) -> None:
     """Fail loudly when the API did not apply what it accepted, rather than store a state that lies."""
-    left = diff_chat(outputs, inputs.model_dump()).changed
+    left = diff_chat(outputs, inputs.model_dump(), implied).changed
     if left:
         raise PachcaError(
             f"chat {chat_id}: after the update the API still reports different {', '.join(left)}; "
@@ -274,14 +309,18 @@ def _check_adoptable(chat: Chat, inputs: ChatInputs) -> None:
 
 def _declared(stored: dict[str, Any]) -> ChatInputs:
     """The inputs a resource declared, as far as its stored outputs keep them."""
-    values = {field: _whole(stored.get(rule(field).declared_as or field)) for field in INPUTS}
+    values = {field: _whole(stored.get(field)) for field in INPUTS}
+    if not isinstance(values.get("member_ids"), dict):  # a state written before people maps
+        values["member_ids"] = {str(uid): uid for uid in _whole(stored.get("declared_member_ids") or [])}
     return ChatInputs.model_construct(**{field: value for field, value in values.items() if value is not None})
 
 
 def _whole(value: Any) -> Any:
-    """State keeps numbers as floats: ids come back as ints, lists of ids as lists of ints."""
+    """State keeps numbers as floats: ids come back as ints, lists and maps of ids likewise."""
     if isinstance(value, list):
         return [_whole(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _whole(item) for key, item in value.items()}
     return int(value) if isinstance(value, float) else value
 
 

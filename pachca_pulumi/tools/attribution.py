@@ -23,6 +23,7 @@ from dataclasses import replace
 from ..api.client import PachcaClient
 from ..api.errors import NotFoundError, PaymentRequiredError, PermissionDeniedError
 from ..api.models import AuditEvent
+from ..chat.schema import PEOPLE
 from .drift import ChatDrift, Finding, StackDrift
 
 __all__ = ["AUDIT_NEEDS", "attribute"]
@@ -93,7 +94,7 @@ def _matcher(finding: Finding, chat_id: int) -> Callable[[AuditEvent], bool]:
         return lambda e: e.event_key == "chat_renamed" and e.details.get("new_name") == finding.actual
     if prop == "public":
         return lambda e: e.event_key == "chat_permission_changed" and e.details.get("public_access") == finding.actual
-    if prop == "member_ids":
+    if prop in PEOPLE:
         key = "user_chat_leave" if change == "missing" else "user_chat_join"
         return lambda e: e.event_key == key and e.actor_id == str(subject)
     if prop == "group_tag_ids":

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from ..api.errors import PachcaError
 from ..chat.resource import Chat
 from ..chat.avatar import AVATAR_DIGEST_PREFIX
-from ..chat.schema import INPUTS, PROGRAM_INPUTS, ChatInputs, default, error_field, rule
+from ..chat.schema import INPUTS, PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
 
 __all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
 
@@ -61,14 +61,15 @@ class ChatSpec:
     def program_inputs(self) -> dict[str, Any]:
         """The inputs as a program passes them to `Chat` (the avatar by its file, not its digest)."""
         entry = {field: getattr(self.inputs, field) for field in PROGRAM_INPUTS}
+        entry = {field: people_written(field, value) if field in PEOPLE else value for field, value in entry.items()}
         return {**entry, "avatar": self.inputs.avatar_file}
 
     def declared(self) -> dict[str, Any]:
         """The inputs worth writing out: all of them, less those the schema leaves out at their
         default (`exclusive_members` when false, `adopt_id` when absent)."""
-        entry = self.program_inputs()
-        return {field: value for field, value in entry.items()
-                if rule(field).written_when_default or value != default(field)}
+        raw = self.inputs.model_dump()
+        return {field: value for field, value in self.program_inputs().items()
+                if rule(field).written_when_default or raw[field] != default(field)}
 
 
 def load_chats(path: Path | str) -> list[ChatSpec]:

@@ -21,12 +21,12 @@ from pulumi import automation as auto
 from pulumi.automation import events
 
 from ..api.errors import PachcaError
-from ..chat.schema import INPUTS, Compare, rule
+from ..chat.schema import INPUTS, PEOPLE, Compare, rule
 
 __all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "refresh_preview"]
 
 CHAT_TYPE = "pulumi-python:dynamic/pachca:Chat"
-ID_LISTS = ("member_ids", "group_tag_ids")
+ID_LISTS = ("group_tag_ids",)
 # Inputs that never drift: read on create only, or settings of the program rather than of the chat.
 _NOT_CHAT_STATE = {"exclusive_members", "avatar_file"}
 _DRIFT_OPS = {events.OpType.UPDATE, events.OpType.DELETE}
@@ -38,8 +38,9 @@ class DriftError(PachcaError):
 
 @dataclass(frozen=True)
 class Finding:
-    """One difference: a scalar property (`declared` -> `actual`), or one id of a list (`subject`)
-    that is declared but absent (`missing`) or present but not declared (`extra`)."""
+    """One difference: a scalar property (`declared` -> `actual`), or one person or tag (`subject`, an
+    id; for people also the `reference` the program used) declared but absent (`missing`) or present
+    but not declared (`extra`)."""
 
     property: str
     declared: Any
@@ -48,6 +49,7 @@ class Finding:
     change: str = "changed"  # changed | missing | extra | gone
     actor_id: int | None = None
     at: str | None = None
+    reference: str | None = None
 
     def attributed(self, actor_id: int | None, at: str | None) -> Finding:
         return replace(self, actor_id=actor_id, at=at)
@@ -161,10 +163,18 @@ def compare(declared: Mapping[str, Any], observed: Mapping[str, Any]) -> tuple[F
 def _comparable(prop: str, value: Any) -> Any:
     if prop in ID_LISTS:
         return sorted({int(v) for v in value or []})
+    if prop in PEOPLE:
+        pairs = value.items() if isinstance(value, dict) else ((str(v), v) for v in value or [])
+        return {str(ref): int(uid) for ref, uid in pairs if uid is not None}
     return value
 
 
 def _findings(prop: str, old: Any, new: Any) -> list[Finding]:
+    if prop in PEOPLE:
+        missing = [Finding(prop, old, new, uid, "missing", reference=ref) for ref, uid in old.items()
+                   if uid not in new.values()]
+        return missing + [Finding(prop, old, new, uid, "extra", reference=ref) for ref, uid in new.items()
+                          if uid not in old.values()]
     if prop not in ID_LISTS:
         return [Finding(prop, old, new)]
     missing = [Finding(prop, old, new, subject=i, change="missing") for i in old if i not in new]

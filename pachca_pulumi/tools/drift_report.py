@@ -85,7 +85,9 @@ def _subject(finding: Finding, people: People) -> str:
     assert finding.subject is not None
     if finding.property == "group_tag_ids":
         return people.tag(finding.subject)
-    return person_text(people.person(finding.subject))
+    person = person_text(people.person(finding.subject))
+    ref = finding.reference
+    return f"{ref} ({person})" if ref and ref != str(finding.subject) and ref not in person else person
 
 
 def _scalar(value: Any) -> str:
@@ -96,7 +98,8 @@ def _record(chat: ChatDrift, finding: Finding, people: People) -> dict[str, Any]
     declared, actual = _values(finding, people)
     by = people.person(finding.actor_id) if finding.actor_id is not None else None
     return {"property": finding.property, "change": finding.change, "declared": declared, "actual": actual,
-            "subject": finding.subject, "changed_by": by, "changed_at": finding.at}
+            "subject": finding.subject, "reference": finding.reference, "changed_by": by,
+            "changed_at": finding.at}
 
 
 # ----- the three formats -----------------------------------------------------------------------

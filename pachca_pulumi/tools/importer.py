@@ -134,7 +134,7 @@ def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool) -> ChatIn
     """The chat as it is, members less the implied ones (the provider neither adds nor removes those)."""
     return ChatInputs(
         name=chat.name,
-        member_ids=sorted(set(chat.member_ids) - implied),
+        member_ids={str(uid): uid for uid in sorted(set(chat.member_ids) - implied)},
         group_tag_ids=sorted(set(chat.group_tag_ids)),
         channel=chat.channel,
         public=chat.public,

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 from pulumi import automation as auto
 
 from pachca_pulumi.emulator import EmulatorServer
-from pachca_pulumi.localstack import LocalStack
+from pachca_pulumi.testing import LocalStack
 from pachca_pulumi.tools.cli import main as cli
 
 from .conftest import chats_program
@@ -78,7 +78,7 @@ def _record(sink: Sink, place: str, result: Any) -> None:
 
 def _stack(tmp_path: Path, engine: Path, base_url: str, source: str, name: str) -> LocalStack:
     env = {"PACHCA_TOKEN": CANARY, "PACHCA_BASE_URL": base_url} if source == "env" else {}
-    stack = LocalStack(tmp_path / name, chats_program(SPECS), stack=name, engine=engine, extra_env=env)
+    stack = LocalStack(tmp_path / name, chats_program(SPECS), stack=name, engine_dir=engine, extra_env=env)
     if source == "config":
         stack.configure(token=CANARY, base_url=base_url)
     return stack
@@ -185,7 +185,7 @@ def test_canary_is_absent_from_import_errors_of_an_echoing_server(html_502: bool
         stamina.set_testing(False)
 
     assert not sink.leaks(), f"the canary leaked into {sink.leaks()}"
-    assert code == 1 and sink.has("list chats failed: HTTP"), "import did not fail on the echoing server"
+    assert code == 1 and sink.has("chats failed: HTTP"), "import did not fail on the echoing server"
 
 
 @pytest.mark.parametrize("source", ["config", "env"])

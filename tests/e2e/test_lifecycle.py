@@ -51,7 +51,7 @@ def test_changes_update_in_place_and_preview_shows_them(make_stack, api: Api) ->
     chat = api.chat(eng_id)
     assert chat["name"] == "Platform" and chat["public"] is True
     assert chat["group_tag_ids"] == [9107]
-    assert {3, 5} <= set(chat["member_ids"]) and 4 in chat["member_ids"]  # 4 is tolerated, not removed
+    assert {3, 5} <= set(chat["member_ids"]) and 4 not in chat["member_ids"]  # declared before, no longer
     assert api.by_name("Engineering") == []
 
 

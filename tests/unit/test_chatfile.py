@@ -104,7 +104,7 @@ def test_load_chats_reports_problems_of_every_kind_together(tmp_path: Path) -> N
         ("{member_ids: [1]}", "chats.eng.name", "name is required"),
         ("{name: Eng, topic: x}", "chats.eng.topic", "unknown field; a chat takes: name, member_ids"),
         ("{name: Eng, member_ids: [alice]}", "chats.eng.member_ids", "integer ids only"),
-        ("{name: Eng, member_ids: 5}", "chats.eng.member_ids", "must be a list of integer ids"),
+        ("{name: Eng, member_ids: 5}", "chats.eng.member_ids", "member_ids must be a list, e.g. member_ids=[186, 187]"),
         ("{name: Eng, group_tag_ids: [-1]}", "chats.eng.group_tag_ids", "positive 32-bit integers"),
         ("{name: Eng, channel: 'yes'}", "chats.eng.channel", "must be true or false"),
         ("{name: Eng, adopt_id: 1.5}", "chats.eng.adopt_id", "whole number"),

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from pachca_pulumi.chat.diff import diff_chat, implied_members, observed_inputs
+from pachca_pulumi.chat.diff import diff_chat, membership_of, observed_inputs
 from pachca_pulumi.chat.inputs import UNKNOWN
-from pachca_pulumi.chat.schema import INPUTS, default
+from pachca_pulumi.chat.schema import INPUTS, ChatInputs, default
 
 from .payloads import chat_json, stored_outputs
 
@@ -27,8 +27,10 @@ def _news(**overrides: Any) -> dict[str, Any]:
     """Checked inputs that match `_outs()`."""
     news = {field: default(field) for field in INPUTS}
     news.update({"name": "🤿 aqua", "member_ids": [186, 187], "group_tag_ids": [9111]})
-    news.update(overrides)
-    return news
+    unknown = {key: value for key, value in overrides.items() if value == UNKNOWN or isinstance(value, list)
+               and UNKNOWN in value}
+    news.update({key: value for key, value in overrides.items() if key not in unknown})
+    return {**ChatInputs.model_validate(news).model_dump(), **unknown}
 
 
 def test_diff_chat_identical_reports_no_change() -> None:
@@ -58,7 +60,8 @@ def test_diff_chat_ignores_group_tag_order_and_duplicates() -> None:
 
 
 def test_diff_chat_ignores_float_ids() -> None:
-    olds = _outs(member_ids=[100.0, 185.0, 186.0, 187.0], group_tag_ids=[9111.0])
+    olds = _outs(present_member_ids=[100.0, 185.0, 186.0, 187.0], group_tag_ids=[9111.0],
+                 member_ids={"186": 186.0, "187": 187.0})
 
     assert not diff_chat(olds, _news(member_ids=[186.0, 187.0], group_tag_ids=[9111.0])).changes
 
@@ -66,27 +69,37 @@ def test_diff_chat_ignores_float_ids() -> None:
 def test_diff_chat_reports_missing_declared_member() -> None:
     result = diff_chat(_outs(), _news(member_ids=[186, 187, 188]))
 
-    assert result.changed == ("member_ids",)
+    assert result.changed == ("members",)
     assert result.replaces == ()
 
 
+def test_diff_chat_reports_a_member_no_longer_declared_who_is_still_present() -> None:
+    assert diff_chat(_outs(), _news(member_ids=[186])).changed == ("members",)
+
+
+def test_diff_chat_ignores_a_member_no_longer_declared_who_already_left() -> None:
+    olds = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, TAG_MEMBER])
+
+    assert not diff_chat(olds, _news(member_ids=[186])).changes
+
+
 def test_diff_chat_tolerates_extra_member_when_not_exclusive() -> None:
-    olds = _outs(member_ids=[TOKEN_USER, OWNER, 186, 187, 999])
+    olds = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 187, 999])
 
     assert not diff_chat(olds, _news()).changes
 
 
 def test_diff_chat_reports_extra_member_when_exclusive() -> None:
-    olds = _outs(member_ids=[TOKEN_USER, OWNER, 186, 187, 999], exclusive_members=True)
+    olds = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 187, 999], exclusive_members=True)
 
     result = diff_chat(olds, _news(exclusive_members=True))
 
-    assert result.changed == ("member_ids",)
+    assert result.changed == ("members",)
 
 
 @pytest.mark.parametrize("implied", [OWNER, TOKEN_USER, TAG_MEMBER])
 def test_diff_chat_never_reports_implied_member_even_when_exclusive(implied: int) -> None:
-    olds = _outs(member_ids=[186, 187, implied], exclusive_members=True)
+    olds = _outs(present_member_ids=[186, 187, implied], exclusive_members=True)
 
     assert not diff_chat(olds, _news(exclusive_members=True)).changes
 
@@ -135,12 +148,9 @@ def test_diff_chat_unknown_value_counts_as_change(field: str) -> None:
     assert result.replaces == ()
 
 
-def test_diff_chat_unknown_members_count_as_change() -> None:
-    assert diff_chat(_outs(), _news(member_ids=UNKNOWN)).changed == ("member_ids",)
-
-
-def test_diff_chat_unknown_inside_member_list_counts_as_change() -> None:
-    assert diff_chat(_outs(), _news(member_ids=[186, 187, UNKNOWN])).changed == ("member_ids",)
+@pytest.mark.parametrize("field", ["member_ids", "members", "admins"])
+def test_diff_chat_unknown_people_count_as_change(field: str) -> None:
+    assert diff_chat(_outs(), _news(**{field: UNKNOWN})).changed == ("members",)
 
 
 def test_diff_chat_unknown_channel_replaces() -> None:
@@ -153,31 +163,48 @@ def test_diff_chat_unknown_channel_replaces() -> None:
 def test_diff_chat_lists_every_changed_field_sorted() -> None:
     result = diff_chat(_outs(), _news(name="New", public=True, channel=True, member_ids=[188]))
 
-    assert result.changed == ("channel", "member_ids", "name", "public")
+    assert result.changed == ("channel", "members", "name", "public")
 
 
-def test_implied_members_collects_owner_token_user_and_tag_members() -> None:
-    assert implied_members(_outs(tag_member_ids=[300.0, 301])) == {OWNER, TOKEN_USER, 300, 301}
+def test_membership_of_collects_owner_token_user_and_tag_members_as_implied() -> None:
+    assert membership_of(_outs(tag_member_ids=[300.0, 301])).implied == {OWNER, TOKEN_USER, 300, 301}
+
+
+def test_membership_of_a_state_written_before_people_maps_reads_the_old_member_list() -> None:
+    old_state = {**_outs(), "member_ids": [OWNER, 186.0], "present_member_ids": None}
+
+    assert membership_of(old_state).members == {OWNER, 186}
 
 
 def test_observed_inputs_non_exclusive_shows_only_declared_members_still_present() -> None:
-    outs = _outs(member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER], declared_member_ids=[186, 187])
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER])
 
     observed = observed_inputs(outs)
 
-    assert observed["member_ids"] == [186]
+    assert observed["member_ids"] == {"186": 186}
 
 
 def test_observed_inputs_exclusive_shows_extra_members_but_not_implied() -> None:
-    outs = _outs(
-        member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER],
-        declared_member_ids=[186, 187],
-        exclusive_members=True,
-    )
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 999, TAG_MEMBER], exclusive_members=True)
 
     observed = observed_inputs(outs)
 
-    assert observed["member_ids"] == [186, 999]
+    assert observed["member_ids"] == {"186": 186, "999": 999}
+
+
+def test_observed_inputs_name_an_undeclared_member_by_the_key_given() -> None:
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 187, 999], exclusive_members=True,
+                 member_ids={}, members={"186": 186, "187": 187})
+
+    observed = observed_inputs(outs, key_of=lambda uid: f"@user{uid}")
+
+    assert observed["members"] == {"186": 186, "187": 187, "@user999": 999}
+
+
+def test_observed_inputs_drop_a_declared_admin_who_lost_the_role() -> None:
+    outs = _outs(admins={"@a": 186}, admin_ids=[], editor_ids=[])
+
+    assert observed_inputs(outs)["admins"] == {}
 
 
 def test_observed_inputs_reports_every_input_field() -> None:
@@ -185,8 +212,9 @@ def test_observed_inputs_reports_every_input_field() -> None:
 
     observed = observed_inputs(outs)
 
-    assert list(observed) == list(INPUTS)
+    assert set(observed) == set(INPUTS)
     assert observed == {**_news(), "group_tag_ids": [18, 86], "public": True, "archived": True, "adopt_id": 334}
+    assert observed["member_ids"] == {"186": 186, "187": 187}
 
 
 @pytest.mark.parametrize("exclusive", [False, True])
@@ -197,7 +225,7 @@ def test_observed_inputs_of_untouched_chat_diff_clean(exclusive: bool) -> None:
 
 
 def test_observed_inputs_of_drifted_chat_diff_against_declaration() -> None:
-    outs = _outs(member_ids=[TOKEN_USER, OWNER, 186, TAG_MEMBER])
+    outs = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, TAG_MEMBER])
 
-    assert diff_chat(outs, _news()).changed == ("member_ids",)
-    assert observed_inputs(outs)["member_ids"] == [186]
+    assert diff_chat(outs, _news()).changed == ("members",)
+    assert observed_inputs(outs)["member_ids"] == {"186": 186}

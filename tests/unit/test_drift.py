@@ -39,6 +39,13 @@ def test_compare_members_become_one_finding_per_person():
                                                                   ("member_ids", 9, "extra")]
 
 
+def test_compare_people_keep_the_references_the_program_used():
+    declared = {**DECLARED, "members": {"@natalialopez": 4, "chiara.nielsen@example.com": 3}}
+    [finding] = compare(declared, {**declared, "members": {"chiara.nielsen@example.com": 3}})
+    assert (finding.property, finding.subject, finding.reference, finding.change) == (
+        "members", 4, "@natalialopez", "missing")
+
+
 def test_compare_program_settings_never_drift():
     assert compare(DECLARED, {**DECLARED, "exclusive_members": True}) == ()
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from pachca_pulumi.chat.inputs import UNKNOWN, check_inputs, is_unknown
@@ -31,7 +32,7 @@ def test_check_inputs_fills_defaults() -> None:
     inputs, _ = check_inputs({"name": "Engineering"})
 
     assert inputs == {**{field: default(field) for field in INPUTS}, "name": "Engineering"}
-    assert (inputs["member_ids"], inputs["channel"], inputs["adopt_id"]) == ([], False, None)
+    assert (inputs["member_ids"], inputs["channel"], inputs["adopt_id"]) == ({}, False, None)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "\t\n"])
@@ -85,8 +86,8 @@ def test_check_inputs_normalises_member_ids() -> None:
     inputs, failures = check_inputs({"name": "x", "member_ids": [187.0, 186.0, 187.0, 185]})
 
     assert failures == []
-    assert inputs["member_ids"] == [185, 186, 187]
-    assert all(type(uid) is int for uid in inputs["member_ids"])
+    assert inputs["member_ids"] == {"185": 185, "186": 186, "187": 187}
+    assert all(type(uid) is int for uid in inputs["member_ids"].values())
 
 
 def test_check_inputs_normalises_group_tag_ids() -> None:
@@ -97,7 +98,7 @@ def test_check_inputs_normalises_group_tag_ids() -> None:
 
 @pytest.mark.parametrize(
     "member_ids",
-    [[186.5], ["186"], [True], [-3], [0], [float("nan")], [float("inf")], [2**31], [[186]], "186", 186],
+    [[186.5], ["oleg"], [True], [-3], [0], [float("nan")], [float("inf")], [2**31], [[186]], "186", 186],
     ids=repr,
 )
 def test_check_inputs_rejects_bad_member_ids(member_ids: Any) -> None:
@@ -122,9 +123,30 @@ def test_check_inputs_normalises_adopt_id_float() -> None:
 
 
 def test_check_inputs_rejects_bad_adopt_id() -> None:
-    failed = _failed({"name": "x", "adopt_id": "334"})
+    failed = _failed({"name": "x", "adopt_id": "chat 334"})
 
     assert list(failed) == ["adopt_id"]
+
+
+def test_check_inputs_takes_ids_as_numeric_strings() -> None:
+    inputs, failures = check_inputs({"name": "x", "adopt_id": "1014", "member_ids": ["186"], "members": ["187"]})
+
+    assert failures == []
+    assert (inputs["adopt_id"], inputs["member_ids"], inputs["members"]) == (1014, {"186": 186}, {"187": 187})
+
+
+def test_check_inputs_keys_people_by_the_reference_as_written() -> None:
+    inputs, failures = check_inputs({"name": "x", "members": ["anna@corp.ru", "@oleg", "eve", 186.0]})
+
+    assert failures == []
+    assert inputs["members"] == {"186": 186, "@eve": None, "@oleg": None, "anna@corp.ru": None}
+
+
+def test_check_inputs_refuses_editors_outside_channels() -> None:
+    failed = _failed({"name": "x", "editors": ["@oleg"]})
+
+    assert list(failed) == ["editors"]
+    assert "channel=True" in failed["editors"]
 
 
 @pytest.mark.parametrize("field", ["channel", "public", "archived", "exclusive_members"])
@@ -143,11 +165,11 @@ def test_check_inputs_bool_field_rejects_number(field: str) -> None:
 
 
 def test_check_inputs_rejects_unknown_property_naming_it() -> None:
-    failed = _failed({"name": "x", "members": [186]})
+    failed = _failed({"name": "x", "member": [186]})
 
-    assert list(failed) == ["members"]
-    assert "'members'" in failed["members"]
-    assert "member_ids" in failed["members"]
+    assert list(failed) == ["member"]
+    assert "'member'" in failed["member"]
+    assert "members" in failed["member"]
 
 
 def test_check_inputs_reports_every_bad_field() -> None:
@@ -167,7 +189,7 @@ def test_check_inputs_ignores_none_values() -> None:
     inputs, failures = check_inputs({"name": "x", "member_ids": None, "adopt_id": None, "owner_id": None})
 
     assert failures == []
-    assert inputs["member_ids"] == []
+    assert inputs["member_ids"] == {}
     assert inputs["adopt_id"] is None
     assert "owner_id" not in inputs
 
@@ -177,7 +199,7 @@ def test_check_inputs_passes_unknown_name_through() -> None:
 
     assert failures == []
     assert inputs["name"] == UNKNOWN
-    assert inputs["member_ids"] == [186]
+    assert inputs["member_ids"] == {"186": 186}
 
 
 def test_check_inputs_passes_unknown_list_through() -> None:
@@ -187,11 +209,12 @@ def test_check_inputs_passes_unknown_list_through() -> None:
     assert inputs["member_ids"] == UNKNOWN
 
 
-def test_check_inputs_passes_unknown_inside_list_through() -> None:
-    inputs, failures = check_inputs({"name": "x", "member_ids": [186.0, UNKNOWN]})
+def test_check_inputs_list_with_an_unknown_element_is_unknown_as_a_whole() -> None:
+    inputs, failures = check_inputs({"name": "x", "member_ids": [186.0, UNKNOWN], "members": [Unknown(), "@oleg"]})
 
     assert failures == []
-    assert inputs["member_ids"] == [186.0, UNKNOWN]
+    assert inputs["member_ids"] == UNKNOWN
+    assert inputs["members"] == UNKNOWN
 
 
 @pytest.mark.parametrize("field", ["channel", "public", "archived", "exclusive_members", "adopt_id"])
@@ -279,8 +302,8 @@ def test_check_inputs_ids_are_sorted_unique_ints(ids: list[float]) -> None:
     inputs, failures = check_inputs({"name": "x", "member_ids": ids})
 
     assert failures == []
-    assert inputs["member_ids"] == sorted({int(i) for i in ids})
-    assert all(type(i) is int for i in inputs["member_ids"])
+    assert list(inputs["member_ids"].values()) == sorted({int(i) for i in ids})
+    assert all(type(i) is int for i in inputs["member_ids"].values())
 
 
 def test_inputs_unknown_matches_engine_placeholder() -> None:

@@ -22,8 +22,8 @@ from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.api.errors import ConfigError, PachcaError, ServerError
 from pachca_pulumi.chat.avatar import CHANGED_BY_HAND
 from pachca_pulumi.chat.inputs import check_inputs
-from pachca_pulumi.chat.provider import ChatProvider
-from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, default
+from pachca_pulumi.chat.provider import ChatError, ChatProvider
+from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, ChatInputs, default
 from pachca_pulumi.chat.service import ChatService
 
 from ..conftest import TEST_RETRY_ATTEMPTS
@@ -72,9 +72,14 @@ def sent_json(call: respx.models.Call) -> Any:
     return json.loads(call.request.content)
 
 
+DIRECTORY_READS = {("GET", "/profile"), ("GET", "/users"), ("GET", "/group_tags")}
+
+
 def requests_made(api: respx.MockRouter) -> list[tuple[str, str]]:
+    """Requests other than the per-process directory reads (token profile, users, group tags)."""
     prefix = "/api/shared/v1"
-    return [(call.request.method, call.request.url.path.removeprefix(prefix)) for call in api.calls]
+    made = [(call.request.method, call.request.url.path.removeprefix(prefix)) for call in api.calls]
+    return [request for request in made if request not in DIRECTORY_READS]
 
 
 def reports_change(result: DiffResult) -> bool:
@@ -89,7 +94,7 @@ def inputs(**overrides: Any) -> dict[str, Any]:
     news = {field: default(field) for field in INPUTS}
     news.update({"name": "🤿 aqua", "member_ids": [186, 187]})
     news.update(overrides)
-    return news
+    return ChatInputs.model_validate(news).model_dump()
 
 
 def stored(**overrides: Any) -> dict[str, Any]:
@@ -108,7 +113,9 @@ def api() -> respx.MockRouter:
     """The mocked API, reached through the client's `transport=` seam (nothing is patched)."""
     router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
     router.get("/profile").mock(return_value=one(user_json(TOKEN_USER)))
-    router.get(f"/group_tags/{TAG}/users").mock(return_value=page([user_json(TAG_MEMBER)]))
+    users = [user_json(uid) for uid in (OWNER, 186, 187, 188, 999, TOKEN_USER)]
+    router.get("/users").mock(return_value=page([*users, {**user_json(TAG_MEMBER), "list_tags": ["Ops"]}]))
+    router.get("/group_tags").mock(return_value=page([{"id": TAG, "name": "Ops", "users_count": 1}]))
     return router
 
 
@@ -175,8 +182,8 @@ def test_provider_check_normalises_without_http(api: respx.MockRouter, provider:
 
     assert result.failures == []
     assert result.inputs["name"] == "Ops"
-    assert result.inputs["member_ids"] == [186, 187]
-    assert api.calls.call_count == 0
+    assert result.inputs["member_ids"] == {"186": 186, "187": 187}
+    assert requests_made(api) == []
 
 
 def test_provider_check_ignores_output_placeholders_of_chat_resource(
@@ -187,14 +194,14 @@ def test_provider_check_ignores_output_placeholders_of_chat_resource(
     result = provider.check({}, news)
 
     assert result.failures == []
-    assert api.calls.call_count == 0
+    assert requests_made(api) == []
 
 
 def test_provider_check_reports_failures_without_http(api: respx.MockRouter, provider: ChatProvider) -> None:
     result = provider.check({}, {"name": "", "public": "yes"})
 
     assert {failure.property for failure in result.failures} == {"name", "public"}
-    assert api.calls.call_count == 0
+    assert requests_made(api) == []
 
 
 def test_provider_diff_reports_no_change_for_reordered_members(
@@ -203,7 +210,7 @@ def test_provider_diff_reports_no_change_for_reordered_members(
     result = provider.diff(str(CHAT_ID), stored(), inputs(member_ids=[187, 186]))
 
     assert result.changes is False
-    assert api.calls.call_count == 0
+    assert requests_made(api) == []
 
 
 def test_provider_diff_channel_change_replaces_without_http(
@@ -214,19 +221,19 @@ def test_provider_diff_channel_change_replaces_without_http(
     assert reports_change(result)
     assert result.replaces == ["channel"]
     assert result.delete_before_replace is False
-    assert api.calls.call_count == 0
+    assert requests_made(api) == []
 
 
 def test_provider_diff_exclusive_extra_member_is_change_without_http(
     api: respx.MockRouter, provider: ChatProvider
 ) -> None:
-    olds = stored(member_ids=[OWNER, TOKEN_USER, 186, 187, 999], exclusive_members=True)
+    olds = stored(present_member_ids=[OWNER, TOKEN_USER, 186, 187, 999], exclusive_members=True)
 
     result = provider.diff(str(CHAT_ID), olds, inputs(exclusive_members=True))
 
     assert reports_change(result)
     assert result.replaces == []
-    assert api.calls.call_count == 0
+    assert requests_made(api) == []
 
 
 # create
@@ -239,7 +246,7 @@ def test_provider_create_posts_once_with_members_and_tags(
 
     provider.create(inputs(group_tag_ids=[TAG], public=True))
 
-    assert sorted(requests_made(api)) == [("GET", "/profile"), ("POST", "/chats")]
+    assert requests_made(api) == [("POST", "/chats")]
     assert sent_json(create.calls.last) == {
         "chat": {
             "name": "🤿 aqua",
@@ -262,8 +269,8 @@ def test_provider_create_returns_every_output(api: respx.MockRouter, provider: C
     assert result.outs["owner_id"] == OWNER
     assert result.outs["token_user_id"] == TOKEN_USER
     assert result.outs["tag_member_ids"] == [TAG_MEMBER]
-    assert result.outs["member_ids"] == sorted(members)
-    assert result.outs["declared_member_ids"] == [186, 187]
+    assert result.outs["present_member_ids"] == sorted(members)
+    assert result.outs["member_ids"] == {"186": 186, "187": 187}
     assert result.outs["created_at"] == "2021-08-28T15:56:53.000Z"
     assert result.outs["personal"] is False
     assert result.outs["meet_room_url"] == "https://meet.pachca.com/aqua-94bb21b5"
@@ -319,7 +326,8 @@ def test_provider_create_adopts_archived_chat_without_creating(
         ("PUT", "/chats/500"),
         ("POST", "/chats/500/members"),
     ]
-    assert sent_json(api.calls[3]) == {"member_ids": [187], "silent": True}
+    add, = [call for call in api.calls if call.request.url.path.endswith("/members")]
+    assert sent_json(add) == {"member_ids": [187], "silent": True}
 
 
 def test_provider_create_adopts_chat_already_in_shape_without_writes(
@@ -330,7 +338,7 @@ def test_provider_create_adopts_chat_already_in_shape_without_writes(
     result = provider.create(inputs(adopt_id=500))
 
     assert result.id == "500"
-    assert [method for method, _ in requests_made(api)] == ["GET"] * len(api.calls)
+    assert [method for method, _ in requests_made(api)] == ["GET"] * len(requests_made(api))
 
 
 def test_provider_create_adopting_channel_as_group_chat_fails(
@@ -429,9 +437,9 @@ def test_provider_read_returns_outputs_and_observed_inputs(
 
     assert result.id == str(CHAT_ID)
     assert set(result.outs) == OUTPUT_KEYS
-    assert result.outs["member_ids"] == sorted([OWNER, 186, 999])
+    assert result.outs["present_member_ids"] == sorted([OWNER, 186, 999])
     assert result.inputs is not None
-    assert result.inputs["member_ids"] == [186]
+    assert result.inputs["member_ids"] == {"186": 186}
     assert result.inputs["name"] == "renamed by hand"
 
 
@@ -574,7 +582,7 @@ def test_provider_update_member_already_gone_still_succeeds(
 
     result = provider.update(str(CHAT_ID), stored(), inputs(exclusive_members=True))
 
-    assert result.outs["member_ids"] == sorted([OWNER, 186, 187])
+    assert result.outs["present_member_ids"] == sorted([OWNER, 186, 187])
 
 
 def test_provider_update_reconciles_tags(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -649,7 +657,7 @@ def test_provider_update_not_applied_by_api_fails_loudly(
     with pytest.raises(PachcaError) as info:
         provider.update(str(CHAT_ID), stored(), inputs())
 
-    assert "member_ids" in str(info.value)
+    assert "members" in str(info.value)
     assert f"chat {CHAT_ID}" in str(info.value)
 
 
@@ -706,21 +714,22 @@ def test_provider_create_gives_up_after_the_retry_budget_of_503s(
     post = api.post("/chats").mock(return_value=httpx.Response(503))
     listing = api.get("/chats").mock(return_value=page([]))
 
-    with pytest.raises(ServerError):
-        provider.create(inputs())
+    with pytest.raises(ChatError) as info:
+        provider.create({**inputs(), "__name": "aqua"})
 
+    assert str(info.value).startswith("create chat 'aqua': create chat '🤿 aqua' failed: HTTP 503")
     assert post.call_count == TEST_RETRY_ATTEMPTS  # the client's one retry loop, capped in testing mode
     assert listing.call_count == TEST_RETRY_ATTEMPTS  # each failed attempt looked for a lost create
 
 
-def test_provider_create_of_a_non_exclusive_chat_skips_tag_member_lookups(
+def test_provider_create_takes_tag_members_from_the_directory_without_a_request_per_tag(
     api: respx.MockRouter, provider: ChatProvider
 ) -> None:
     api.post("/chats").mock(return_value=one(chat_json(group_tag_ids=[TAG]), 201))
 
     result = provider.create(inputs(group_tag_ids=[TAG]))
 
-    assert result.outs["tag_member_ids"] == []
+    assert result.outs["tag_member_ids"] == [TAG_MEMBER]
     assert ("GET", f"/group_tags/{TAG}/users") not in requests_made(api)
 
 
@@ -761,7 +770,7 @@ def test_provider_update_leaves_an_applied_avatar_alone(
 
     provider.update(str(CHAT_ID), stored(avatar=declared["avatar"], avatar_url=AVATAR_URL), declared)
 
-    assert requests_made(api) == [("GET", f"/chats/{CHAT_ID}"), ("GET", "/profile")]
+    assert [request for request in requests_made(api) if "avatar" in request[1] or request[0] != "GET"] == []
 
 
 @pytest.mark.parametrize("applied", ["sha256:0000000000000000", CHANGED_BY_HAND])
@@ -817,8 +826,7 @@ def test_provider_create_records_members_the_api_could_not_add(api: respx.MockRo
     result = provider.create(inputs(member_ids=[186, 999]))
 
     assert result.outs["missing_member_ids"] == [999]
-    assert result.outs["member_ids"] == sorted([OWNER, 186])
-    assert 999 not in result.outs["member_ids"]  # state never claims a member the chat does not have
+    assert result.outs["present_member_ids"] == sorted([OWNER, 186])  # never a member the chat lacks
 
 
 def test_provider_create_of_a_complete_chat_records_no_missing_members(
@@ -827,3 +835,49 @@ def test_provider_create_of_a_complete_chat_records_no_missing_members(
     api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
 
     assert provider.create(inputs()).outs["missing_member_ids"] == []
+
+
+# refresh after a token change: a 404 is proof only for the token user that managed the chat
+
+
+def test_provider_read_404_for_the_same_token_user_drops_the_chat(api: respx.MockRouter, provider: ChatProvider) -> None:
+    api.get("/chats").mock(return_value=page([]))
+    api.get(f"/chats/{CHAT_ID}").respond(404, json=not_found("id", CHAT_ID))
+
+    result = provider.read(str(CHAT_ID), stored())
+
+    assert result.id is None
+    assert ("GET", "/company/chats") not in requests_made(api)
+
+
+def test_provider_read_404_after_a_token_change_finds_the_chat_in_the_company_listing(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats").mock(return_value=page([]))
+    api.get(f"/chats/{CHAT_ID}").respond(404, json=not_found("id", CHAT_ID))
+    api.get("/company/chats").mock(return_value=page([chat_json(CHAT_ID, name="still here")]))
+
+    result = provider.read(str(CHAT_ID), stored(token_user_id=TOKEN_USER + 1))
+
+    assert result.id == str(CHAT_ID) and result.outs["name"] == "still here"
+
+
+def test_provider_read_404_after_a_token_change_is_proof_once_the_company_listing_lacks_it(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats").mock(return_value=page([]))
+    api.get(f"/chats/{CHAT_ID}").respond(404, json=not_found("id", CHAT_ID))
+    api.get("/company/chats").mock(return_value=page([chat_json(CHAT_ID + 1)]))
+
+    assert provider.read(str(CHAT_ID), stored(token_user_id=TOKEN_USER + 1)).id is None
+
+
+def test_provider_read_404_after_a_token_change_without_company_access_fails_naming_the_change(
+    api: respx.MockRouter, provider: ChatProvider
+) -> None:
+    api.get("/chats").mock(return_value=page([]))
+    api.get(f"/chats/{CHAT_ID}").respond(404, json=not_found("id", CHAT_ID))
+    api.get("/company/chats").respond(403, json={"error": "insufficient_scope", "error_description": "admins"})
+
+    with pytest.raises(PachcaError, match=r"the token's user changed \(was user 101, now 100\)"):
+        provider.read(str(CHAT_ID), stored(token_user_id=TOKEN_USER + 1))

@@ -53,8 +53,8 @@ def test_resource_signature_takes_exactly_the_schema_inputs_with_their_defaults(
 
     assert list(declared) == list(PROGRAM_INPUTS)
     assert declared.pop("name") is inspect.Parameter.empty  # the one required input
-    for field, value in declared.items():  # lists default to None in the signature (no shared mutable default)
-        assert value == (None if isinstance(default(field), list) else default(field)), field
+    for field, value in declared.items():  # collections default to None (no shared mutable default)
+        assert value == (None if isinstance(default(field), (list, dict)) else default(field)), field
 
 
 def test_resource_annotates_every_schema_output() -> None:

@@ -1,0 +1,94 @@
+"""Who must join, leave or change role in a chat: one pure function shared by preview and `up`.
+
+`diff` (preview) and the service (`up`) both call `plan_members()`, so they cannot disagree.
+Ownership rules:
+- declared people must be present, with their declared role (admin > editor > member);
+- people declared at the last apply and no longer declared are removed, and their roles dropped;
+- without `exclusive_members`, people added by hand are tolerated; with it, everyone neither
+  declared nor implied is removed (and loses a role the program does not declare);
+- implied members (the owner, the token's own user, group-tag members) are never removed, and the
+  owner's role is never touched (the API keeps the owner an admin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import PEOPLE, Role, rule
+
+__all__ = ["MemberPlan", "Membership", "ROLE_RANK", "declared_roles", "plan_members", "roles_tracked"]
+
+ROLE_RANK: dict[str, int] = {"member": 0, "editor": 1, "admin": 2}
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A chat's people as last seen: members, role holders (None when not read) and implied members."""
+
+    members: frozenset[int]
+    owner_id: int
+    implied: frozenset[int]
+    roles: Mapping[int, Role] | None = None
+
+
+@dataclass(frozen=True)
+class MemberPlan:
+    """What reconciling a chat's people takes: additions, removals and role changes, by user id."""
+
+    add: tuple[int, ...] = ()
+    remove: tuple[int, ...] = ()
+    roles: tuple[tuple[int, Role], ...] = field(default=())
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.remove or self.roles)
+
+
+def declared_roles(props: Mapping[str, Any]) -> dict[int, Role]:
+    """`{user id: role}` of everyone a set of inputs (or stored outputs) declares; the highest role wins."""
+    roles: dict[int, Role] = {}
+    for name in PEOPLE:
+        value = props.get(name)
+        role = rule(name).role or "member"
+        for uid in (value or {}).values() if isinstance(value, dict) else ():
+            if uid is not None and ROLE_RANK[role] >= ROLE_RANK[roles.get(int(uid), "member")]:
+                roles[int(uid)] = role
+    return roles
+
+
+def roles_tracked(*declared: Mapping[int, Role]) -> bool:
+    """Roles are read (two extra requests) only for chats that declare them now or did at the last apply."""
+    return any(role != "member" for roles in declared for role in roles.values())
+
+
+def plan_members(wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership, *,
+                 exclusive: bool) -> MemberPlan:
+    """The additions, removals and role changes that bring `actual` to `wanted` under the ownership rules."""
+    dropped = set(previous) - set(wanted)
+    if exclusive:
+        dropped |= actual.members - set(wanted)
+    remove = sorted((dropped & actual.members) - actual.implied - {actual.owner_id})
+    add = sorted(set(wanted) - actual.members)
+    staying = (actual.members | set(add)) - set(remove)
+    roles = [(uid, role) for uid in sorted(staying) if (role := _role_change(uid, wanted, previous, actual,
+                                                                             exclusive)) is not None]
+    return MemberPlan(add=tuple(add), remove=tuple(remove), roles=tuple(roles))
+
+
+def _role_change(uid: int, wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership,
+                 exclusive: bool) -> Role | None:
+    """The role `uid` must be given, or None when it keeps its role."""
+    if uid == actual.owner_id:
+        return None
+    current = actual.roles.get(uid, "member") if actual.roles is not None else None
+    target = wanted.get(uid)
+    if target in (None, "member"):  # a plain member keeps a role given by hand, unless the program took it away
+        dropped = previous.get(uid, "member") != "member" or (exclusive and uid not in actual.implied)
+        target = "member" if dropped else None
+    if target is None or target == current:
+        return None
+    if current is None and target == "member":
+        return None  # roles not read (none declared) and nothing to grant
+    return target
