@@ -113,6 +113,8 @@ class EmulatorApp:
         try:
             route, args = URL_MAP.bind_to_environ(environ).match()
             call = h.Call(request, self.store, *self._authenticate(request))
+            if route == "POST /chats":
+                self._leave_on_create(request)
             response = ROUTES[route](call, **args)
         except EmulatorError as error:
             response = error_response(error)
@@ -127,6 +129,16 @@ class EmulatorApp:
         finally:
             request.close()  # uploaded files
         return response(environ, start_response)
+
+    def _leave_on_create(self, request: Request) -> None:
+        """The ``leave_on_create`` fault: named users leave the workspace before the chat is made."""
+        body = request.get_json(silent=True)
+        chat = body.get("chat") if isinstance(body, dict) else None
+        named = chat.get("member_ids") if isinstance(chat, dict) else None
+        if isinstance(named, list):
+            leaving = self.faults.leaving(u for u in named if isinstance(u, int) and not isinstance(u, bool))
+            if leaving:
+                self.store.remove_users(leaving)
 
     def _authenticate(self, request: Request) -> tuple[str, int]:
         """The bearer token and the user it acts as, or 401 ``invalid_token``."""

@@ -16,6 +16,10 @@ Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
   ``missing_fields`` drops ``name`` from the chat of ``GET /chats/{id}``; ``wrong_types``
   makes ``id`` a string and ``archived`` the string ``"no"`` in ``GET /chats/{id}``;
   ``bad_enum`` puts an unknown ``role`` into every user object of successful answers.
+* ``leave_on_create`` (list of user ids): these users leave the workspace the moment a
+  ``POST /chats`` names them, before the chat is made; the answer then lists them in
+  ``meta.not_found_member_ids``. It stages the race a client's preview cannot see (a person
+  verified, then gone at create).
 
 Order: latency, rate limit, html502, error rate, then the app (drop, body mutations). The app calls
 :meth:`Faults.serve` with the request's :class:`~.exchange.Exchange` (its route; a drop is recorded
@@ -53,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "latency_ms": 0,
     "drop_after_create": 0.0,
     "malformed": None,
+    "leave_on_create": [],
 }
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -77,6 +82,12 @@ class Faults:
             if "rate_limit" in checked:
                 self._buckets.clear()
             return dict(self._settings)
+
+    def leaving(self, user_ids: Iterable[int]) -> list[int]:
+        """Those of `user_ids` that ``leave_on_create`` makes leave the workspace now."""
+        with self._lock:
+            leaving = set(self._settings["leave_on_create"])
+        return sorted(set(user_ids) & leaving)
 
     def settings(self) -> dict[str, Any]:
         with self._lock:
@@ -214,6 +225,10 @@ def _check(key: str, value: Any) -> Any:
         raise ValueError(f"unknown fault switch {key!r} (known: {', '.join(DEFAULTS)})")
     if value is None and key in ("rate_limit", "malformed"):
         return None
+    if key == "leave_on_create":
+        if not isinstance(value, list) or not all(isinstance(u, int) and not isinstance(u, bool) for u in value):
+            raise ValueError("leave_on_create must be a list of user ids")
+        return list(value)
     if key == "malformed":
         if value not in MALFORMED_MODES:
             raise ValueError(f"malformed must be null or one of: {', '.join(MALFORMED_MODES)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
@@ -15,39 +16,60 @@ pytestmark = pytest.mark.e2e
 PNG_RED = b"\x89PNG\r\n\x1a\n" + b"red" * 20
 PNG_BLUE = b"\x89PNG\r\n\x1a\n" + b"blue" * 20
 UNKNOWN_USER = 987654
+LEAVER = 4  # a seeded user
 
 
 def _changes(result: auto.UpResult) -> dict[str, int]:
     return {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
 
 
-def test_a_chat_created_without_an_unknown_member_is_tracked_and_the_run_fails(make_stack, api: Api) -> None:
+def test_an_unknown_member_id_fails_preview_before_any_write(make_stack, api: Api) -> None:
     stack = make_stack({"eng": {"name": "Engineering", "member_ids": [3, UNKNOWN_USER]}})
 
     with pytest.raises(auto.CommandError) as failed:
         stack.up()
 
     message = str(failed.value)
-    assert f"created the chat without members {UNKNOWN_USER}: no such users" in message
+    assert str(UNKNOWN_USER) in message and "chat 'eng'" in message and "Traceback" not in message
+    assert api.by_name("Engineering") == []
+    assert not [route for route in api.stats()["by_route"] if not route.startswith("GET ")]  # no write
+
+
+def _leave_on_create(api: Api, user_ids: list[int]) -> None:
+    """Staged race: these users pass verification, then leave the workspace as the chat is made."""
+    httpx.put(api.server.root_url + "/_emulator/faults", json={"leave_on_create": user_ids}).raise_for_status()
+
+
+def test_a_member_who_leaves_during_up_is_reported_and_the_chat_stays_tracked(make_stack, api: Api) -> None:
+    stack = make_stack({"eng": {"name": "Engineering", "member_ids": [3, LEAVER]}})
+    _leave_on_create(api, [LEAVER])
+
+    with pytest.raises(auto.CommandError) as failed:
+        stack.up()
+
+    message = str(failed.value)
+    assert f"created the chat without members {LEAVER}: no such users" in message
     assert "Traceback" not in message
     chats = api.by_name("Engineering")
-    assert len(chats) == 1 and UNKNOWN_USER not in chats[0]["member_ids"]
+    assert len(chats) == 1 and LEAVER not in chats[0]["member_ids"]
     eng, = [r for r in stack.export()["resources"] if r.get("type", "").endswith("pachca:Chat")]
     assert eng["id"] == str(chats[0]["id"])  # tracked: the next up never creates it again
-    assert UNKNOWN_USER not in eng["outputs"]["member_ids"]  # state claims no member the chat lacks
-    assert eng["outputs"]["missing_member_ids"] == [UNKNOWN_USER]
+    assert LEAVER not in eng["outputs"]["present_member_ids"]  # state claims no member the chat lacks
+    assert eng["outputs"]["missing_member_ids"] == [LEAVER]
 
 
-def test_the_next_up_after_a_missing_member_creates_nothing(make_stack, api: Api) -> None:
-    stack = make_stack({"eng": {"name": "Engineering", "member_ids": [3, UNKNOWN_USER]}})
+def test_the_next_up_after_a_member_left_creates_nothing(make_stack, api: Api) -> None:
+    stack = make_stack({"eng": {"name": "Engineering", "member_ids": [3, LEAVER]}})
+    _leave_on_create(api, [LEAVER])
     with pytest.raises(auto.CommandError):
         stack.up()
     stack.set_program(chats_program({"eng": {"name": "Engineering", "member_ids": [3]}}))
 
     result = stack.up()
 
-    assert _changes(result) == {}
+    assert "create" not in _changes(result)
     assert len(api.by_name("Engineering")) == 1
+    stack.preview(expect_no_changes=True)
 
 
 def test_avatar_round_trip(make_stack, api: Api, tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ def test_faults_control_endpoints_are_not_rate_limited(emulator, api):
 
 
 def test_faults_clear_turns_everything_off():
-    faults = Faults(rate_limit=3, error_rate=0.5, latency_ms=10, drop_after_create=1, malformed="not_json")
+    faults = Faults(rate_limit=3, error_rate=0.5, latency_ms=10, drop_after_create=1, malformed="not_json",
+                    leave_on_create=[4])
     faults.clear()
     assert faults.settings() == {
         "rate_limit": None,
@@ -163,4 +164,31 @@ def test_faults_clear_turns_everything_off():
         "latency_ms": 0,
         "drop_after_create": 0.0,
         "malformed": None,
+        "leave_on_create": [],
     }
+
+
+def test_faults_leave_on_create_makes_named_users_leave_as_the_chat_is_made(emulator, api):
+    emulator.faults.configure(leave_on_create=[4])
+    assert api.get("/users/4").status_code == 200
+
+    response = api.post("/chats", json={"chat": {"name": "race", "member_ids": [3, 4]}})
+
+    assert response.status_code == 201
+    assert response.json()["meta"]["not_found_member_ids"] == [4]
+    assert 4 not in response.json()["data"]["member_ids"] and 3 in response.json()["data"]["member_ids"]
+    assert api.get("/users/4").status_code == 404
+
+
+def test_faults_leave_on_create_leaves_other_creates_alone(emulator, api):
+    emulator.faults.configure(leave_on_create=[4])
+
+    response = api.post("/chats", json={"chat": {"name": "calm", "member_ids": [3]}})
+
+    assert response.json()["meta"]["not_found_member_ids"] == []
+    assert api.get("/users/4").status_code == 200
+
+
+def test_faults_leave_on_create_must_be_a_list_of_ids():
+    with pytest.raises(ValueError, match="leave_on_create must be a list of user ids"):
+        Faults(leave_on_create=4)

@@ -32,6 +32,10 @@ class Directory:
         self._tags = {t["id"]: t for t in state["group_tags"]}
 
     # ----- users ------------------------------------------------------------------------------
+    def remove_users(self, user_ids: Iterable[int]) -> None:
+        for user_id in user_ids:
+            self._users.pop(user_id, None)
+
     def has_user(self, user_id: int) -> bool:
         return user_id in self._users
 

@@ -224,6 +224,11 @@ class Store:
     def avatar_file(self, path: str) -> Avatar | None:
         return self.avatars.file(path)
 
+    @mutation
+    def remove_users(self, user_ids: Iterable[int]) -> None:
+        """Users leave the workspace (the ``leave_on_create`` fault); their chats keep their ids."""
+        self.directory.remove_users(user_ids)
+
     # ----- members and tags -------------------------------------------------------------------
     @locked
     def member_users(self, chat_id: int, role: str = "all") -> list[Json]:
