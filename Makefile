@@ -1,4 +1,4 @@
-# Thin wrappers; the logic lives in the package, scripts/ (engine, actionlint, demo), langhost/ and benchmarks/
+# Thin wrappers; the logic lives in the package, scripts/ (engine, actionlint, gitlab-ci-local, demo), langhost/ and benchmarks/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -33,6 +33,7 @@ typecheck: install
 test: install typecheck
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
+	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
 	$(BIN)/python -m pytest
 	$(MAKE) test-newest-sdk
 
@@ -47,7 +48,8 @@ unit: install
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
 
 e2e: install
-	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python -m pytest tests/e2e
+	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" $(BIN)/python -m pytest tests/e2e
 
 demo: install
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" $(BIN)/python scripts/demo.py

@@ -37,6 +37,7 @@ from .errors import (
     error_for_status,
 )
 from .models import (
+    AuditEvent,
     AvatarSet,
     Chat,
     ChatCreated,
@@ -280,6 +281,21 @@ class PachcaClient:
 
     def _tag_named(self, name: str) -> GroupTag | None:
         return next((tag for tag in self.list_tags(names=[name]) if tag.name == name), None)
+
+    def list_audit_events(
+        self,
+        *,
+        start_time: str | None = None,
+        end_time: str | None = None,
+        event_key: str | None = None,
+        entity_type: str | None = None,
+        entity_id: str | None = None,
+    ) -> Iterator[AuditEvent]:
+        """GET /audit_events, every page (the owner's token on the corporation plan; otherwise the
+        first page raises PermissionDeniedError or PaymentRequiredError)."""
+        params = _query(start_time=start_time, end_time=end_time, event_key=event_key, entity_type=entity_type,
+                        entity_id=entity_id)
+        return self._paginate("audit_events", AuditEvent, "list audit events", params)
 
     def create_message(self, chat_id: int, content: str) -> None:
         """POST /messages into a chat (a discussion or channel)."""

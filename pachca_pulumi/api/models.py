@@ -3,7 +3,7 @@ unknown fields are ignored, missing required ones are an error (a malformed answ
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,7 @@ MemberRole = Literal["admin", "editor", "member"]
 """A member's role in a chat (`ChatMemberRole`); the owner is always an admin."""
 
 __all__ = [
+    "AuditEvent",
     "AvatarSet",
     "Chat",
     "ChatCreateFields",
@@ -88,6 +89,13 @@ class User(_Wire):
         """First and last name, else the nickname."""
         return " ".join(part for part in (self.first_name, self.last_name) if part) or self.nickname
 
+    @property
+    def display(self) -> str:
+        """How a person reads in a report: full name and email (or nickname, or the id)."""
+        name = self.display_name
+        contact = self.email or (f"@{self.nickname}" if self.nickname and self.nickname != name else "")
+        return f"{name} <{contact}>" if name and contact else name or contact or f"user {self.id}"
+
 
 class TokenInfo(_Wire):
     """`AccessTokenInfo`, the fields we use: whose token it is and what it may do."""
@@ -102,6 +110,19 @@ class GroupTag(_Wire):
     id: int
     name: str
     users_count: int = 0
+
+
+class AuditEvent(_Wire):
+    """One audit log entry (`AuditEvent` schema); `details` depends on `event_key`."""
+
+    id: str
+    created_at: str
+    event_key: str
+    entity_id: str
+    entity_type: str
+    actor_id: str
+    actor_type: str
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class _Paginate(_Wire):

@@ -117,6 +117,8 @@ def _field_differs(field: str, olds: Mapping[str, Any], news: Mapping[str, Any])
     old = olds.get(field, default(field))
     if compare is Compare.ID_SET:
         return set(_ids(old)) != set(_ids(new)) | _named_tag_ids(olds, news.get("group_tags"))
+    if compare is Compare.TEXT:
+        return bool(trimmed(old) != trimmed(new))
     return bool(old != new)
 
 
@@ -126,6 +128,8 @@ def _observed(field: str, outs: Mapping[str, Any]) -> Any:
         actual_tags = set(_ids(outs.get("group_tag_ids")))
         return sorted(name for name, tag_id in named.items() if tag_id in actual_tags)
     value = outs.get(field, default(field))
+    if rule(field).compare is Compare.TEXT:
+        return trimmed(value)
     if rule(field).compare is Compare.ID_SET:
         return sorted(set(_ids(value)) - set(named.values()))
     return value
@@ -138,6 +142,11 @@ def _named_tag_ids(olds: Mapping[str, Any], names: Any) -> set[int]:
     if is_unknown(names):
         return set()
     return {int(named[name]) for name in (names or []) if name in named}
+
+
+def trimmed(value: Any) -> Any:
+    """A text without leading and trailing spaces (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _observed_people(name: str, outs: Mapping[str, Any], membership: Membership) -> dict[str, int]:

@@ -59,6 +59,7 @@ class Compare(Enum):
     """How `diff` compares a declared input with the chat's stored state."""
 
     VALUE = "value"  # plain equality
+    TEXT = "text"  # equality after trimming: the API keeps " Ops " as sent, the program declares "Ops"
     ID_SET = "id_set"  # ids as a set: order, duplicates and 186.0 vs 186 do not matter
     PEOPLE = "people"  # reference -> user id maps, compared as a membership plan (`chat/members.py`)
     NEVER = "never"  # read on create only; changing it later is no change
@@ -196,7 +197,7 @@ class ChatInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
+    name: Annotated[str, BeforeValidator(_name), Rule(Compare.TEXT)]
     member_ids: Annotated[People, _people("member_ids", ids_only=True), _PERSON] = Field(default_factory=dict)
     members: Annotated[People, _people("members"), _OPTIONAL_PEOPLE] = Field(default_factory=dict)
     admins: Annotated[People, _people("admins"), _people_rule("admin")] = Field(default_factory=dict)

@@ -348,7 +348,7 @@ def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs,
 
 def _chat_edits(chat: Chat, inputs: ChatInputs) -> ChatUpdateFields:
     return ChatUpdateFields(
-        name=inputs.name if chat.name != inputs.name else None,
+        name=inputs.name if chat.name.strip() != inputs.name else None,
         public=inputs.public if chat.public != inputs.public else None,
     )
 

@@ -61,7 +61,11 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     multiple=True,
     envvar="PACHCA_EMULATOR_TOKEN",
     callback=token_callback("PACHCA_EMULATOR_TOKEN"),
-    help="Accepted bearer token (repeatable); the i-th acts as the seed's token_user_ids[i]. "
+    help="Accepted bearer token (repeatable); the i-th acts as the seed's token_user_ids[i]. With the "
+    "default seed: the 1st acts as user 1 (pachca-bot), the workspace owner on the corporation plan, the "
+    "only token that may read GET /audit_events; the 2nd as user 2 (Tatiana Moreau, an admin); the 3rd as "
+    "user 3 (a regular user); the 4th as user 122 (ci-bot, a bot in no chat); the 5th as user 5. Each "
+    "change is audited with its token's user. "
     "- reads them from stdin, one a line; prefer PACHCA_EMULATOR_TOKEN (a literal value is warned about).",
 )
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")

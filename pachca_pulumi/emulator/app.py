@@ -60,6 +60,7 @@ ROUTES: dict[str, Callable[..., Response]] = {
     "DELETE /group_tags/{id}": h.delete_group_tag,
     "PUT /users/{id}": h.update_user,
     "GET /oauth/token/info": h.get_token_info,
+    "GET /audit_events": h.list_audit_events,
 }
 
 

@@ -24,6 +24,7 @@ OWNER_PROTECTED = "owner_protected"
 NOT_APPLICABLE = "not_applicable"
 RATE_LIMIT = "rate_limit"
 UNHANDLED = "unhandled"
+PAYMENT_REQUIRED = "payment_required"
 
 
 def error_item(key: str, value: Any, message: str, code: str, payload: Json | None = None) -> Json:

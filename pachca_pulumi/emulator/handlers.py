@@ -15,7 +15,10 @@ from werkzeug.wrappers import Request, Response
 from . import params as p
 from .errors import bad_request
 from .pagination import cursor_keys, decode_cursor, paginate
+from .serializers import format_time
 from .store import Store
+from .store.audit import EVENT_KEYS as AUDIT_EVENT_KEYS
+from .store.audit import Actor, AuditFilter
 from .store.avatars import MAX_AVATAR_BYTES
 from .store.membership import ROLES as MEMBER_ROLES
 from .wire import data_response, json_response, no_content, page_response
@@ -34,6 +37,11 @@ class Call:
     store: Store
     token: str
     user_id: int
+
+    @property
+    def actor(self) -> Actor:
+        """The acting user as the audit log records it (with the client's address and user agent)."""
+        return Actor(self.user_id, self.request.remote_addr, self.request.headers.get("User-Agent"))
 
     def public(self, chat: Json) -> Json:
         """The chat as answered: its avatar path made an absolute URL on this emulator."""
@@ -63,6 +71,7 @@ def create_chat(call: Call) -> Response:
         group_tag_ids=p.id_list(chat, "group_tag_ids"),
         channel=p.flag(chat, "channel", False),
         public=p.flag(chat, "public", False),
+        actor=call.actor,
     )
     meta = {"not_found_member_ids": created.not_found_member_ids}
     return json_response({"data": call.public(created.chat), "meta": meta}, 201)
@@ -101,7 +110,7 @@ def get_chat(call: Call, id: int) -> Response:
 def update_chat(call: Call, id: int) -> Response:
     chat = p.wrapped_object(call.request, "chat")
     updated = call.store.update_chat(
-        id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public")
+        id, name=p.optional_text(chat, "name"), public=p.optional_flag(chat, "public"), actor=call.actor
     )
     return data_response(call.public(updated))
 
@@ -137,12 +146,12 @@ def add_members(call: Call, id: int) -> Response:
     body = p.body_object(call.request)
     member_ids = p.id_list(body, "member_ids", required_key=True)
     p.optional_flag(body, "silent")
-    call.store.add_members(id, member_ids)
+    call.store.add_members(id, member_ids, actor=call.actor)
     return no_content()
 
 
 def remove_member(call: Call, id: int, user_id: int) -> Response:
-    call.store.remove_member(id, user_id)
+    call.store.remove_member(id, user_id, actor=call.actor)
     return no_content()
 
 
@@ -156,12 +165,12 @@ def update_member_role(call: Call, id: int, user_id: int) -> Response:
 
 def add_group_tags(call: Call, id: int) -> Response:
     body = p.body_object(call.request)
-    call.store.add_group_tags(id, p.id_list(body, "group_tag_ids", required_key=True))
+    call.store.add_group_tags(id, p.id_list(body, "group_tag_ids", required_key=True), actor=call.actor)
     return no_content()
 
 
 def remove_group_tag(call: Call, id: int, tag_id: int) -> Response:
-    call.store.remove_group_tag(id, tag_id)
+    call.store.remove_group_tag(id, tag_id, actor=call.actor)
     return no_content()
 
 
@@ -177,6 +186,7 @@ def create_message(call: Call) -> Response:
         entity_type=entity_type.lower(),
         entity_id=p.integer(message, "entity_id"),
         content=p.text(message, "content"),
+        actor=call.actor,
     )
     return data_response(created, 201)
 
@@ -229,3 +239,29 @@ def delete_group_tag(call: Call, id: int) -> Response:
 def update_user(call: Call, id: int) -> Response:
     user = p.wrapped_object(call.request, "user")
     return data_response(call.store.update_user(call.user_id, id, p.optional_text_list(user, "list_tags")))
+
+
+# ----- audit log ---------------------------------------------------------------------------
+AUDIT_ORDER = ("created_at", "id")
+
+
+def list_audit_events(call: Call) -> Response:
+    """Oldest first; the filters of the spec; the owner's token only (see Tokens)."""
+    request = call.request
+    wanted = AuditFilter(
+        start_time=_time_text(request, "start_time"),
+        end_time=_time_text(request, "end_time"),
+        event_key=p.optional_query_choice(request, "event_key", AUDIT_EVENT_KEYS),
+        **{key: request.args.get(key) for key in ("actor_id", "actor_type", "entity_id", "entity_type")},
+    )
+    events = call.store.audit_events(call.user_id, wanted)
+    limit = p.query_limit(request)
+    token = request.args.get("cursor")
+    cursor = decode_cursor(token, AUDIT_ORDER, (str, str)) if token is not None else None
+    page, meta = paginate(events, lambda i: (i["created_at"], i["id"]), AUDIT_ORDER, "asc", limit, cursor)
+    return page_response(page, meta)
+
+
+def _time_text(request: Request, key: str) -> str | None:
+    moment = p.query_time(request, key)
+    return format_time(moment) if moment is not None else None

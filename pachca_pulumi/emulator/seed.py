@@ -5,6 +5,7 @@ Seed format (see ``seed.json``)::
     {
       "token_user_ids": [1, 2, ...],   # the i-th configured token acts as this user
       "first_chat_id": 1001,           # optional, id of the first created chat
+      "plan": "corporation",           # optional; another plan makes GET /audit_events 402
       "users": [{"id", "first_name", "last_name", "nickname", "email", "created_at", ...}],
       "group_tags": [{"id", "name", "user_ids": [...]}]
     }
@@ -70,6 +71,8 @@ def validate_seed(data: Any) -> None:
     owners = _list(data, "token_user_ids")
     if not owners or any(_int(o) is None or o not in user_ids for o in owners):
         raise SeedError("token_user_ids must be a non-empty list of ids of seeded users")
+    if not isinstance(data.get("plan", "corporation"), str):
+        raise SeedError("plan must be a string such as \"corporation\" (the audit log needs it)")
     first_chat_id = data.get("first_chat_id", 1)
     if _int(first_chat_id) is None or first_chat_id < 1:
         raise SeedError("first_chat_id must be a positive integer")

@@ -16,6 +16,7 @@ invoked. The token is never printed: every error passes through the redaction st
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +33,9 @@ from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
-from .listing import people_row, render_rows
+from .cli_workflows import drift_command, inventory_command
+from .listing import nothing_listed_hint
+from .people_listing import people_row, render_rows
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 
@@ -44,6 +47,8 @@ EXIT_USAGE = 2
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
 _WHERE_CONFIG = ("This command reads --token or PACHCA_TOKEN, and --base-url or PACHCA_BASE_URL "
                  "(no stack config).")
+_WHERE_IMPORT_CONFIG = ("import reads --token or PACHCA_TOKEN (and --base-url or PACHCA_BASE_URL); without a "
+                        "token, in a project directory (a Pulumi.yaml), the stack's pachca:token and pachca:baseUrl.")
 _WHERE_RECOVER_CONFIG = ("recover reads --token or PACHCA_TOKEN, else the stack's pachca:token (and then "
                          "pachca:baseUrl); --base-url or PACHCA_BASE_URL set the base URL.")
 
@@ -71,6 +76,8 @@ def main() -> None:
 
 
 main.add_command(emulator_main, name="emulator")
+main.add_command(drift_command)
+main.add_command(inventory_command)
 
 
 @main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")
@@ -93,6 +100,11 @@ main.add_command(emulator_main, name="emulator")
 @click.option("--exclusive-members", is_flag=True,
               help="Declare every chat with exclusive_members=True "
                    "(members added later by hand get removed).")
+@click.option("--stack", metavar="NAME", help="In a project directory without --token/PACHCA_TOKEN: the stack "
+              "whose pachca:token and pachca:baseUrl to use; default the selected stack.")
+@click.option("--cwd", default=".", show_default=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The Pulumi project directory whose stack config is read (when it has a Pulumi.yaml).")
 def import_command(
     token: str | None,
     base_url: str | None,
@@ -103,6 +115,8 @@ def import_command(
     channels_only: bool,
     include_archived: bool,
     exclusive_members: bool,
+    stack: str | None,
+    cwd: Path,
 ) -> None:
     """Write a Pulumi program (or chat file) that adopts the workspace's group chats and channels.
 
@@ -112,9 +126,11 @@ def import_command(
     """
     selection = Selection(patterns, ids, channels_only, include_archived)
     file_format = file_format or format_for_output(output)
-    config = _config(token, base_url)
+    config = _import_config(token, base_url, cwd, stack)
     with _api_errors(), PachcaClient(config) as client:
         listed = list_chats(client, selection, progress=_echo_listed)
+        if not listed and not selection.ids:
+            click.echo(f"note: {nothing_listed_hint(client)}", err=True)
         specs = build_specs(client, listed, selection, exclusive_members=exclusive_members)
     text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members)
     _write(output, render(specs, file_format, text))
@@ -211,6 +227,19 @@ def _config(
         raise _ConfigUsageError(f"{exc}\n{where}") from None
 
 
+def _import_config(token: str | None, base_url: str | None, cwd: Path, stack: str | None) -> ProviderConfig:
+    """--token or PACHCA_TOKEN; without either, in a project directory, its stack's config."""
+    given = (token or "").strip() or os.environ.get(TOKEN_ENV, "").strip()
+    if given or not (cwd / "Pulumi.yaml").is_file():
+        return _config(token, base_url, where=_WHERE_IMPORT_CONFIG)
+    try:
+        stack_config = config_from_stack(cwd, stack)
+    except PachcaError as exc:
+        raise _ConfigUsageError(f"no --token or PACHCA_TOKEN, and the stack's config could not be read: {exc}\n"
+                                f"{_WHERE_IMPORT_CONFIG}") from None
+    return _config(None, base_url, stack_config.get, where=_WHERE_IMPORT_CONFIG)
+
+
 def _recover_config(
     token: str | None, base_url: str | None, cwd: Path, stack: str | None, pulumi: str
 ) -> ProviderConfig:
@@ -274,7 +303,10 @@ def _echo_report(report: RecoveryReport, pulumi_words: str, *, dry_run: bool) ->
         click.echo("dry run, nothing imported; the repair would be:")
         for line in report.lines():
             click.echo(f"  {line}")
-        click.echo("run the same command without --dry-run to apply it")
+        if report.repairs:
+            click.echo("run the same command without --dry-run to apply it")
+        else:
+            click.echo("nothing to repair: the stack needs no `pachca-pulumi recover`")
         return
     for line in report.lines():
         click.echo(line)

@@ -14,17 +14,18 @@ import re
 import shlex
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient
-from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
+from ..api.errors import NotFoundError, PachcaError
 from ..api.models import Chat as ApiChat
 from ..chat.schema import ChatInputs
 from .chatfile import ChatSpec, dump_chats
+from .listing import chats_by_id, visible_chats
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -97,23 +98,6 @@ def list_chats(
     return chats
 
 
-def visible_chats(client: PachcaClient, *, include_archived: bool) -> Iterator[ApiChat]:
-    """The company's chats where the token may list them all (`GET /company/chats`: owner and admin
-    tokens), else the chats the token's user is in (`GET /chats`), when the company listing is
-    forbidden (403) or absent (404, an API older than pachca-sdk 1.6.1)."""
-    activities = ("active", "archived") if include_archived else ("active",)
-    listed = 0
-    try:
-        for activity in activities:
-            for chat in client.list_company_chats(activity=activity):
-                listed += 1
-                yield chat
-    except (PermissionDeniedError, NotFoundError):
-        if listed:
-            raise
-        yield from client.list_chats(personal=False, archived=include_archived)
-
-
 def build_specs(
     client: PachcaClient, listed: list[ApiChat], selection: Selection, *, exclusive_members: bool = False
 ) -> list[ChatSpec]:
@@ -121,20 +105,29 @@ def build_specs(
 
     Raises SelectionError when an asked-for id is not among the eligible listed chats.
     """
-    chats = _choose(listed, selection)
+    chats = _choose(client, listed, selection)
     implied = _ImpliedMembers(client)
     names = resource_names(chats)
     return [ChatSpec(names[chat.id], _inputs(chat, implied(chat), exclusive_members)) for chat in chats]
 
 
-def _choose(listed: list[ApiChat], selection: Selection) -> list[ApiChat]:
-    eligible = {chat.id for chat in listed if selection.eligible(chat)}
-    missing = [chat_id for chat_id in selection.ids if chat_id not in eligible]
-    if missing:
-        shown = ", ".join(map(str, missing))
-        raise SelectionError(f"--id {shown}: no such group chat or channel among the listed chats; it may be "
-                             "personal, archived (add --include-archived), or not visible to the token")
-    return sorted((chat for chat in listed if selection.matches(chat)), key=lambda chat: chat.id)
+def _choose(client: PachcaClient, listed: list[ApiChat], selection: Selection) -> list[ApiChat]:
+    """The listed chats the selection matches, plus those asked for by `--id` that no listing showed
+    but `GET /chats/{id}` answers; an id that cannot be imported is a SelectionError saying why."""
+    known = {chat.id for chat in listed}
+    fetched, absent = chats_by_id(client, [i for i in selection.ids if i not in known])
+    problems = [f"--id {i}: no chat with this id is visible to the token (GET /chats/{i}: 404)" for i in absent]
+    problems += [_why_not(chat, selection) for chat in [*listed, *fetched]
+                 if chat.id in selection.ids and not selection.eligible(chat)]
+    if problems:
+        raise SelectionError("; ".join(problems))
+    return sorted((chat for chat in [*listed, *fetched] if selection.matches(chat)), key=lambda chat: chat.id)
+
+
+def _why_not(chat: ApiChat, selection: Selection) -> str:
+    if chat.personal:
+        return f"--id {chat.id}: a personal chat, which is never imported"
+    return f"--id {chat.id}: the chat is archived; add --include-archived to import it"
 
 
 def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool) -> ChatInputs:

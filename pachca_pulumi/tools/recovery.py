@@ -65,6 +65,11 @@ class RecoveryReport:
     orphans: list[int] = field(default_factory=list)
     journal: Path | None = None
 
+    @property
+    def repairs(self) -> bool:
+        """Whether the repair changes the stack (binds or drops a pending create)."""
+        return bool(self.adopted or self.dropped)
+
     def lines(self) -> list[str]:
         out = [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
         if self.orphans:

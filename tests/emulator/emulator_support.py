@@ -15,7 +15,8 @@ from pachca_pulumi.emulator.app import EmulatorApp
 TOKEN = "test-token"  # acts as seed user 1 (pachca-bot, admin)
 SECOND_TOKEN = "second-token"  # acts as seed user 2 (a workspace admin)
 THIRD_TOKEN = "third-token"  # acts as seed user 3 (role user: no company-wide chat listing)
-TOKENS = (TOKEN, SECOND_TOKEN, THIRD_TOKEN)
+BOT_TOKEN = "bot-token"  # acts as seed user 122 (ci-bot, a bot in no chat)
+TOKENS = (TOKEN, SECOND_TOKEN, THIRD_TOKEN, BOT_TOKEN)
 API_PATH = "/api/shared/v1"
 
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from pachca_pulumi.emulator.app import ROUTES, URL_MAP
-from tests.emulator.emulator_support import THIRD_TOKEN, Emulator, png, upload_avatar
+from tests.emulator.emulator_support import SECOND_TOKEN, THIRD_TOKEN, Emulator, png, upload_avatar
 from tests.emulator.spec_check import SpecNotFound, SpecRecorder, load_openapi
 
 API_PATH = "/api/shared/v1"
@@ -40,6 +40,7 @@ EXPECTED = {
     "DELETE /group_tags/{id}": {204, 404},
     "PUT /users/{id}": {200, 400, 403, 404, 422},
     "GET /oauth/token/info": {200, 401},
+    "GET /audit_events": {200, 400, 401, 403},
 }
 
 
@@ -204,6 +205,20 @@ def group_tag_scenario(api: httpx.Client, user_api: httpx.Client, recorder: Spec
     check(api.delete(f"/group_tags/{tid}"), 404)
 
 
+def audit_scenario(
+    api: httpx.Client, admin: httpx.Client, anonymous: httpx.Client, recorder: SpecRecorder, cid: int
+) -> None:
+    assert walk_pages(api, "/audit_events", 3) > 10
+    by_chat = {"entity_type": "Chat", "entity_id": str(cid), "start_time": "2020-01-01T00:00:00.000Z"}
+    check(api.get("/audit_events", params={**by_chat, "event_key": "chat_renamed"}), 200)
+    check(api.get("/audit_events", params={"entity_type": "GroupTag", "actor_id": "1"}), 200)
+    check(api.get("/audit_events", params={"event_key": "user_chat_leave", "end_time": "2999-01-01T00:00:00Z"}), 200)
+    check(api.get("/audit_events", params={"cursor": "%%%"}), 400)
+    check(admin.get("/audit_events"), 403)
+    with recorder.invalid_requests():
+        check(anonymous.get("/audit_events"), 401)
+
+
 def covered(recorder: SpecRecorder) -> dict[str, set[int]]:
     adapter = URL_MAP.bind("emulator.test")
     result: dict[str, set[int]] = {}
@@ -228,6 +243,7 @@ def test_spec_conformance_every_exchange_matches_the_spec(emulator, openapi_spec
     message_scenario(api, recorder, cid)
     directory_scenario(api, recorder)
     group_tag_scenario(api, emulator.client(token=THIRD_TOKEN, transport=recorder), recorder)
+    audit_scenario(api, emulator.client(token=SECOND_TOKEN, transport=recorder), anonymous, recorder, cid)
     recorder.assert_clean()
     assert covered(recorder) == EXPECTED
 

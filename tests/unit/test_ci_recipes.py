@@ -164,10 +164,11 @@ def _write_exe(path: Path, text: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def _stub_pulumi(bin_dir: Path) -> None:
-    """A `pulumi` that prints $STUB_PULUMI_OUTPUT_FILE, records its arguments and exits $STUB_PULUMI_CODE."""
+def _stub_pulumi(bin_dir: Path, name: str = "pulumi") -> None:
+    """A `pulumi` (or `pachca-pulumi`) that prints $STUB_PULUMI_OUTPUT_FILE, records its arguments and exits
+    $STUB_PULUMI_CODE."""
     _write_exe(
-        bin_dir / "pulumi",
+        bin_dir / name,
         textwrap.dedent(
             """\
             #!/usr/bin/env bash
@@ -379,11 +380,8 @@ def test_drift_workflow_is_scheduled_and_expects_no_changes_after_a_refresh() ->
     assert "schedule" in triggers and "workflow_dispatch" in triggers
     crons = [entry["cron"] for entry in triggers["schedule"]]
     assert crons and all(len(c.split()) == 5 for c in crons), crons
-    commands = _pulumi_commands(_step(workflow, "drift")["run"])
-    drift = [c for c in commands if c.startswith("pulumi preview")]
-    assert len(drift) == 1, commands
-    for flag in ("--refresh", "--expect-no-changes", "--diff", "--stack"):
-        assert flag in drift[0], drift[0]
+    run = _step(workflow, "drift")["run"]
+    assert re.search(r'pachca-pulumi drift --stack "\$PULUMI_STACK" --summary "\$RUNNER_TEMP/drift.md"', run), run
     assert "core.summary" in _github_script(workflow)  # the diff lands in the job summary
     assert workflow["permissions"] == {"contents": "read", "issues": "write"}
 
@@ -415,11 +413,8 @@ def test_gitlab_ci_has_a_merge_request_preview_and_a_scheduled_drift_check() -> 
 
     preview = _pulumi_commands("\n".join(_gitlab_job_script(doc, "pulumi-preview")))
     assert any(c.startswith("pulumi preview") and "--diff" in c for c in preview), preview
-    drift = _pulumi_commands("\n".join(_gitlab_job_script(doc, "pulumi-drift")))
-    assert any(
-        c.startswith("pulumi preview") and all(f in c for f in ("--refresh", "--expect-no-changes", "--diff"))
-        for c in drift
-    ), drift
+    drift = "\n".join(_gitlab_job_script(doc, "pulumi-drift"))
+    assert re.search(r'pachca-pulumi drift --stack "\$PULUMI_STACK" --summary', drift), drift
 
     setup = "\n".join(_gitlab_job_script(doc, "pulumi-preview", "before_script"))
     assert "https://get.pulumi.com" in setup
@@ -451,6 +446,7 @@ def _run_step_script(script: str, tmp_path: Path, code: int, output: str) -> dic
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _stub_pulumi(bin_dir)
+    _stub_pulumi(bin_dir, "pachca-pulumi")
     (tmp_path / "out.txt").write_text(output, encoding="utf-8")
     github_output = tmp_path / "github_output"
     summary = tmp_path / "summary.md"
@@ -497,13 +493,13 @@ def test_preview_step_records_the_exit_code_and_keeps_the_output(tmp_path: Path,
     assert (tmp_path / "runner_temp" / "pulumi-preview.txt").read_text().startswith("Resources:")
 
 
-@pytest.mark.parametrize(("code", "result"), [(0, "clean"), (7, "drift"), (255, "error"), (3, "error")])
+@pytest.mark.parametrize(("code", "result"), [(0, "clean"), (3, "drift"), (1, "error"), (7, "error")])
 def test_drift_step_tells_drift_from_errors(tmp_path: Path, code: int, result: str) -> None:
     script = _step(_load(DRIFT_WORKFLOW), "drift")["run"]
-    outputs = _run_step_script(script, tmp_path, code, "~ pachca:index:Chat general update\n")
+    outputs = _run_step_script(script, tmp_path, code, "eng: chat 1001 \"Engineering\"\n")
     assert outputs["result"] == result
     assert outputs["exit-code"] == str(code)
-    assert "--refresh" in outputs["_args"] and "--expect-no-changes" in outputs["_args"]
+    assert outputs["_args"].startswith("drift --stack prod --summary")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -630,7 +626,7 @@ DRIFT_MARKER = "<!-- pachca-pulumi:drift stack=prod -->"
 
 
 def test_drift_opens_a_labelled_issue_when_none_is_open(node: str, tmp_path: Path) -> None:
-    env = _drift_env(tmp_path, "drift", "7")
+    env = _drift_env(tmp_path, "drift", "3")
     run = _run_github_script(
         node,
         tmp_path,
@@ -652,7 +648,7 @@ def test_drift_updates_the_open_issue_and_closes_it_once_clean(node: str, tmp_pa
         {"number": 4, "body": f"{DRIFT_MARKER}\nold", "html_url": "https://example.test/4"},
     ]
     run = _run_github_script(
-        node, tmp_path, DRIFT_WORKFLOW, _drift_env(tmp_path, "drift", "7"), {"listForRepo": issues}
+        node, tmp_path, DRIFT_WORKFLOW, _drift_env(tmp_path, "drift", "3"), {"listForRepo": issues}
     )
     assert [c["name"] for c in run["calls"]] == ["listForRepo", "update"]
     assert run["calls"][1]["params"]["issue_number"] == 4 and "body" in run["calls"][1]["params"]
@@ -665,10 +661,21 @@ def test_drift_updates_the_open_issue_and_closes_it_once_clean(node: str, tmp_pa
     assert "No drift" in run["summary"]
 
 
+def test_drift_issue_and_summary_carry_the_markdown_report_when_there_is_one(node: str, tmp_path: Path) -> None:
+    env = _drift_env(tmp_path, "drift", "3")
+    report = "### Pachca drift: stack `prod`\n\n| Chat | Property | Declared | Actual | Changed by | When |\n"
+    (tmp_path / "drift.md").write_text(report, encoding="utf-8")
+    env["DRIFT_REPORT"] = str(tmp_path / "drift.md")
+    run = _run_github_script(node, tmp_path, DRIFT_WORKFLOW, env, {"listForRepo": [], "getLabel": {}})
+    created = next(c["params"] for c in run["calls"] if c["name"] == "create")
+    assert "| Changed by |" in created["body"] and "| Changed by |" in run["summary"]
+    assert "```" not in created["body"]
+
+
 def test_drift_check_errors_touch_no_issue(node: str, tmp_path: Path) -> None:
-    run = _run_github_script(node, tmp_path, DRIFT_WORKFLOW, _drift_env(tmp_path, "error", "3"), {})
+    run = _run_github_script(node, tmp_path, DRIFT_WORKFLOW, _drift_env(tmp_path, "error", "1"), {})
     assert run["calls"] == []
-    assert "could not run (exit code 3)" in run["summary"]
+    assert "could not run (exit code 1)" in run["summary"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -724,6 +731,7 @@ def _run_gitlab_job(
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     _stub_pulumi(bin_dir)
+    _stub_pulumi(bin_dir, "pachca-pulumi")
     _write_exe(bin_dir / "curl", CURL_STUB.replace("#!/usr/bin/env python3", f"#!{sys.executable}", 1))
     python_dir = tmp_path / "py"
     python_dir.mkdir()
@@ -809,7 +817,7 @@ def test_gitlab_preview_without_an_api_token_still_reports_through_its_exit_code
 
 
 @pytest.mark.parametrize(
-    ("code", "job_rc", "says"), [(0, 0, "No drift"), (7, 1, "DRIFT"), (255, 1, "failed")]
+    ("code", "job_rc", "says"), [(0, 0, "No drift"), (3, 1, "DRIFT"), (1, 1, "failed")]
 )
 def test_gitlab_drift_job_fails_on_drift_and_on_errors(
     tmp_path: Path, code: int, job_rc: int, says: str
@@ -819,7 +827,7 @@ def test_gitlab_drift_job_fails_on_drift_and_on_errors(
     assert says in result.stdout
     assert calls == []
     args = (tmp_path / "args.txt").read_text()
-    assert "--refresh" in args and "--expect-no-changes" in args
+    assert args.startswith("drift --stack prod --summary") and "drift.md" in args
 
 
 # --------------------------------------------------------------------------------------------------

@@ -551,6 +551,19 @@ def test_recover_dry_run_imports_nothing(workspace: Workspace, fake_pulumi: Fake
     assert f"bound {urn} to existing chat {chat['id']}" in result.stdout
 
 
+def test_recover_dry_run_with_nothing_to_do_does_not_ask_for_a_second_run(
+    workspace: Workspace, fake_pulumi: FakePulumi
+) -> None:
+    stack = {"urn": STACK_URN, "custom": False, "type": "pulumi:pulumi:Stack"}
+    (fake_pulumi.root / "export.json").write_text(json.dumps({"version": 3, "deployment": {"resources": [stack]}}))
+
+    result = run_recover(workspace, fake_pulumi, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert "no pending creates: nothing to recover" in result.stdout
+    assert "without --dry-run" not in result.stdout and "nothing to repair" in result.stdout
+
+
 def test_recover_reads_the_token_from_the_stack_config(workspace: Workspace, fake_pulumi: FakePulumi) -> None:
     chat = workspace.chat("Standup")
     urn = fake_pulumi.pending_create("standup", "Standup")

@@ -45,6 +45,14 @@ def test_diff_chat_ignores_member_order_and_duplicates() -> None:
     assert not diff_chat(_outs(), _news(member_ids=[187, 186, 187])).changes
 
 
+def test_diff_chat_ignores_spaces_around_a_name_the_api_keeps() -> None:
+    assert not diff_chat(_outs(name="  🤿 aqua "), _news()).changes
+
+
+def test_observed_inputs_trim_the_name() -> None:
+    assert observed_inputs(_outs(name="  🤿 aqua "))["name"] == "🤿 aqua"
+
+
 def test_diff_chat_ignores_group_tag_order_and_duplicates() -> None:
     olds = _outs(group_tag_ids=[18, 86])
 

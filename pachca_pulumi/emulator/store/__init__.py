@@ -6,6 +6,7 @@
 * :class:`~.membership.Membership`: each chat's owner, direct members and attached tags.
 * :class:`~.membership.Membership` also keeps member roles (admin, editor).
 * :class:`~.messages.Messages`: the next message id (messages only move ``last_message_at``).
+* :class:`~.audit.AuditLog`: one event per change made through the API, with its user.
 * :class:`~.avatars.Avatars`: each chat's current avatar (bytes, type, served path).
 * :class:`~.tokens.Tokens`: which user each bearer token acts as, its scopes (never persisted).
 * :class:`~.clock.Clock`: strictly increasing timestamps.
@@ -28,13 +29,17 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
   Only ``GET /company/chats`` looks at the user: it needs a workspace ``admin`` (the seed's
   role; the emulator has no separate owner), else 403 OAuthError ``insufficient_scope``.
 * The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
-  user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, admin; tokens 3..5 ->
-  users 3..5, role user). Extra tokens are refused at start. Tokens are never persisted or
+  user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, admin; token 3 -> user 3,
+  role user; token 4 -> user 122 ``ci-bot``, a bot in no chat; token 5 -> user 5). Extra tokens are refused at start. Tokens are never persisted or
   logged; token info shows them masked (first 8 and last 4 characters; 2 and 2 under 24).
 * Token info: ``id`` is the token's position (1-based), ``name`` null for bots else
   ``Emulator token N``, ``created_at`` the user's, ``scopes`` the operations the emulator
   serves (admins also ``group_tags:write`` and ``company_chats:read``), ``last_used_at`` the
   first request in the current hour (in memory, like the API's hourly refresh).
+* The first token's user is the workspace owner, and the workspace is on the corporation plan
+  (seed ``plan``): only that token reads ``GET /audit_events`` (others: 403 OAuthError
+  ``insufficient_scope``; another plan: 402 ``payment_required``). Events are answered oldest
+  first; their shapes where the spec is silent are listed in audit.py.
 * Chat ids start at the seed's ``first_chat_id`` (1001), message ids at 1; ids are never reused.
 * ``member_ids`` of a chat = owner + direct members + users of attached tags, sorted by id,
   without duplicates. Direct membership and tag-implied membership are tracked separately.

@@ -15,6 +15,7 @@ from .. import errors as e
 from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
 from ..serializers import chat_json, format_time, message_json, tag_json
+from .audit import Actor, AuditFilter, AuditLog
 from .avatars import Avatar, Avatars
 from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
@@ -23,7 +24,7 @@ from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
 from ..workspace import WorkspacePlan
-from .tokens import COMPANY_CHATS_READ, Tokens, scopes_for
+from .tokens import COMPANY_CHATS_READ, CORPORATION, Tokens, scopes_for
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
@@ -71,10 +72,11 @@ class Store:
         self.membership = Membership(self.directory)
         self.messages = Messages()
         self.avatars = Avatars()
+        self.audit = AuditLog()
         self._parts: dict[str, Part] = {
             "directory": self.directory, "chats": self.chats,
             "membership": self.membership, "messages": self.messages, "avatars": self.avatars,
-            "group_tags": self.group_tags,
+            "group_tags": self.group_tags, "audit": self.audit,
         }  # fmt: skip
         if self.path is not None and self.path.exists():
             self._load(self.path)
@@ -91,6 +93,7 @@ class Store:
         self.membership.reset()
         self.messages.reset()
         self.avatars.reset()
+        self.audit.reset()
         self.clock.reset()
 
     def _save(self) -> None:
@@ -141,6 +144,7 @@ class Store:
         group_tag_ids: Iterable[int] = (),
         channel: bool = False,
         public: bool = False,
+        actor: Actor | None = None,
     ) -> CreatedChat:
         """A new chat owned by ``owner_id``, without the unknown member ids (reported, as the SDK shows);
         a bad name or unknown tags are one 422 answer."""
@@ -151,11 +155,18 @@ class Store:
         unknown = [m for m in members if not self.directory.has_user(m)]
         chat = self.chats.insert(name, self.clock.now(), channel=channel, public=public)
         self.membership.open(chat.id, owner_id, [m for m in members if m not in unknown], tags)
+        self.audit.chat_created(chat.created_at, actor, chat.id)
         return CreatedChat(self._chat_json(chat), unknown)
 
     @mutation
-    def update_chat(self, chat_id: int, name: str | None = None, public: bool | None = None) -> Json:
-        return self._chat_json(self.chats.update(chat_id, name=name, public=public))
+    def update_chat(
+        self, chat_id: int, name: str | None = None, public: bool | None = None, actor: Actor | None = None
+    ) -> Json:
+        """Rename and/or open/close; what really changed is audited."""
+        old = (self.chats.get(chat_id).name, self.chats.get(chat_id).public)
+        chat = self.chats.update(chat_id, name=name, public=public)
+        self.audit.chat_updated(self.clock.now(), actor, chat_id, old, (chat.name, chat.public))
+        return self._chat_json(chat)
 
     @mutation
     def set_archived(self, chat_id: int, archived: bool) -> None:
@@ -288,34 +299,51 @@ class Store:
         return self.directory.users_json(self.membership.with_role(chat_id, role))
 
     @mutation
-    def add_members(self, chat_id: int, user_ids: Iterable[int]) -> None:
-        self.membership.add_members(self.chats.get(chat_id), user_ids)
+    def add_members(self, chat_id: int, user_ids: Iterable[int], actor: Actor | None = None) -> None:
+        """Add members; each user who was not a member is audited as ``user_chat_join``."""
+        chat = self.chats.get(chat_id)
+        before = set(self.membership.members(chat_id))
+        self.membership.add_members(chat, user_ids)
+        joined = sorted(set(self.membership.members(chat_id)) - before)
+        self.audit.members_joined(self.clock.now(), actor, chat_id, joined)
 
     @mutation
-    def remove_member(self, chat_id: int, user_id: int) -> None:
+    def remove_member(self, chat_id: int, user_id: int, actor: Actor | None = None) -> None:
+        """Remove a member; one who really left is audited as ``user_chat_leave``."""
         self.membership.remove_member(self.chats.get(chat_id), user_id)
+        if user_id not in self.membership.members(chat_id):
+            self.audit.member_left(self.clock.now(), actor, chat_id, user_id)
 
     @mutation
     def set_member_role(self, chat_id: int, user_id: int, role: str) -> None:
         self.membership.set_role(self.chats.get(chat_id), user_id, role)
 
     @mutation
-    def add_group_tags(self, chat_id: int, tag_ids: Iterable[int]) -> None:
+    def add_group_tags(self, chat_id: int, tag_ids: Iterable[int], actor: Actor | None = None) -> None:
+        """Attach tags; each newly attached one is audited as ``tag_added_to_chat``."""
+        before = set(self.membership.roster(self.chats.get(chat_id).id).group_tag_ids)
         self.membership.add_tags(self.chats.get(chat_id), tag_ids)
+        added = [t for t in self.membership.roster(chat_id).group_tag_ids if t not in before]
+        named = [(t, self.directory.tag_json(t)["name"]) for t in added]
+        self.audit.tags_attached(self.clock.now(), actor, chat_id, named)
 
     @mutation
-    def remove_group_tag(self, chat_id: int, tag_id: int) -> None:
+    def remove_group_tag(self, chat_id: int, tag_id: int, actor: Actor | None = None) -> None:
         self.membership.remove_tag(self.chats.get(chat_id), tag_id)
+        self.audit.tag_detached(self.clock.now(), actor, chat_id, tag_id)
 
     # ----- messages ---------------------------------------------------------------------------
     @mutation
-    def create_message(self, user_id: int, entity_type: str, entity_id: int, content: str) -> Json:
+    def create_message(
+        self, user_id: int, entity_type: str, entity_id: int, content: str, actor: Actor | None = None
+    ) -> Json:
         """Post a message to a chat or a user (opening their personal chat); returns the ``Message``."""
         check_content(content)
         chat = self._message_target(user_id, entity_type, entity_id)
         now = self.clock.now()
         self.chats.touch(chat.id, now)
         message = self.messages.post(chat.id, entity_type, entity_id, content, user_id, now)
+        self.audit.message_created(now, actor, message["id"])
         return message_json(message, self.directory.raw_user(user_id))
 
     def _message_target(self, user_id: int, entity_type: str, entity_id: int) -> ChatRecord:
@@ -386,3 +414,10 @@ class Store:
         if list_tags is not None:
             self.group_tags.set_user_tags(user_id, list_tags)
         return self.directory.user_json(user_id)
+
+    # ----- audit log --------------------------------------------------------------------------
+    @locked
+    def audit_events(self, user_id: int, wanted: AuditFilter) -> list[Json]:
+        """``GET /audit_events``: the owner's token on the corporation plan only (else 402/403)."""
+        self.tokens.check_audit_reader(user_id, self._seed.get("plan", CORPORATION))
+        return self.audit.events(wanted)

@@ -4,6 +4,11 @@ Tokens are configuration: never persisted, logged or echoed (token info shows a 
 A token's scopes follow its user's workspace role: every user gets the scopes of the operations
 the emulator serves; ``admin`` users (the spec's owner/admin) also get ``company_chats:read``
 (the official SDK's scope for ``GET /company/chats``) and ``group_tags:write``.
+
+The first token's user is the workspace owner, the only one who may read the audit log (scope
+``audit_events:read``, corporation plan). With the default seed: token 1 -> user 1 (``pachca-bot``,
+the owner), token 2 -> user 2 (an admin), token 3 -> user 3 (role user), token 4 -> user 122
+(``ci-bot``, a bot in no chat and no group tag), token 5 -> user 5.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import errors as e
 from ..serializers import format_time, parse_time
 
 Json = dict[str, Any]
@@ -23,6 +29,7 @@ USER_SCOPES = (
 )  # fmt: skip
 ADMIN_SCOPES = (*USER_SCOPES, "group_tags:write", COMPANY_CHATS_READ)
 LAST_USED_RESOLUTION = timedelta(hours=1)
+CORPORATION = "corporation"
 
 
 def scopes_for(user: Json) -> tuple[str, ...]:
@@ -52,6 +59,7 @@ class Tokens:
     def __init__(self, tokens: Sequence[str] | Mapping[str, int], seed: Json) -> None:
         mapping = _map_tokens(tokens, seed)
         self._tokens = {t: _Token(n, u) for n, (t, u) in enumerate(mapping.items(), start=1)}
+        self.owner_id = next(iter(mapping.values()))
 
     def user_for(self, token: str) -> int | None:
         """The user a token acts as, or None for an unknown token."""
@@ -82,6 +90,15 @@ class Tokens:
     def first_user(self) -> int:
         """The user the first configured token acts as."""
         return next(iter(self._tokens.values())).user_id
+
+    def check_audit_reader(self, user_id: int, plan: str) -> None:
+        """The audit log needs the corporation plan (else 402) and the owner's token (else 403)."""
+        if plan != CORPORATION:
+            message = "The audit log needs the corporation plan"
+            raise e.ApiError.one(402, "plan", plan, message, e.PAYMENT_REQUIRED)
+        if user_id != self.owner_id:
+            raise e.OAuthError(403, "insufficient_scope",
+                               "Only the workspace owner's token may read the audit log (audit_events:read)")
 
 
 def _map_tokens(tokens: Sequence[str] | Mapping[str, int], seed: Json) -> dict[str, int]:

@@ -1,0 +1,189 @@
+"""What `pachca-pulumi drift` finds: the chats of a stack whose actual state differs from the last apply.
+
+`refresh_preview()` runs `pulumi refresh --preview-only --run-program` in a project directory through
+the Automation API: the program runs, so the provider is configured with the stack's *current*
+`pachca:token` and `pachca:baseUrl` rather than those saved in state (a fixed base URL takes effect).
+Each refresh step of a `Chat` that would change carries the inputs declared at the last apply (old)
+and the inputs observed now (new); `compare()` turns that pair into `Finding`s with `deepdiff`, one per
+property, or per person or tag for id lists. Nothing here talks to the Pachca API or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from deepdiff import DeepDiff
+from pulumi import automation as auto
+from pulumi.automation import events
+
+from ..api.errors import PachcaError
+from ..chat.schema import INPUTS, PEOPLE, Compare, rule
+
+__all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "refresh_preview"]
+
+CHAT_TYPE = "pulumi-python:dynamic/pachca:Chat"
+ID_LISTS = ("group_tag_ids",)
+# Inputs that never drift: read on create only, or settings of the program rather than of the chat.
+_NOT_CHAT_STATE = {"exclusive_members", "avatar_file"}
+_DRIFT_OPS = {events.OpType.UPDATE, events.OpType.DELETE}
+
+
+class DriftError(PachcaError):
+    """The stack could not be selected or refreshed; the message carries the engine's words."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference: a scalar property (`declared` -> `actual`), or one person or tag (`subject`, an
+    id; for people also the `reference` the program used) declared but absent (`missing`) or present
+    but not declared (`extra`)."""
+
+    property: str
+    declared: Any
+    actual: Any
+    subject: int | None = None
+    change: str = "changed"  # changed | missing | extra | gone
+    actor_id: int | None = None
+    at: str | None = None
+    reference: str | None = None
+
+    def attributed(self, actor_id: int | None, at: str | None) -> Finding:
+        return replace(self, actor_id=actor_id, at=at)
+
+
+@dataclass(frozen=True)
+class ChatDrift:
+    """The drift of one `Chat` resource: its resource name, chat id, declared name and findings."""
+
+    resource: str
+    urn: str
+    chat_id: int | None
+    name: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass
+class StackDrift:
+    """Every drifted chat of a stack, and since when (the last successful `pulumi up`)."""
+
+    stack: str
+    since: str | None
+    chats: list[ChatDrift] = field(default_factory=list)
+
+
+def open_stack(cwd: Path, stack: str | None, env: Mapping[str, str] | None = None) -> auto.Stack:
+    """The stack (`--stack`, else the selected one) of the project in `cwd`, run by the `pulumi` on PATH."""
+    try:
+        command = auto.PulumiCommand(skip_version_check=True)
+        workspace = auto.LocalWorkspace(work_dir=str(cwd), env_vars=dict(env or {}), pulumi_command=command)
+        name = stack or _selected(workspace, cwd)
+        return auto.Stack.select(name, workspace)
+    except auto.CommandError as exc:
+        raise DriftError(f"cannot select the stack in {cwd}: {_engine_words(exc)}") from None
+    except OSError as exc:
+        raise DriftError(f"cannot run the pulumi CLI ({exc.strerror or exc}): install it "
+                         "(https://www.pulumi.com/docs/install/) and put it on PATH") from None
+
+
+def _selected(workspace: auto.LocalWorkspace, cwd: Path) -> str:
+    current = workspace.stack()
+    if current is None:
+        raise DriftError(f"no stack is selected in {cwd}: pass --stack NAME (or run `pulumi stack select`)")
+    return current.name
+
+
+def refresh_preview(stack: auto.Stack) -> StackDrift:
+    """`pulumi refresh --preview-only --run-program`: the drift of every `Chat`, nothing written."""
+    steps: list[events.StepEventMetadata] = []
+    try:
+        stack.preview_refresh(run_program=True, on_event=lambda event: _collect(event, steps), color="never")
+    except auto.CommandError as exc:
+        raise DriftError(f"refreshing stack {stack.name} failed: {_engine_words(exc)}") from None
+    drift = StackDrift(stack.name, last_update(stack))
+    chats = [chat for chat in map(_chat_drift, steps) if chat.findings]
+    drift.chats = sorted(chats, key=lambda chat: (chat.chat_id or 0, chat.resource))
+    return drift
+
+
+def _collect(event: events.EngineEvent, steps: list[events.StepEventMetadata]) -> None:
+    done = event.res_outputs_event
+    if done is not None and done.metadata.type == CHAT_TYPE and done.metadata.op in _DRIFT_OPS:
+        steps.append(done.metadata)
+
+
+def last_update(stack: auto.Stack) -> str | None:
+    """When the last successful `pulumi up` ended (UTC, the audit log's format), or None."""
+    for update in stack.history(page_size=20, show_secrets=False):
+        if update.kind == "update" and update.result == "succeeded" and update.end_time is not None:
+            return _stamp(update.end_time)
+    return None
+
+
+def _stamp(moment: datetime) -> str:
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _chat_drift(step: events.StepEventMetadata) -> ChatDrift:
+    declared = dict(step.old.inputs or {}) if step.old else {}
+    outputs = dict(step.old.outputs or {}) if step.old else {}
+    chat_id = int(step.old.id) if step.old and str(step.old.id).isdigit() else None
+    resource = step.urn.rsplit("::", 1)[-1]
+    name = str(declared.get("name", resource))
+    if step.op == events.OpType.DELETE or step.new is None:
+        gone = Finding("chat", f"chat {chat_id}", None, change="gone")
+        return ChatDrift(resource, step.urn, chat_id, name, (gone,))
+    observed = dict(step.new.inputs or {})
+    return ChatDrift(resource, step.urn, chat_id or _id_of(outputs), name, compare(declared, observed))
+
+
+def _id_of(outputs: Mapping[str, Any]) -> int | None:
+    value = outputs.get("id")
+    return int(value) if isinstance(value, (int, str)) and str(value).isdigit() else None
+
+
+def compare(declared: Mapping[str, Any], observed: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """The findings between the inputs of the last apply and the observed ones (deepdiff decides
+    which properties differ; order of ids never matters). Unknown or program-only inputs are skipped."""
+    fields = [f for f in INPUTS if f not in _NOT_CHAT_STATE and rule(f).compare is not Compare.NEVER]
+    old = {f: _comparable(f, declared.get(f)) for f in fields}
+    new = {f: _comparable(f, observed.get(f)) for f in fields}
+    changed = DeepDiff(old, new, ignore_order=True).affected_root_keys
+    found: list[Finding] = []
+    for prop in fields:
+        if prop in changed:
+            found += _findings(prop, old[prop], new[prop])
+    return tuple(found)
+
+
+def _comparable(prop: str, value: Any) -> Any:
+    if prop in ID_LISTS:
+        return sorted({int(v) for v in value or []})
+    if prop in PEOPLE:
+        pairs = value.items() if isinstance(value, dict) else ((str(v), v) for v in value or [])
+        return {str(ref): int(uid) for ref, uid in pairs if uid is not None}
+    return value
+
+
+def _findings(prop: str, old: Any, new: Any) -> list[Finding]:
+    if prop in PEOPLE:
+        missing = [Finding(prop, old, new, uid, "missing", reference=ref) for ref, uid in old.items()
+                   if uid not in new.values()]
+        return missing + [Finding(prop, old, new, uid, "extra", reference=ref) for ref, uid in new.items()
+                          if uid not in old.values()]
+    if prop not in ID_LISTS:
+        return [Finding(prop, old, new)]
+    missing = [Finding(prop, old, new, subject=i, change="missing") for i in old if i not in new]
+    return missing + [Finding(prop, old, new, subject=i, change="extra") for i in new if i not in old]
+
+
+def _engine_words(exc: auto.CommandError) -> str:
+    """The engine's own error lines, without the Automation API's command echo."""
+    text = str(exc)
+    lines = [line.strip().removeprefix("stderr:").strip().removeprefix("error:").strip()
+             for line in text.splitlines() if "error:" in line]
+    return "; ".join(dict.fromkeys(line for line in lines if line)) or text.strip().splitlines()[-1]

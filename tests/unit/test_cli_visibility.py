@@ -1,0 +1,109 @@
+"""`import` sees what the token can see: public chats, chats asked for by id, and an explained empty listing;
+it reads the stack's config in a project directory; `recover --dry-run` with nothing to do says so."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.tools.cli import main
+
+OWNER, ADMIN, USER, BOT = "owner-tok-1", "admin-tok-2", "user-tok-3", "bot-tok-4"  # bot: user 122, in no chat
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    with EmulatorServer(tokens=(OWNER, ADMIN, USER, BOT), quiet=True) as emulator:
+        yield emulator
+
+
+def _chat(server: EmulatorServer, name: str, **fields: Any) -> int:
+    with httpx.Client(base_url=server.base_url + "/", headers={"Authorization": f"Bearer {OWNER}"}) as api:
+        return int(api.post("chats", json={"chat": {"name": name, **fields}}).raise_for_status().json()["data"]["id"])
+
+
+def _import(server: EmulatorServer, token: str, *args: str) -> Result:
+    env = {"PACHCA_TOKEN": token, "PACHCA_BASE_URL": server.base_url}
+    return CliRunner().invoke(main, ["import", *args], env=env)
+
+
+def _adopted(program: str) -> list[int]:
+    calls = [n for n in ast.walk(ast.parse(program)) if isinstance(n, ast.Call)]
+    return [int(k.value.value) for c in calls for k in c.keywords  # type: ignore[attr-defined]
+            if k.arg == "adopt_id"]
+
+
+def test_import_with_a_bot_in_no_chat_lists_public_chats(server):
+    lobby = _chat(server, "Lobby", public=True)
+    _chat(server, "Private")
+
+    result = _import(server, BOT)
+
+    assert result.exit_code == 0, result.output
+    assert _adopted(result.stdout) == [lobby]
+
+
+def test_import_with_nothing_visible_explains_why_and_what_to_do(server):
+    _chat(server, "Private")
+
+    result = _import(server, BOT)
+
+    assert result.exit_code == 0, result.output
+    assert "ci-bot" in result.stderr and "(a bot)" in result.stderr and "member of no group chat" in result.stderr
+    assert "admin's token" in result.stderr and "imported 0 of 0 listed chats" in result.stderr
+
+
+def test_import_by_id_takes_a_chat_that_answers_although_it_is_not_listed(server):
+    private = _chat(server, "Private", member_ids=[5])
+
+    result = _import(server, USER, "--id", str(private))
+
+    assert result.exit_code == 0, result.output
+    assert _adopted(result.stdout) == [private]
+
+
+def test_import_by_id_of_an_absent_chat_names_the_404(server):
+    result = _import(server, USER, "--id", "424242")
+
+    assert result.exit_code == 1
+    assert "--id 424242: no chat with this id is visible to the token (GET /chats/424242: 404)" in result.stderr
+
+
+def test_import_keeps_a_name_with_spaces_adoptable(server):
+    spaced = _chat(server, "  Spaced out ", public=True)
+
+    result = _import(server, OWNER)
+
+    assert _adopted(result.stdout) == [spaced] and 'name="Spaced out"' in result.stdout
+
+
+def _fake_pulumi(tmp_path: Path, config: str) -> Path:
+    """A `pulumi` on PATH that answers `config --json --show-secrets` with `config`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "pulumi"
+    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{config}\nEOF\n")
+    script.chmod(0o755)
+    return bin_dir
+
+
+def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, monkeypatch):
+    lobby = _chat(server, "Lobby", public=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
+    config = f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, "pachca:baseUrl": {{"value": "{server.base_url}"}}}}'
+    monkeypatch.setenv("PATH", f"{_fake_pulumi(tmp_path, config)}:{__import__('os').environ['PATH']}")
+
+    result = CliRunner().invoke(main, ["import", "--cwd", str(project)], env={"PACHCA_TOKEN": None,
+                                                                            "PACHCA_BASE_URL": None})
+
+    assert result.exit_code == 0, result.output
+    assert _adopted(result.stdout) == [lobby] and OWNER not in result.output
