@@ -36,6 +36,7 @@ from ..chat.inputs import inputs_from
 from ..chat.schema import ChatInputs
 from ..chat.journal import CREATED, INTENT, ORPHAN, ChatKey, JournalEntry, read_journal, write_orphans
 from ..chat.service import RECOVERY_WINDOW, ChatService
+from .checkpoint import repair_checkpoint_metadata
 
 __all__ = [
     "PulumiNotFoundError",
@@ -64,6 +65,7 @@ class RecoveryReport:
     leftovers: list[int] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
     journal: Path | None = None
+    repaired: list[Path] = field(default_factory=list)
 
     @property
     def repairs(self) -> bool:
@@ -71,7 +73,9 @@ class RecoveryReport:
         return bool(self.adopted or self.dropped)
 
     def lines(self) -> list[str]:
-        out = [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
+        out = [f"repaired {path.name}: removed the empty metadata file the killed run left beside the "
+               "checkpoint (the checkpoint itself is intact)" for path in self.repaired]
+        out += [f"bound {urn} to existing chat {chat_id}" for urn, chat_id in self.adopted]
         if self.orphans:
             out.append(f"journal {self.journal}: chats {sorted(self.orphans)} were made by a killed run and are "
                        "tracked nowhere; the next `pulumi up` takes each over for the resource with its name, kind "
@@ -203,20 +207,27 @@ def recover_stack(
     pulumi: str = "pulumi",
     journal: Path | None = None,
 ) -> RecoveryReport:
-    """Export the stack's state, repair its pending creates and import it back (unless `dry_run`);
-    with `journal`, also mark the chats a killed fast run made as orphans for the next `up`."""
+    """Repair the checkpoint metadata a kill may have cut short and release the dead run's lock (as
+    `pulumi cancel` does), export the stack's state, repair its pending creates and import it back
+    (none of it with `dry_run`); with `journal`, also mark the chats a killed fast run made as
+    orphans for the next `up`. Never run it while another `up` of the stack is running."""
     stack_args = ["--stack", stack] if stack else []
+    backend = json.loads(_pulumi(pulumi, cwd, "whoami", "--json")).get("url", "")
+    repaired = repair_checkpoint_metadata(str(backend), dry_run=dry_run)
+    if not dry_run:
+        _pulumi(pulumi, cwd, "cancel", "--yes", *stack_args)
     exported = json.loads(_pulumi(pulumi, cwd, "stack", "export", *stack_args))
     with PachcaClient(config) as client:
         service = ChatService(client)
-        repaired, report = recover_pending_creates(exported["deployment"], service)
+        deployment, report = recover_pending_creates(exported["deployment"], service)
+        report.repaired = repaired
         if journal is not None and not dry_run:
-            report.journal, report.orphans = journal, recover_journal(journal, repaired, service)
+            report.journal, report.orphans = journal, recover_journal(journal, deployment, service)
     if dry_run or not (report.adopted or report.dropped):
         return report
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "repaired.json"
-        path.write_text(json.dumps({**exported, "deployment": repaired}))
+        path.write_text(json.dumps({**exported, "deployment": deployment}))
         _pulumi(pulumi, cwd, "stack", "import", "--file", str(path), *stack_args)
     return report
 

@@ -1,5 +1,6 @@
 """A `pulumi up` killed with SIGKILL while creating chats, then the README's recovery:
-`pulumi cancel`, `pachca-pulumi recover`, `pulumi up`. Ends with one chat per resource, all tracked."""
+`pachca-pulumi recover` (which also releases the lock), `pulumi up`. Ends with one chat per resource,
+all tracked, wherever the kill lands (even between a checkpoint and its metadata file)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,6 @@ def test_killed_up_then_recover_leaves_exactly_one_chat_per_resource(project, ap
     created_before_recovery = len(api.chats())
     assert 0 < created_before_recovery < CHATS
 
-    _pulumi(cwd, env, "cancel", "--yes")
     recovered = CliRunner().invoke(main, ["recover", "--stack", "dev", "--cwd", str(cwd)], env=env)
     assert recovered.exit_code == 0, recovered.output
     _pulumi(cwd, env, "up", "--yes", "--skip-preview")
@@ -83,3 +83,19 @@ def test_killed_up_then_recover_leaves_exactly_one_chat_per_resource(project, ap
     assert not state.get("pending_operations")
     # the chats whose answers died with the CLI were bound, not re-created
     assert "bound " in recovered.stdout, recovered.output
+
+
+def test_recover_repairs_the_metadata_file_a_kill_cut_short(project, api: Api, emulator):
+    cwd, env = project
+    _pulumi(cwd, env, "up", "--yes", "--skip-preview")
+    attrs = next((Path(env["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "stacks").rglob("dev.json.attrs"))
+    attrs.write_text("")  # what a SIGKILL between the checkpoint's rename and its metadata write leaves
+    broken = subprocess.run(["pulumi", "stack", "export"], cwd=cwd, env=env, capture_output=True, text=True)
+    assert "failed to load checkpoint: EOF" in broken.stderr
+
+    recovered = CliRunner().invoke(main, ["recover", "--stack", "dev", "--cwd", str(cwd)], env=env)
+
+    assert recovered.exit_code == 0, recovered.output
+    assert "repaired dev.json.attrs" in recovered.output
+    state = json.loads(_pulumi(cwd, env, "stack", "export").stdout)["deployment"]
+    assert len([r for r in state["resources"] if r["type"].endswith("pachca:Chat")]) == CHATS

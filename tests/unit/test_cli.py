@@ -448,6 +448,10 @@ elif args[:2] == ["stack", "import"]:
     shutil.copy(args[args.index("--file") + 1], here / "imported.json")
 elif args[:1] == ["config"]:
     sys.stdout.write((here / "config.json").read_text())
+elif args[:2] == ["whoami", "--json"]:
+    sys.stdout.write(json.dumps({"user": "ci", "url": "s3://state-bucket"}))
+elif args[:2] == ["cancel", "--yes"]:
+    pass
 else:
     sys.exit(f"fake pulumi: unexpected arguments {args}")
 """
@@ -546,7 +550,7 @@ def test_recover_dry_run_imports_nothing(workspace: Workspace, fake_pulumi: Fake
 
     assert result.exit_code == 0, result.output
     assert fake_pulumi.imported() is None
-    assert [call[:2] for call in fake_pulumi.calls()] == [["stack", "export"]]
+    assert [call[:2] for call in fake_pulumi.calls()] == [["whoami", "--json"], ["stack", "export"]]  # no cancel
     assert "dry run, nothing imported" in result.stdout
     assert f"bound {urn} to existing chat {chat['id']}" in result.stdout
 
@@ -586,7 +590,7 @@ def test_recover_with_a_token_does_not_read_the_stack_config(
     result = run_recover(workspace, fake_pulumi)
 
     assert result.exit_code == 0, result.output
-    assert [call[0] for call in fake_pulumi.calls()] == ["stack", "stack"]
+    assert [call[0] for call in fake_pulumi.calls()] == ["whoami", "cancel", "stack", "stack"]  # no `config`
 
 
 def test_recover_without_any_token_exits_2_naming_every_source(
