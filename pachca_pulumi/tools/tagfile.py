@@ -38,9 +38,10 @@ class GroupTagSpec:
     inputs: GroupTagInputs
 
     def program_inputs(self) -> dict[str, Any]:
-        """The inputs as a program passes them to `GroupTag` (members as a list of references)."""
+        """The inputs as a program passes them to `GroupTag` (members as a list: ids in order, then the rest)."""
         entry = {field: getattr(self.inputs, field) for field in INPUTS}
-        entry["members"] = [int(ref) if ref.isdigit() else ref for ref in self.inputs.members]
+        refs = self.inputs.members
+        entry["members"] = [*sorted(int(ref) for ref in refs if ref.isdigit()), *(r for r in refs if not r.isdigit())]
         return entry
 
     def declared(self) -> dict[str, Any]:
