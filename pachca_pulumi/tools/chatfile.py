@@ -93,13 +93,13 @@ def load_data(path: Path | str) -> DataFile:
     problems += _top_level_problems(data)
     tags: list[GroupTagSpec] = []
     specs: list[ChatSpec] = []
-    tag_keys: set[str] = set()
+    raw_tags: Mapping[Any, Any] = {}
     if isinstance(data, Mapping) and isinstance(data.get(GROUP_TAGS_KEY), Mapping):
         tags, tag_problems = tag_specs(data[GROUP_TAGS_KEY], _resource_name_problem)
         problems += tag_problems
-        tag_keys = {key for key in data[GROUP_TAGS_KEY] if isinstance(key, str)}
+        raw_tags = data[GROUP_TAGS_KEY]
     if isinstance(data, Mapping) and isinstance(data.get(CHATS_KEY), Mapping):
-        specs, chat_problems = _specs(data[CHATS_KEY], path.parent, tag_keys, tags)
+        specs, chat_problems = _specs(data[CHATS_KEY], path.parent, raw_tags)
         problems += chat_problems
     if problems:
         raise ChatFileError(path, problems)
@@ -174,8 +174,8 @@ def _top_level_problems(data: Any) -> list[str]:
     return problems
 
 
-def _specs(chats: Mapping[Any, Any], folder: Path, tag_keys: set[str],
-           tags: list[GroupTagSpec]) -> tuple[list[ChatSpec], list[str]]:
+def _specs(chats: Mapping[Any, Any], folder: Path,
+           tags: Mapping[Any, Any]) -> tuple[list[ChatSpec], list[str]]:
     specs: list[ChatSpec] = []
     problems: list[str] = []
     for key, entry in chats.items():
@@ -186,7 +186,7 @@ def _specs(chats: Mapping[Any, Any], folder: Path, tag_keys: set[str],
         if not isinstance(entry, Mapping):
             problems.append(f"{where}: must be a mapping of chat inputs, e.g. {{name: Engineering}}")
             continue
-        entry, refs, ref_problems = split_tag_refs(entry, tag_keys, tags)
+        entry, refs, ref_problems = split_tag_refs(entry, tags)
         problems += [f"{where}.{problem}" for problem in ref_problems]
         try:
             inputs = ChatInputs.model_validate(_beside(entry, folder))

@@ -76,16 +76,19 @@ def tag_specs(tags: Mapping[Any, Any], name_problem: Any) -> tuple[list[GroupTag
     return specs, problems + _shared(specs)
 
 
-def split_tag_refs(entry: Mapping[str, Any], keys: set[str],
-                   specs: list[GroupTagSpec]) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
-    """A chat entry's `group_tags` split into references to this file's tags (`keys`) and plain tag
-    names: (the entry with the names only, the referenced keys, problems as `group_tags: ...`)."""
+def split_tag_refs(entry: Mapping[str, Any],
+                   tags: Mapping[Any, Any]) -> tuple[dict[str, Any], tuple[str, ...], list[str]]:
+    """A chat entry's `group_tags` split into references to this file's tags (the keys of the raw
+    `group_tags:` mapping, valid or not) and plain tag names: (the entry with the names only, the
+    referenced keys, problems as `group_tags: ...`)."""
     names = entry.get(GROUP_TAGS_KEY)
     if not isinstance(names, list):
         return dict(entry), (), []
+    keys = {key for key in tags if isinstance(key, str)}
     refs = tuple(dict.fromkeys(item for item in names if isinstance(item, str) and item in keys))
     rest = [item for item in names if not (isinstance(item, str) and item in keys)]
-    by_name = {spec.inputs.name.casefold(): spec.resource_name for spec in specs}
+    by_name = {tag["name"].strip().casefold(): key for key, tag in tags.items()
+               if isinstance(tag, Mapping) and isinstance(tag.get("name"), str)}
     problems = [f"{GROUP_TAGS_KEY}: {item!r} is the name of {GROUP_TAGS_KEY}.{by_name[item.strip().casefold()]} "
                 f"in this file; write its key `{by_name[item.strip().casefold()]}` so the chat waits for the tag"
                 for item in rest if isinstance(item, str) and item.strip().casefold() in by_name]

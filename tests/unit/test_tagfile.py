@@ -145,3 +145,13 @@ def test_dump_writes_tags_first_and_references_as_keys() -> None:
         "    public: false\n"
         "    archived: false\n"
     )
+
+
+def test_a_chat_naming_an_invalid_declared_tag_is_named_with_the_tag_problem(tmp_path: Path) -> None:
+    text = ("group_tags:\n  backend: {name: Backend team, members: [\"two words\"]}\n"
+            "chats:\n  eng: {name: Eng, group_tags: [Backend team]}\n")
+    path = write(tmp_path, "teams.yaml", text)
+
+    problems = [problem.removeprefix(f"{path}: ").split(":")[0] for problem in problems_of(path)]
+
+    assert problems == ["group_tags.backend.members", "chats.eng.group_tags"]
