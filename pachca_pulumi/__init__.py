@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "User": "api.models",
     "UserLookupError": "chat.lookup",
     "declare_chats": "tools.chatfile",
+    "declare_data": "tools.chatfile",
     "load_chats": "tools.chatfile",
     "lookup_user": "chat.lookup",
 }
@@ -70,7 +71,7 @@ if TYPE_CHECKING:
     from .chat.resource import Chat
     from .group_tag.provider import GroupTagProvider
     from .group_tag.resource import GroupTag
-    from .tools.chatfile import ChatFileError, ChatSpec, declare_chats, load_chats
+    from .tools.chatfile import ChatFileError, ChatSpec, declare_chats, declare_data, load_chats
 
 
 def __getattr__(name: str) -> Any:

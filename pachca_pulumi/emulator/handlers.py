@@ -238,7 +238,8 @@ def delete_group_tag(call: Call, id: int) -> Response:
 
 def update_user(call: Call, id: int) -> Response:
     user = p.wrapped_object(call.request, "user")
-    return data_response(call.store.update_user(call.user_id, id, p.optional_text_list(user, "list_tags")))
+    tags = p.optional_text_list(user, "list_tags")
+    return data_response(call.store.update_user(call.user_id, id, tags, actor=call.actor))
 
 
 # ----- audit log ---------------------------------------------------------------------------

@@ -10,6 +10,10 @@ per drifted group tag (`entity_type=GroupTag`); each finding takes the latest ev
 | member declared but gone        | `user_chat_leave`        | `details.initiator_id` |
 | member present, not declared    | `user_chat_join`         | `details.inviter_id`   |
 | tag attached / detached by hand | `tag_added_to_chat` / `tag_removed_from_chat` | the actor |
+| a tag's person lost / given     | `user_removed_from_tag` / `user_added_to_tag` | `details.initiator_id` |
+
+A group tag's findings are read from the tag's own events (`entity_type=GroupTag`); a renamed tag has
+no event key in the API, so it stays without the who.
 
 The log needs the workspace owner's token on the corporation plan: without them `attribute()` leaves
 the findings as they are and returns one note saying why (`AuditUnavailable`).
@@ -69,6 +73,8 @@ class _Reader:
 def _attribute_chat(chat: ChatDrift, read: _Reader) -> ChatDrift:
     if chat.chat_id is None:
         return chat
+    if chat.kind != "chat":
+        return _attribute_tag(chat, chat.chat_id, read)
     chat_events = read("Chat", chat.chat_id)
     findings = [_explain(f, chat.chat_id, chat_events, read) for f in chat.findings]
     return replace(chat, findings=tuple(findings))
@@ -101,6 +107,19 @@ def _matcher(finding: Finding, chat_id: int) -> Callable[[AuditEvent], bool]:
         key = "tag_removed_from_chat" if change == "missing" else "tag_added_to_chat"
         return lambda e: e.event_key == key and e.details.get("chat_id") == chat_id
     return lambda _e: False
+
+
+def _attribute_tag(tag: ChatDrift, tag_id: int, read: _Reader) -> ChatDrift:
+    """People who lost or got the tag, from the tag's `user_removed_from_tag`/`user_added_to_tag` events."""
+    tag_events = read("GroupTag", tag_id)
+    findings = []
+    for finding in tag.findings:
+        key = "user_removed_from_tag" if finding.change == "missing" else "user_added_to_tag"
+        subject = str(finding.subject)
+        event = _latest(tag_events, lambda e: finding.property == "members" and e.event_key == key
+                        and e.actor_id == subject)
+        findings.append(finding if event is None else finding.attributed(_who(event), event.created_at))
+    return replace(tag, findings=tuple(findings))
 
 
 def _latest(found: Iterable[AuditEvent], matches: Callable[[AuditEvent], bool]) -> AuditEvent | None:

@@ -8,9 +8,12 @@ The one accepted format (the extension picks the parser: .yaml/.yml or .json)::
         member_ids: [6, 7, 23]  # public, archived, exclusive_members, adopt_id
         exclusive_members: true
 
-`chats` is the only top-level key. Every chat is validated with the same model as the provider's
-`check` (`ChatInputs`), and every problem of the file is reported at once in one `ChatFileError`,
-one line each: `<file>: chats.<resource-name>.<field>: <message>`.
+Beside `chats`, the one other top-level key is `group_tags`: the workspace's teams as `GroupTag`
+resources, which chats of the same file reference by key (see `tagfile.py`; `declare_data` declares
+the tags first). Every chat is validated with the same model as the provider's `check` (`ChatInputs`),
+every tag with `GroupTagInputs`, and every problem of the file is reported at once in one
+`ChatFileError`, one line each: `<file>: chats.<resource-name>.<field>: <message>` (or
+`group_tags.<key>.<field>`).
 """
 
 from __future__ import annotations
@@ -26,37 +29,28 @@ import pulumi
 import yaml
 from pydantic import ValidationError
 
-from ..api.errors import PachcaError
 from ..chat.resource import Chat
+from ..group_tag.resource import GroupTag
 from ..chat.avatar import AVATAR_DIGEST_PREFIX
 from ..chat.schema import INPUTS, PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
+from .dataparse import JSON_SUFFIXES, YAML_SUFFIXES, ChatFileError, parse  # noqa: F401 (re-exported)
+from .tagfile import GROUP_TAGS_KEY, GroupTagSpec, split_tag_refs, tag_specs
 
-__all__ = ["ChatFileError", "ChatSpec", "declare_chats", "dump_chats", "load_chats"]
+__all__ = ["ChatFileError", "ChatSpec", "DataFile", "Declared", "GroupTagSpec", "declare_chats", "declare_data",
+           "dump_chats", "load_chats", "load_data"]
 
 CHATS_KEY = "chats"
-YAML_SUFFIXES = (".yaml", ".yml")
-JSON_SUFFIXES = (".json",)
 _EXAMPLE = "chats: {design-review: {name: Design review, member_ids: [6, 7]}}"
-_DUPLICATE_FIX = "keep one, or rename one (resource names must be unique)"
-
-
-class ChatFileError(PachcaError):
-    """A chat file that cannot be used; `problems` holds one line per problem, each naming where."""
-
-    def __init__(self, path: Path | str, problems: Iterable[str]) -> None:
-        self.path = str(path)
-        self.problems = [f"{self.path}: {problem}" for problem in problems]
-        count = len(self.problems)
-        title = f"{count} problem{'s' if count != 1 else ''} in {self.path}:"
-        super().__init__("\n".join([title, *self.problems]))
 
 
 @dataclass(frozen=True)
 class ChatSpec:
-    """One declared chat: its Pulumi resource name and its validated, normalised inputs."""
+    """One declared chat: its Pulumi resource name, its validated, normalised inputs, and the keys of
+    the file's `group_tags:` it references (`inputs.group_tags` holds the other tag names)."""
 
     resource_name: str
     inputs: ChatInputs
+    tag_keys: tuple[str, ...] = ()
 
     def program_inputs(self) -> dict[str, Any]:
         """The inputs as a program passes them to `Chat` (the avatar by its file, not its digest)."""
@@ -68,36 +62,89 @@ class ChatSpec:
         """The inputs worth writing out: all of them, less those the schema leaves out at their
         default (`exclusive_members` when false, `adopt_id` when absent)."""
         raw = self.inputs.model_dump()
-        return {field: value for field, value in self.program_inputs().items()
-                if rule(field).written_when_default or raw[field] != default(field)}
+        entry = {field: value for field, value in self.program_inputs().items()
+                 if rule(field).written_when_default or raw[field] != default(field)
+                 or (field == GROUP_TAGS_KEY and self.tag_keys)}
+        if self.tag_keys:
+            entry[GROUP_TAGS_KEY] = [*self.tag_keys, *self.inputs.group_tags]
+        return entry
 
 
-def load_chats(path: Path | str) -> list[ChatSpec]:
-    """Read and validate a chat file; raises one `ChatFileError` listing every problem found."""
+@dataclass(frozen=True)
+class DataFile:
+    """A whole data file: its group tags and its chats, each in the file's order."""
+
+    group_tags: list[GroupTagSpec]
+    chats: list[ChatSpec]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What `declare_data` declared, by resource name."""
+
+    group_tags: dict[str, GroupTag]
+    chats: dict[str, Chat]
+
+
+def load_data(path: Path | str) -> DataFile:
+    """Read and validate a data file (tags and chats); raises one `ChatFileError` listing every problem."""
     path = Path(path)
-    data, problems = _parse(path)
+    data, problems = parse(path)
     problems += _top_level_problems(data)
+    tags: list[GroupTagSpec] = []
     specs: list[ChatSpec] = []
+    raw_tags: Mapping[Any, Any] = {}
+    if isinstance(data, Mapping) and isinstance(data.get(GROUP_TAGS_KEY), Mapping):
+        tags, tag_problems = tag_specs(data[GROUP_TAGS_KEY], _resource_name_problem)
+        problems += tag_problems
+        raw_tags = data[GROUP_TAGS_KEY]
     if isinstance(data, Mapping) and isinstance(data.get(CHATS_KEY), Mapping):
-        specs, chat_problems = _specs(data[CHATS_KEY], path.parent)
+        specs, chat_problems = _specs(data[CHATS_KEY], path.parent, raw_tags)
         problems += chat_problems
     if problems:
         raise ChatFileError(path, problems)
-    return specs
+    return DataFile(tags, specs)
+
+
+def load_chats(path: Path | str) -> list[ChatSpec]:
+    """Read and validate a chat file and return its chats; raises one `ChatFileError` listing every problem."""
+    return load_data(path).chats
+
+
+def declare_data(path: Path | str, *, opts: pulumi.ResourceOptions | None = None) -> Declared:
+    """Declare one `GroupTag` per entry of `group_tags:` and one `Chat` per entry of `chats:`
+    (resource name = key), all with `opts`. A chat referencing a tag by key gets that tag's `name`
+    output, so it is created after the tag and destroyed before it."""
+    data = load_data(path)
+    tags = {spec.resource_name: GroupTag(spec.resource_name, **spec.program_inputs(), opts=opts)
+            for spec in data.group_tags}
+    chats = {spec.resource_name: Chat(spec.resource_name, **_chat_inputs(spec, tags), opts=opts)
+             for spec in data.chats}
+    return Declared(tags, chats)
 
 
 def declare_chats(path: Path | str, *, opts: pulumi.ResourceOptions | None = None) -> dict[str, Chat]:
-    """Declare one `Chat` per entry of the file (resource name = key), all with `opts`."""
-    return {spec.resource_name: Chat(spec.resource_name, **spec.program_inputs(), opts=opts)
-            for spec in load_chats(path)}
+    """Declare the file's resources as `declare_data` does (its group tags too) and return the chats."""
+    return declare_data(path, opts=opts).chats
 
 
-def dump_chats(specs: Iterable[ChatSpec], file_format: str, *, header: str = "") -> str:
-    """The text of a chat file (`yaml` or `json`) that `load_chats` reads back to the same specs.
+def _chat_inputs(spec: ChatSpec, tags: Mapping[str, GroupTag]) -> dict[str, Any]:
+    entry = spec.program_inputs()
+    if spec.tag_keys:
+        entry[GROUP_TAGS_KEY] = [*(tags[key].name for key in spec.tag_keys), *entry[GROUP_TAGS_KEY]]
+    return entry
+
+
+def dump_chats(specs: Iterable[ChatSpec], file_format: str, *, header: str = "",
+               group_tags: Iterable[GroupTagSpec] = ()) -> str:
+    """The text of a data file (`yaml` or `json`) that `load_data` reads back to the same specs; the
+    `group_tags:` section is written only when there are tags.
 
     `header` becomes leading `#` comment lines in YAML; JSON has no comments and ignores it.
     """
-    document = {CHATS_KEY: {spec.resource_name: spec.declared() for spec in specs}}
+    tags = {spec.resource_name: spec.declared() for spec in group_tags}
+    document = {GROUP_TAGS_KEY: tags} if tags else {}
+    document[CHATS_KEY] = {spec.resource_name: spec.declared() for spec in specs}
     if file_format == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if file_format != "yaml":
@@ -107,101 +154,28 @@ def dump_chats(specs: Iterable[ChatSpec], file_format: str, *, header: str = "")
     return comment + str(body)
 
 
-# Parsing
-
-
-def _parse(path: Path) -> tuple[Any, list[str]]:
-    """The document and its duplicate-key problems; syntax errors raise at once (nothing else is known)."""
-    suffix = path.suffix.lower()
-    if suffix not in YAML_SUFFIXES + JSON_SUFFIXES:
-        shown = suffix or "(none)"
-        raise ChatFileError(path, [f"unsupported extension {shown!r}: name the file *.yaml, *.yml or *.json"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ChatFileError(path, [f"cannot read the file: {exc}"]) from None
-    return _parse_json(path, text) if suffix in JSON_SUFFIXES else _parse_yaml(path, text)
-
-
-def _parse_yaml(path: Path, text: str) -> tuple[Any, list[str]]:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        duplicates = list(_yaml_duplicates(node, ""))
-        return (loader.construct_document(node) if node is not None else None), duplicates
-    except yaml.MarkedYAMLError as exc:
-        raise ChatFileError(path, [_yaml_problem(exc)]) from None
-    except yaml.YAMLError as exc:
-        raise ChatFileError(path, [f"YAML syntax error: {exc}"]) from None
-    finally:
-        loader.dispose()
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    problem = f"YAML syntax error: {exc.problem or exc.context or 'invalid document'}"
-    if exc.context and exc.problem:
-        start = exc.context_mark
-        at = f" at line {start.line + 1}, column {start.column + 1}" if start is not None else ""
-        problem += f" ({exc.context}{at})"
-    return where + problem
-
-
-def _yaml_duplicates(node: yaml.Node | None, prefix: str) -> Iterable[str]:
-    """`<path>: duplicate key ...` for every mapping key written twice (PyYAML keeps the last silently)."""
-    if isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _yaml_duplicates(item, f"{prefix}[{index}]")
-    if not isinstance(node, yaml.MappingNode):
-        return
-    first_line: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        where = f"{prefix}.{key}" if prefix else key
-        line = key_node.start_mark.line + 1
-        if key in first_line:
-            yield f"{where}: duplicate key (lines {first_line[key]} and {line}); {_DUPLICATE_FIX}"
-        first_line.setdefault(key, line)
-        yield from _yaml_duplicates(value_node, where)
-
-
-def _parse_json(path: Path, text: str) -> tuple[Any, list[str]]:
-    duplicates: list[str] = []
-    try:
-        data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, duplicates))
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise ChatFileError(path, [f"{where}: JSON syntax error: {exc.msg}"]) from None
-    return data, duplicates
-
-
-def _json_object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            duplicates.append(f"{key}: duplicate key; {_DUPLICATE_FIX}")
-        seen[key] = value
-    return seen
-
-
 # Validation
 
 
 def _top_level_problems(data: Any) -> list[str]:
     if not isinstance(data, Mapping):
         return [f"the file must be a mapping with one key, `{CHATS_KEY}`, e.g. {_EXAMPLE}"]
-    problems = [f"{key}: unknown top-level key; the only one is `{CHATS_KEY}` (put each chat under it)"
-                for key in data if key != CHATS_KEY]
-    if CHATS_KEY not in data:
+    problems = [f"{key}: unknown top-level key; the only ones are `{CHATS_KEY}` and `{GROUP_TAGS_KEY}` "
+                "(put each chat under `chats`, each tag under `group_tags`)"
+                for key in data if key not in (CHATS_KEY, GROUP_TAGS_KEY)]
+    if CHATS_KEY not in data and GROUP_TAGS_KEY not in data:
         problems.append(f"{CHATS_KEY}: missing; declare the chats under it, e.g. {_EXAMPLE}")
-    elif not isinstance(data[CHATS_KEY], Mapping):
+    elif CHATS_KEY in data and not isinstance(data[CHATS_KEY], Mapping):
         problems.append(f"{CHATS_KEY}: must be a mapping of resource name to chat, e.g. {_EXAMPLE} "
                         f"(write `{CHATS_KEY}: {{}}` for no chats)")
+    if GROUP_TAGS_KEY in data and not isinstance(data[GROUP_TAGS_KEY], Mapping):
+        problems.append(f"{GROUP_TAGS_KEY}: must be a mapping of resource name to group tag, e.g. "
+                        f"{GROUP_TAGS_KEY}: {{backend: {{name: Backend, members: [3]}}}}")
     return problems
 
 
-def _specs(chats: Mapping[Any, Any], folder: Path) -> tuple[list[ChatSpec], list[str]]:
+def _specs(chats: Mapping[Any, Any], folder: Path,
+           tags: Mapping[Any, Any]) -> tuple[list[ChatSpec], list[str]]:
     specs: list[ChatSpec] = []
     problems: list[str] = []
     for key, entry in chats.items():
@@ -212,13 +186,15 @@ def _specs(chats: Mapping[Any, Any], folder: Path) -> tuple[list[ChatSpec], list
         if not isinstance(entry, Mapping):
             problems.append(f"{where}: must be a mapping of chat inputs, e.g. {{name: Engineering}}")
             continue
+        entry, refs, ref_problems = split_tag_refs(entry, tags)
+        problems += [f"{where}.{problem}" for problem in ref_problems]
         try:
-            inputs = ChatInputs.model_validate(_beside(dict(entry), folder))
+            inputs = ChatInputs.model_validate(_beside(entry, folder))
         except ValidationError as exc:
             problems += [f"{where}.{_field(err)}: {_message(err)}" for err in exc.errors()]
             continue
         if not name_problem:
-            specs.append(ChatSpec(str(key), inputs))
+            specs.append(ChatSpec(str(key), inputs, refs))
     return specs, problems + _shared_adopt_ids(specs)
 
 

@@ -30,13 +30,16 @@ from .._token_option import token_callback
 from ..api._constants import TOKEN_ENV
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
+from ..api.models import GroupTag as ApiGroupTag
 from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
 from .cli_workflows import drift_command, inventory_command
 from .listing import nothing_listed_hint
 from .people_listing import people_row, render_rows
-from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render
+from .importer import (FORMATS, Selection, build_specs, format_for_output, header, list_chats, render,
+                       resource_names)
+from .tag_import import import_tags
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
 
 __all__ = ["main"]
@@ -98,8 +101,11 @@ main.add_command(inventory_command)
 @click.option("--channels-only", is_flag=True, help="Only channels, no group chats.")
 @click.option("--include-archived", is_flag=True, help="Also archived chats (declared with archived=True).")
 @click.option("--exclusive-members", is_flag=True,
-              help="Declare every chat with exclusive_members=True "
+              help="Declare every chat (and, with --group-tags, every tag) with exclusive_members=True "
                    "(members added later by hand get removed).")
+@click.option("--group-tags", "group_tags", is_flag=True,
+              help="Also declare the workspace's group tags as GroupTag resources adopting them with their "
+                   "members, and reference them from the chats by resource instead of by id.")
 @click.option("--stack", metavar="NAME", help="In a project directory without --token/PACHCA_TOKEN: the stack "
               "whose pachca:token and pachca:baseUrl to use; default the selected stack.")
 @click.option("--cwd", default=".", show_default=True, metavar="DIR",
@@ -115,6 +121,7 @@ def import_command(
     channels_only: bool,
     include_archived: bool,
     exclusive_members: bool,
+    group_tags: bool,
     stack: str | None,
     cwd: Path,
 ) -> None:
@@ -131,11 +138,19 @@ def import_command(
         listed = list_chats(client, selection, progress=_echo_listed)
         if not listed and not selection.ids:
             click.echo(f"note: {nothing_listed_hint(client)}", err=True)
-        specs = build_specs(client, listed, selection, exclusive_members=exclusive_members)
-    text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members)
-    _write(output, render(specs, file_format, text))
+        tags = import_tags(client, _tag_names, exclusive_members=exclusive_members) if group_tags else None
+        specs = build_specs(client, listed, selection, exclusive_members=exclusive_members, tags=tags)
+    tag_count = None if tags is None else len(tags.specs)
+    text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members,
+                  tag_count=tag_count)
+    _write(output, render(specs, file_format, text, tags))
     target = "" if output == "-" else f" into {output}"
-    click.echo(f"imported {len(specs)} of {len(listed)} listed chats{target}", err=True)
+    also = "" if tag_count is None else f" and {tag_count} group tag{'s' if tag_count != 1 else ''}"
+    click.echo(f"imported {len(specs)} of {len(listed)} listed chats{also}{target}", err=True)
+
+
+def _tag_names(tags: list[ApiGroupTag]) -> dict[int, str]:
+    return resource_names(tags, fallback="tag")
 
 
 @main.command("recover", context_settings=_CONTEXT, short_help="Repair a stack after a killed `pulumi up`.")

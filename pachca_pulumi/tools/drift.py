@@ -23,13 +23,15 @@ from pulumi.automation import events
 from ..api.errors import PachcaError
 from ..chat.schema import INPUTS, PEOPLE, Compare, rule
 
-__all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "refresh_preview"]
+__all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "people_findings",
+           "refresh_preview"]
 
 CHAT_TYPE = "pulumi-python:dynamic/pachca:Chat"
 ID_LISTS = ("group_tag_ids",)
 # Inputs that never drift: read on create only, or settings of the program rather than of the chat.
 _NOT_CHAT_STATE = {"exclusive_members", "avatar_file"}
 _DRIFT_OPS = {events.OpType.UPDATE, events.OpType.DELETE}
+_DRIFT_TYPES = {CHAT_TYPE, "pulumi-python:dynamic/pachca:GroupTag"}
 
 
 class DriftError(PachcaError):
@@ -57,13 +59,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class ChatDrift:
-    """The drift of one `Chat` resource: its resource name, chat id, declared name and findings."""
+    """The drift of one `Chat` resource: its resource name, chat id, declared name and findings; or,
+    with `kind` "group tag", of one `GroupTag` (`chat_id` then holds the tag's id; `tag_drift.py`)."""
 
     resource: str
     urn: str
     chat_id: int | None
     name: str
     findings: tuple[Finding, ...]
+    kind: str = "chat"
 
 
 @dataclass
@@ -104,14 +108,16 @@ def refresh_preview(stack: auto.Stack) -> StackDrift:
     except auto.CommandError as exc:
         raise DriftError(f"refreshing stack {stack.name} failed: {_engine_words(exc)}") from None
     drift = StackDrift(stack.name, last_update(stack))
-    chats = [chat for chat in map(_chat_drift, steps) if chat.findings]
-    drift.chats = sorted(chats, key=lambda chat: (chat.chat_id or 0, chat.resource))
+    from .tag_drift import TAG_TYPE, tag_drift  # tag_drift builds on this module
+
+    chats = [tag_drift(step) if step.type == TAG_TYPE else _chat_drift(step) for step in steps]
+    drift.chats = sorted((c for c in chats if c.findings), key=lambda c: (c.kind != "chat", c.chat_id or 0, c.resource))
     return drift
 
 
 def _collect(event: events.EngineEvent, steps: list[events.StepEventMetadata]) -> None:
     done = event.res_outputs_event
-    if done is not None and done.metadata.type == CHAT_TYPE and done.metadata.op in _DRIFT_OPS:
+    if done is not None and done.metadata.type in _DRIFT_TYPES and done.metadata.op in _DRIFT_OPS:
         steps.append(done.metadata)
 
 
@@ -171,14 +177,19 @@ def _comparable(prop: str, value: Any) -> Any:
 
 def _findings(prop: str, old: Any, new: Any) -> list[Finding]:
     if prop in PEOPLE:
-        missing = [Finding(prop, old, new, uid, "missing", reference=ref) for ref, uid in old.items()
-                   if uid not in new.values()]
-        return missing + [Finding(prop, old, new, uid, "extra", reference=ref) for ref, uid in new.items()
-                          if uid not in old.values()]
+        return people_findings(prop, old, new)
     if prop not in ID_LISTS:
         return [Finding(prop, old, new)]
     missing = [Finding(prop, old, new, subject=i, change="missing") for i in old if i not in new]
     return missing + [Finding(prop, old, new, subject=i, change="extra") for i in new if i not in old]
+
+
+def people_findings(prop: str, old: Mapping[str, int], new: Mapping[str, int]) -> list[Finding]:
+    """One finding per person (reference -> user id maps): declared but gone, then present but undeclared."""
+    missing = [Finding(prop, old, new, uid, "missing", reference=ref) for ref, uid in old.items()
+               if uid not in new.values()]
+    return missing + [Finding(prop, old, new, uid, "extra", reference=ref) for ref, uid in new.items()
+                      if uid not in old.values()]
 
 
 def _engine_words(exc: auto.CommandError) -> str:

@@ -118,15 +118,15 @@ def _headline(drift: StackDrift) -> str:
     since = f" (at {drift.since})" if drift.since else ""
     if not drift.chats:
         return f"No drift in stack {drift.stack}: every chat is as the last `pulumi up`{since} left it."
-    count = len(drift.chats)
-    return (f"Drift in stack {drift.stack}: {count} chat{'s' if count != 1 else ''} changed since the last "
-            f"`pulumi up`{since}.")
+    counts = [(sum(1 for c in drift.chats if c.kind == kind), kind) for kind in ("chat", "group tag")]
+    what = " and ".join(f"{n} {kind}{'s' if n != 1 else ''}" for n, kind in counts if n)
+    return f"Drift in stack {drift.stack}: {what} changed since the last `pulumi up`{since}."
 
 
 def _text(drift: StackDrift, rows: Rows, note: str | None) -> str:
     lines = [_headline(drift)] + ([f"Note: {note}."] if note and drift.chats else [])
     for chat, records in rows:
-        lines += ["", f"{chat.resource}: chat {chat.chat_id} {_scalar(chat.name)}"]
+        lines += ["", f"{chat.resource}: {chat.kind} {chat.chat_id} {_scalar(chat.name)}"]
         for r in records:
             lines.append(f"  {r['property']}: declared {r['declared']}, actual {r['actual']}")
             lines.append(f"    {_by_text(r, note)}")
@@ -147,7 +147,8 @@ def _markdown(drift: StackDrift, rows: Rows, note: str | None) -> str:
         return "\n".join(lines) + "\n"
     lines += ["", "| Chat | Property | Declared | Actual | Changed by | When |", "| --- | --- | --- | --- | --- | --- |"]
     for chat, records in rows:
-        where = f"`{chat.resource}` ({chat.chat_id}, {_cell(chat.name)})"
+        kind = "" if chat.kind == "chat" else f"{chat.kind} "
+        where = f"`{chat.resource}` ({kind}{chat.chat_id}, {_cell(chat.name)})"
         for r in records:
             by = _cell(person_text(r["changed_by"])) if r["changed_by"] else ("not shown" if note else "unknown")
             cells = [where, f"`{r['property']}`", _cell(r["declared"]), _cell(r["actual"]), by, r["changed_at"] or _NOT_SHOWN]
@@ -167,6 +168,8 @@ def _json(drift: StackDrift, rows: Rows, note: str | None) -> str:
         "since": drift.since,
         "audit": {"available": note is None, "note": note},
         "chats": [{"resource": c.resource, "urn": c.urn, "chat_id": c.chat_id, "name": c.name, "changes": r}
-                  for c, r in rows],
+                  for c, r in rows if c.kind == "chat"],
+        "group_tags": [{"resource": c.resource, "urn": c.urn, "tag_id": c.chat_id, "name": c.name, "changes": r}
+                       for c, r in rows if c.kind != "chat"],
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -16,6 +16,7 @@ import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ..api.models import Chat as ApiChat
 from ..chat.schema import ChatInputs
 from .chatfile import ChatSpec, dump_chats
 from .listing import chats_by_id, visible_chats
+from .tag_import import ImportedTags, tag_expressions, tag_program, tag_variables
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -99,16 +101,20 @@ def list_chats(
 
 
 def build_specs(
-    client: PachcaClient, listed: list[ApiChat], selection: Selection, *, exclusive_members: bool = False
+    client: PachcaClient, listed: list[ApiChat], selection: Selection, *, exclusive_members: bool = False,
+    tags: ImportedTags | None = None,
 ) -> list[ChatSpec]:
-    """One spec per selected chat, sorted by id, declaring the chat as it is and adopting it.
+    """One spec per selected chat, sorted by id, declaring the chat as it is and adopting it; a tag
+    among `tags` is referenced by its resource name (`tag_keys`) instead of its id.
 
     Raises SelectionError when an asked-for id is not among the eligible listed chats.
     """
     chats = _choose(client, listed, selection)
     implied = _ImpliedMembers(client)
     names = resource_names(chats)
-    return [ChatSpec(names[chat.id], _inputs(chat, implied(chat), exclusive_members)) for chat in chats]
+    tags = tags or ImportedTags()
+    return [ChatSpec(names[chat.id], _inputs(chat, implied(chat), exclusive_members, set(tags.keys)),
+                     tags.keys_of(chat.group_tag_ids)) for chat in chats]
 
 
 def _choose(client: PachcaClient, listed: list[ApiChat], selection: Selection) -> list[ApiChat]:
@@ -130,12 +136,13 @@ def _why_not(chat: ApiChat, selection: Selection) -> str:
     return f"--id {chat.id}: the chat is archived; add --include-archived to import it"
 
 
-def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool) -> ChatInputs:
-    """The chat as it is, members less the implied ones (the provider neither adds nor removes those)."""
+def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool, by_resource: set[int]) -> ChatInputs:
+    """The chat as it is, members less the implied ones (the provider neither adds nor removes those),
+    tags less those declared as resources (`by_resource`), which the spec references by name."""
     return ChatInputs(
         name=chat.name,
         member_ids={str(uid): uid for uid in sorted(set(chat.member_ids) - implied)},
-        group_tag_ids=sorted(set(chat.group_tag_ids)),
+        group_tag_ids=sorted(set(chat.group_tag_ids) - by_resource),
         channel=chat.channel,
         public=chat.public,
         archived=chat.archived,
@@ -185,8 +192,17 @@ def slugify(name: str) -> str:
     return slug
 
 
-def resource_names(chats: Iterable[ApiChat]) -> dict[int, str]:
-    """Unique, stable resource names by chat id: the slug for the lowest id, `<slug>-<id>` for later ones.
+class _Named(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def resource_names(chats: Iterable[_Named], *, fallback: str = "chat") -> dict[int, str]:
+    """Unique, stable resource names by chat (or tag) id: the slug for the lowest id, `<slug>-<id>` for
+    later ones, `<fallback>-<id>` for a name without letters or digits.
 
     A chat created later never renames an earlier one (a renamed resource would be replaced).
     """
@@ -194,7 +210,7 @@ def resource_names(chats: Iterable[ApiChat]) -> dict[int, str]:
     taken: set[str] = set()
     for chat in sorted(chats, key=lambda c: c.id):
         slug = slugify(chat.name)
-        candidates = [slug, f"{slug}-{chat.id}"] if slug else [f"chat-{chat.id}"]
+        candidates = [slug, f"{slug}-{chat.id}"] if slug else [f"{fallback}-{chat.id}"]
         name = next((c for c in candidates if c not in taken), None)
         suffix = 2
         while name is None or name in taken:
@@ -212,24 +228,30 @@ def format_for_output(output: str) -> str:
     return FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), DEFAULT_FORMAT)
 
 
-def render(specs: list[ChatSpec], file_format: str, header: str) -> str:
-    """The output text: a Pulumi Python program ("program"), or a YAML/JSON chat file ("yaml"/"json")."""
+def render(specs: list[ChatSpec], file_format: str, header: str, tags: ImportedTags | None = None) -> str:
+    """The output text: a Pulumi Python program ("program"), or a YAML/JSON chat file ("yaml"/"json");
+    `tags` (from `--group-tags`) come first, as `GroupTag` resources or the `group_tags:` section."""
+    tags = tags or ImportedTags()
     if file_format == "program":
-        return _render_program(specs, header=header)
-    return dump_chats(specs, file_format, header=header)
+        return _render_program(specs, tags, header=header)
+    return dump_chats(specs, file_format, header=header, group_tags=tags.specs)
 
 
-def _render_program(specs: list[ChatSpec], *, header: str) -> str:
-    """A Pulumi Python program with one `Chat(...)` per spec, in the given order."""
+def _render_program(specs: list[ChatSpec], tags: ImportedTags, *, header: str) -> str:
+    """A Pulumi Python program with one `GroupTag(...)` per tag, then one `Chat(...)` per spec."""
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-    blocks = [_chat_call(spec) for spec in specs]
-    return comment + "\nfrom pachca_pulumi import Chat\n" + "".join(f"\n{block}\n" for block in blocks)
+    variables = tag_variables(spec.resource_name for spec in tags.specs)
+    blocks = tag_program(tags.specs, variables, _py_list) + [_chat_call(spec, variables) for spec in specs]
+    imports = "Chat, GroupTag" if tags.specs else "Chat"
+    return comment + f"\nfrom pachca_pulumi import {imports}\n" + "".join(f"\n{block}\n" for block in blocks)
 
 
-def _chat_call(spec: ChatSpec) -> str:
+def _chat_call(spec: ChatSpec, variables: dict[str, str]) -> str:
     lines = [f"Chat(\n    {_py_str(spec.resource_name)},"]
     for key, value in spec.declared().items():
-        if isinstance(value, list):
+        if key == "group_tags" and spec.tag_keys:
+            lines.append(f"    group_tags={tag_expressions(spec.tag_keys, variables)},")
+        elif isinstance(value, list):
             lines.append(_py_list(key, value))
         else:
             lines.append(f"    {key}={_py_str(value) if isinstance(value, str) else repr(value)},")
@@ -250,13 +272,18 @@ def _py_list(key: str, ids: list[int]) -> str:
 
 
 def header(
-    base_url: str, count: int, selection: Selection, file_format: str, *, exclusive_members: bool
+    base_url: str, count: int, selection: Selection, file_format: str, *, exclusive_members: bool,
+    tag_count: int | None = None,
 ) -> str:
-    """The comment atop the output: the command that made it, the source, and what to do next."""
-    command = " ".join(["pachca-pulumi import", *_option_words(selection, file_format, exclusive_members)])
+    """The comment atop the output: the command that made it, the source, and what to do next.
+    `tag_count` is the number of group tags imported with `--group-tags` (None without it)."""
+    words = _option_words(selection, file_format, exclusive_members) + ([] if tag_count is None else ["--group-tags"])
+    command = " ".join(["pachca-pulumi import", *words])
     then = "run `pulumi up`" if file_format == "program" else _THEN_DATA
+    tags = "" if tag_count is None else f"{tag_count} group tag{'s' if tag_count != 1 else ''} (adopted, with " \
+        "their members) and "
     return (
-        f"Generated by `{command}`\nfrom {base_url}: {count} chat{'s' if count != 1 else ''}, sorted by id.\n"
+        f"Generated by `{command}`\nfrom {base_url}: {tags}{count} chat{'s' if count != 1 else ''}, sorted by id.\n"
         f"Review, then {then}:\neach chat is adopted (adopt_id) and nothing in the workspace changes.\n"
         "member_ids leaves out implied members (the owner, the token's own user, members brought by the\n"
         "chat's group tags): the provider never removes those. Once adopted, adopt_id may be removed.\n"

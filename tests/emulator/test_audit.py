@@ -71,6 +71,24 @@ def test_audit_tags_attached_and_detached_carry_the_chat(api):
     ]
 
 
+def test_audit_list_tags_change_names_the_user_and_the_initiator(emulator, api):
+    admin = emulator.client(token=SECOND_TOKEN)
+    admin.put("/users/7", json={"user": {"list_tags": ["Managers", "Sales"]}}).raise_for_status()  # had Design
+
+    found = events(api, entity_type="GroupTag", actor_id="7")
+
+    assert [(e["event_key"], e["entity_id"], e["details"]) for e in found] == [
+        ("user_added_to_tag", "9104", {"initiator_id": 2}),
+        ("user_removed_from_tag", "9102", {"initiator_id": 2}),
+    ]
+
+
+def test_audit_list_tags_unchanged_records_nothing(api):
+    api.put("/users/7", json={"user": {"list_tags": ["design", "Managers"]}}).raise_for_status()
+
+    assert events(api, event_key="user_added_to_tag") + events(api, event_key="user_removed_from_tag") == []
+
+
 def test_audit_time_window_and_event_key_filter(api):
     first = create_chat(api, "One")
     second = create_chat(api, "Two")

@@ -191,7 +191,8 @@ def test_load_chats_json_syntax_error_names_the_line(tmp_path: Path) -> None:
         ("", "the file must be a mapping with one key, `chats`"),
         ("eng: {name: Eng}\n", "chats: missing; declare the chats under it"),
         ("chats:\n", "chats: must be a mapping of resource name to chat"),
-        ("chats: {}\nversion: 2\n", "version: unknown top-level key; the only one is `chats`"),
+        ("chats: {}\nversion: 2\n", "version: unknown top-level key; the only ones are `chats` and `group_tags`"),
+        ("group_tags: [backend]\n", "group_tags: must be a mapping of resource name to group tag"),
     ],
 )
 def test_load_chats_top_level_problem_is_named(tmp_path: Path, text: str, expected: str) -> None:

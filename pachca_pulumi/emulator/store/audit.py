@@ -12,6 +12,9 @@ Shapes invented where the spec is silent (README.md, "The emulator", lists them 
   actor, and the acting user in ``details.inviter_id``/``details.initiator_id``.
 * ``tag_added_to_chat``/``tag_removed_from_chat`` have entity ``GroupTag`` (the tag) and the chat
   in ``details.chat_id``; ``message_created`` has entity ``Message``.
+* ``user_added_to_tag``/``user_removed_from_tag`` (a user's ``list_tags`` changed by ``PUT
+  /users/{id}``) have entity ``GroupTag`` (the tag), the user who got or lost it as actor, and the
+  acting user in ``details.initiator_id`` (the spec's ``AuditDetailsInitiator``), like a chat leave.
 * Archiving and unarchiving have no event key in the spec and are not recorded.
 * Ids are UUID-shaped strings that grow with each event.
 """
@@ -147,6 +150,15 @@ class AuditLog:
     def tag_detached(self, now: str, actor: Actor | None, chat_id: int, tag_id: int) -> None:
         if actor is not None:
             self.record(now, actor, "tag_removed_from_chat", ("GroupTag", tag_id), {"chat_id": chat_id})
+
+    def user_tags_changed(self, now: str, actor: Actor | None, user_id: int, added: Iterable[int],
+                          removed: Iterable[int]) -> None:
+        if actor is None:
+            return
+        details = {"initiator_id": actor.user_id}
+        for key, tag_ids in (("user_added_to_tag", added), ("user_removed_from_tag", removed)):
+            for tag_id in tag_ids:
+                self.record(now, actor, key, ("GroupTag", tag_id), details, actor_id=user_id)
 
     def message_created(self, now: str, actor: Actor | None, message_id: int) -> None:
         if actor is not None:

@@ -405,14 +405,17 @@ class Store:
         self.membership.forget_tag(tag_id)
 
     @mutation
-    def update_user(self, acting_user_id: int, user_id: int, list_tags: list[str] | None) -> Json:
+    def update_user(self, acting_user_id: int, user_id: int, list_tags: list[str] | None,
+                    actor: Actor | None = None) -> Json:
         """``PUT /users/{id}``: only owners and admins may (scope ``users:update``); of the
-        fields, ``list_tags`` is applied (it replaces the user's tags)."""
+        fields, ``list_tags`` is applied (it replaces the user's tags); each tag the user really got
+        or lost is audited as ``user_added_to_tag``/``user_removed_from_tag``."""
         if self.directory.raw_user(acting_user_id).get("role") not in USER_ADMIN_ROLES:
             raise e.OAuthError(403, "insufficient_scope", "users:update needs an owner or admin token")
         self.directory.user_json(user_id)
         if list_tags is not None:
-            self.group_tags.set_user_tags(user_id, list_tags)
+            added, removed = self.group_tags.set_user_tags(user_id, list_tags)
+            self.audit.user_tags_changed(self.clock.now(), actor, user_id, added, removed)
         return self.directory.user_json(user_id)
 
     # ----- audit log --------------------------------------------------------------------------

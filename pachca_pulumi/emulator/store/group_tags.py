@@ -90,21 +90,27 @@ class GroupTags:
         self.get(tag_id)
         del self._tags[tag_id]
 
-    def set_user_tags(self, user_id: int, names: list[str]) -> None:
+    def set_user_tags(self, user_id: int, names: list[str]) -> tuple[list[int], list[int]]:
         """Make ``names`` the user's tags exactly: an unknown name is 422 ``not_found`` (key
-        ``list_tags``) and changes nothing; names match tags case-insensitively."""
+        ``list_tags``) and changes nothing; names match tags case-insensitively. Returns the ids of
+        the tags the user got and of those they lost."""
         by_name = {t["name"].casefold(): t for t in self._tags.values()}
         unknown = [n for n in names if n.casefold() not in by_name]
         if unknown:
             raise e.ApiError(422, [e.error_item("list_tags", n, f"Group tag {n} not found", e.NOT_FOUND)
                                    for n in unknown])
         chosen = {by_name[n.casefold()]["id"] for n in names}
+        added: list[int] = []
+        removed: list[int] = []
         for tag in self._tags.values():
             has = user_id in tag["user_ids"]
             if tag["id"] in chosen and not has:
                 tag["user_ids"] = sorted([*tag["user_ids"], user_id])
+                added.append(tag["id"])
             elif tag["id"] not in chosen and has:
                 tag["user_ids"] = [u for u in tag["user_ids"] if u != user_id]
+                removed.append(tag["id"])
+        return sorted(added), sorted(removed)
 
     def _check_name(self, name: str, own_id: int | None) -> None:
         if not name.strip():

@@ -1,0 +1,56 @@
+"""Group tag drift for `pachca-pulumi drift`: a `GroupTag` renamed, or a declared person who lost the
+tag (and, with `exclusive_members`, a person given it), by hand since the last apply.
+
+A refresh step of a `GroupTag` carries the inputs of the last apply (old) and those observed (new):
+`members` maps references to `true`, and the old outputs' `resolved_members` give each reference's user
+id; a reference that is an id stands for itself. The findings are those of a chat's people, under
+`members`, so the report and the audit log (`user_added_to_tag` / `user_removed_from_tag`) treat them
+alike. The API has no audit event for a rename: a renamed tag is reported without the who.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.automation import events
+
+from .drift import ChatDrift, Finding, people_findings
+
+__all__ = ["TAG_KIND", "TAG_TYPE", "tag_drift"]
+
+TAG_TYPE = "pulumi-python:dynamic/pachca:GroupTag"
+TAG_KIND = "group tag"
+
+
+def tag_drift(step: events.StepEventMetadata) -> ChatDrift:
+    """The drift of one `GroupTag` refresh step (`ChatDrift` with `kind` "group tag", the tag's id)."""
+    declared = dict(step.old.inputs or {}) if step.old else {}
+    outputs = dict(step.old.outputs or {}) if step.old else {}
+    tag_id = int(step.old.id) if step.old and str(step.old.id).isdigit() else None
+    resource = step.urn.rsplit("::", 1)[-1]
+    name = str(declared.get("name", resource))
+    if step.op == events.OpType.DELETE or step.new is None:
+        gone = Finding("group tag", f"tag {tag_id}", None, change="gone")
+        return ChatDrift(resource, step.urn, tag_id, name, (gone,), kind=TAG_KIND)
+    return ChatDrift(resource, step.urn, tag_id, name, compare_tag(declared, dict(step.new.inputs or {}), outputs),
+                     kind=TAG_KIND)
+
+
+def compare_tag(declared: Mapping[str, Any], observed: Mapping[str, Any],
+                outputs: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """The findings between a tag's inputs at the last apply and the observed ones."""
+    found: list[Finding] = []
+    if observed.get("name") is not None and observed.get("name") != declared.get("name"):
+        found.append(Finding("name", declared.get("name"), observed.get("name")))
+    resolved = {str(ref): int(uid) for ref, uid in (outputs.get("resolved_members") or {}).items()}
+    old, new = _people(declared.get("members"), resolved), _people(observed.get("members"), resolved)
+    if old != new:
+        found += people_findings("members", old, new)
+    return tuple(found)
+
+
+def _people(members: Any, resolved: Mapping[str, int]) -> dict[str, int]:
+    refs = list(members or {})
+    pairs = ((str(ref), resolved.get(str(ref), int(ref) if str(ref).isdigit() else None)) for ref in refs)
+    return {ref: uid for ref, uid in pairs if uid is not None}

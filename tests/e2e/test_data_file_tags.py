@@ -1,0 +1,71 @@
+"""A data file with a `group_tags:` section, with the real engine: the tag is created before the chat
+that references it by key, the chat gets the tag's people, a second `up` changes nothing, and destroy
+archives the chat and deletes the tag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.testing import LocalStack
+from pachca_pulumi.tools.chatfile import declare_data
+
+from .conftest import TOKEN, Api
+
+pytestmark = pytest.mark.e2e
+
+CHIARA, NATALIA, NINO = 3, 4, 5  # seeded users (emails and nicknames in seed.json)
+
+TEAMS = """\
+group_tags:
+  backend:
+    name: Backend team
+    members: [3, natalia.lopez@example.com]
+chats:
+  backend-chat:
+    name: Backend
+    group_tags: [backend]
+    members: ["@ninosilva"]
+"""
+
+
+def _changes(result: Any) -> dict[str, int]:
+    return {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
+
+
+def _tag(api: Api) -> dict[str, Any]:
+    body = api.http.get("group_tags", params={"names": ["Backend team"]}).raise_for_status().json()
+    (tag,) = body["data"]
+    return dict(tag)
+
+
+def test_data_file_with_a_tag_and_a_chat_using_it(tmp_path: Path, engine: Path,
+                                                  emulator: EmulatorServer, api: Api) -> None:
+    data_file = tmp_path / "teams.yaml"
+    data_file.write_text(TEAMS, encoding="utf-8")
+
+    def program() -> None:
+        declare_data(data_file)
+
+    stack = LocalStack(tmp_path / "stack", program, engine_dir=engine)
+    stack.configure(token=TOKEN, base_url=emulator.base_url)
+
+    preview = stack.preview()
+    first = stack.up()
+    second = stack.up()
+
+    assert preview.change_summary == {"create": 3}  # the tag, the chat and the stack
+    assert _changes(first) == {"create": 3} and _changes(second) == {}
+    tag = _tag(api)
+    (chat,) = api.by_name("Backend")
+    assert chat["group_tag_ids"] == [tag["id"]]
+    assert {CHIARA, NATALIA, NINO} <= set(chat["member_ids"])
+
+    destroyed = stack.destroy()
+
+    assert _changes(destroyed) == {"delete": 3}
+    assert api.chat(chat["id"])["archived"] is True
+    assert api.http.get(f"group_tags/{tag['id']}").status_code == 404

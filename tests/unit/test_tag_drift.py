@@ -1,0 +1,64 @@
+"""Group tag drift: findings from a tag's refresh step, who from the audit log, and the report."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from pachca_pulumi.api.client import PachcaClient
+from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.emulator import Store, create_app
+from pachca_pulumi.emulator.store.audit import Actor
+from pachca_pulumi.tools.attribution import attribute
+from pachca_pulumi.tools.drift import ChatDrift, Finding, StackDrift
+from pachca_pulumi.tools.drift_report import People, render
+from pachca_pulumi.tools.tag_drift import TAG_KIND, compare_tag
+
+DECLARED = {"name": "Backend", "members": {"3": True, "natalia.lopez@example.com": True}, "exclusive_members": True}
+OUTPUTS = {"resolved_members": {"3": 3, "natalia.lopez@example.com": 4}}
+
+
+def test_compare_tag_same_people_and_name_is_no_drift() -> None:
+    assert compare_tag(DECLARED, dict(DECLARED), OUTPUTS) == ()
+
+
+def test_compare_tag_rename_and_people_moved_are_one_finding_each() -> None:
+    observed = {**DECLARED, "name": "Renamed", "members": {"3": True, "8": True}}
+
+    found = compare_tag(DECLARED, observed, OUTPUTS)
+
+    assert [(f.property, f.change, f.subject, f.reference) for f in found] == [
+        ("name", "changed", None, None),
+        ("members", "missing", 4, "natalia.lopez@example.com"),
+        ("members", "extra", 8, "8"),
+    ]
+
+
+@pytest.fixture
+def emulator() -> Store:
+    return Store(tokens=("owner", "admin"))
+
+
+def _client(store: Store, token: str) -> PachcaClient:
+    config = ProviderConfig(token=SecretStr(token), base_url="https://emulator.test/api/shared/v1")
+    return PachcaClient(config, transport=httpx.WSGITransport(app=create_app(store)))
+
+
+def test_tag_findings_take_who_and_when_from_the_tag_events(emulator: Store) -> None:
+    emulator.update_user(2, 7, [], actor=Actor(2))  # user 7 loses Design (9102) and Managers (9106)
+    findings = (Finding("name", "Design", "Design!"), Finding("members", {}, {}, 7, "missing"))
+    drift = StackDrift("dev", None, [ChatDrift("design", "urn:design", 9102, "Design", findings, kind=TAG_KIND)])
+
+    with _client(emulator, "owner") as client:
+        attribute(drift, client)
+        text, raw = (render(drift, People(client), f, None) for f in ("text", "json"))
+
+    renamed, lost = drift.chats[0].findings
+    assert (renamed.actor_id, lost.actor_id) == (None, 2) and lost.at is not None
+    assert text.startswith("Drift in stack dev: 1 group tag changed since the last `pulumi up`.\n\n"
+                           'design: group tag 9102 "Design"\n')
+    body = json.loads(raw)
+    assert body["chats"] == [] and body["group_tags"][0]["tag_id"] == 9102
