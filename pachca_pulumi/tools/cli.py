@@ -278,8 +278,8 @@ def _api_errors() -> Iterator[None]:
         raise _CliError(f"the token was rejected (401): {exc}") from None
     except PermissionDeniedError as exc:
         raise _CliError(f"the token lacks permission (403): {exc}") from None
-    except TransportError as exc:
-        raise _CliError(f"{exc} (this command reads --base-url, else PACHCA_BASE_URL)") from None
+    except TransportError as exc:  # its message names the URL and the setting that chose it
+        raise _CliError(str(exc)) from None
     except PachcaError as exc:
         raise _cli_error(exc) from None
 
