@@ -231,7 +231,12 @@ class PachcaClient:
         return self._request("GET", "oauth/token/info", operation, parse=_parser(TokenInfo, operation))
 
     def list_users(self, query: str | None = None) -> Iterator[User]:
+        """GET /users, every page; `query` searches names, email, phone and nickname."""
         return self._paginate("users", User, "list users", _query(query=query))
+
+    def list_user_pages(self) -> Iterator[list[User]]:
+        """GET /users one page (one request) at a time, for callers that weigh each request."""
+        return self._pages("users", User, "list users", {})
 
     def get_user(self, user_id: int) -> User:
         """GET /users/{id}: one user, with `list_tags` (the names of their group tags)."""

@@ -16,7 +16,8 @@ import pulumi
 from ..api.config import ProviderConfig
 from ..api.errors import PachcaError
 from ..api.models import User
-from .people import Directory, reference_key
+from ..api.directory import Directory
+from .people import reference_key
 
 __all__ = ["UserLookupError", "lookup_user"]
 

@@ -2,26 +2,14 @@
 
 A reference names a user the way a program does: an id (`186` or `"186"`), an email
 (`"anna@corp.ru"`) or a nickname (`"@oleg"` or `"oleg"`). `reference_key()` turns one into the
-key that `check` uses in its maps, and `Directory` answers who it is.
-
-The directory reads the workspace once per provider process (the token's profile, every user
-and every group tag, paged), so verifying the references of N chats costs the size of the
-directory, not N round trips. It never writes.
+key that `check` uses in its maps; the per-process `Directory` (`api/directory.py`) answers who it is.
 """
 
 from __future__ import annotations
 
-import difflib
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from ..api.client import PachcaClient
-from ..api.errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
-from ..api.models import GroupTag, TokenInfo, User
-
-__all__ = ["Directory", "UnknownReference", "reference_key"]
+__all__ = ["reference_key"]
 
 _ID_MAX = 2**31 - 1
 
@@ -45,124 +33,3 @@ def reference_key(value: Any) -> str:
     if "@" in text[1:]:
         return text
     return text if text.startswith("@") else f"@{text}"
-
-
-class UnknownReference(PachcaError):
-    """A reference that names nobody in the workspace; `suggestion` is the closest one, if any."""
-
-    def __init__(self, key: str, suggestion: str | None) -> None:
-        hint = f"; did you mean {suggestion}?" if suggestion else ""
-        super().__init__(f"{key} is not a user of this workspace{hint}")
-        self.key = key
-        self.suggestion = suggestion
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    users: dict[int, User]
-    by_name: dict[str, int]  # casefolded email and @nickname -> id
-    tags: dict[int, GroupTag]
-
-
-class Directory:
-    """The workspace's users and group tags as this token sees them, read once, thread-safe.
-
-    A read that failed (after the client's retries) fails again at once for the rest of the run, so
-    an unreachable API or a wrong token costs one retry budget, not one per chat.
-    """
-
-    def __init__(self, client: PachcaClient) -> None:
-        self._client = client
-        self._lock = threading.Lock()
-        self._read_once: dict[str, Any] = {}
-
-    def token_user(self) -> User:
-        """The token's own user (`GET /profile`); a wrong token fails here, before any write."""
-        profile: User = self._once("profile", self._client.get_profile)
-        return profile
-
-    def token_scopes(self) -> list[str] | None:
-        """The token's scopes (`GET /oauth/token/info`), read once; None when the API does not tell
-        (the endpoint is missing or refused: 404, 403, or an answer that is not token info)."""
-        info: TokenInfo | None = self._once("token_info", self._token_info)
-        return None if info is None else list(info.scopes)
-
-    def _token_info(self) -> TokenInfo | None:
-        try:
-            return self._client.get_token_info()
-        except (NotFoundError, PermissionDeniedError, MalformedResponseError):
-            return None
-
-    def _once(self, name: str, fetch: Callable[[], Any]) -> Any:
-        """`fetch()` on first use; later calls return its answer or raise its PachcaError again."""
-        with self._lock:
-            if name not in self._read_once:
-                try:
-                    self._read_once[name] = fetch()
-                except PachcaError as exc:
-                    self._read_once[name] = exc
-            found = self._read_once[name]
-        if isinstance(found, PachcaError):
-            raise found.with_traceback(None)
-        return found
-
-    def user(self, user_id: int) -> User | None:
-        """The user with this id, or None."""
-        return self._read().users.get(user_id)
-
-    def resolve(self, key: str) -> User:
-        """The user a reference key names; raises UnknownReference with the closest match."""
-        snapshot = self._read()
-        found = snapshot.users.get(int(key)) if key.isdigit() else None
-        if found is None and not key.isdigit():
-            user_id = snapshot.by_name.get(key.casefold())
-            found = snapshot.users.get(user_id) if user_id is not None else None
-        if found is None and key.isdigit() and int(key) == self.token_user().id:
-            found = self.token_user()
-        if found is None:
-            raise UnknownReference(key, _closest(key, snapshot.by_name))
-        return found
-
-    def has_tag(self, tag_id: int) -> bool:
-        return tag_id in self._read().tags
-
-    def tag_member_ids(self, tag_ids: Iterable[int]) -> set[int]:
-        """Users of these group tags, from each user's `list_tags` (no request per tag)."""
-        snapshot = self._read()
-        names = {snapshot.tags[tag_id].name for tag_id in tag_ids if tag_id in snapshot.tags}
-        return {user.id for user in snapshot.users.values() if names.intersection(user.list_tags)}
-
-    def users(self) -> list[User]:
-        """Every user, by id."""
-        return sorted(self._read().users.values(), key=lambda user: user.id)
-
-    def tags(self) -> list[GroupTag]:
-        """Every group tag, by id."""
-        return sorted(self._read().tags.values(), key=lambda tag: tag.id)
-
-    def _read(self) -> _Snapshot:
-        self.token_user()
-        snapshot: _Snapshot = self._once("directory", self._list)
-        return snapshot
-
-    def _list(self) -> _Snapshot:
-        users = {user.id: user for user in self._client.list_users()}
-        tags = {tag.id: tag for tag in self._client.list_tags()}
-        return _Snapshot(users, _names(users.values()), tags)
-
-
-def _names(users: Iterable[User]) -> dict[str, int]:
-    names: dict[str, int] = {}
-    for user in users:
-        if user.email:
-            names[user.email.casefold()] = user.id
-        if user.nickname:
-            names[f"@{user.nickname}".casefold()] = user.id
-    return names
-
-
-def _closest(key: str, names: dict[str, int]) -> str | None:
-    if key.isdigit():
-        return None
-    match = difflib.get_close_matches(key.casefold(), list(names), n=1, cutoff=0.75)
-    return match[0] if match else None

@@ -119,14 +119,14 @@ class ChatProvider(ResourceProvider):
 
     @redacting_errors
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate and normalise inputs, then verify every reference against the per-process
-        directory (no per-resource round trip). Failures name the field, the chat and the fix.
+        """Validate and normalise inputs, then verify every reference the last apply did not resolve
+        (`olds`) through the per-process directory. Failures name the field, the chat and the fix.
         People added by hand that the last refresh saw (`olds`) stay `undeclared_members` while tolerated."""
         inputs, failures = check_inputs(news)
         if failures:
             return CheckResult(inputs, failures)
         with _reported("check", news):
-            verdict = self._service().verify(inputs, resource_name(news))
+            verdict = self._service().verify(inputs, resource_name(news), olds)
         for warning in verdict.warnings:
             _warn(warning)
         verdict.inputs["undeclared_members"] = undeclared_kept(olds, verdict.inputs)
@@ -149,7 +149,7 @@ class ChatProvider(ResourceProvider):
         if other is not None:
             raise ChatError(one_owner_message(int(id_), resource_name(news), other))
         with _reported("compare", news, id_):
-            result = diff_chat(olds, news, service.implied(olds, news))
+            result = diff_chat(olds, news, service.implied(news, stored=olds))
         changes = None if result.changes else (True if result.redeclared else False)
         return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 

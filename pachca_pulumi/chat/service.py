@@ -20,7 +20,7 @@ from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
 from .inputs import is_unknown
 from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
-from .people import Directory
+from ..api.directory import Directory
 from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .journal import ChatKey, CreateJournal
 from .snapshot import ChatSnapshot
@@ -76,9 +76,11 @@ class ChatService:
 
     # Before any write
 
-    def verify(self, inputs: dict[str, Any], chat: str) -> Verdict:
-        """Resolve and verify every reference of checked inputs (see `chat/verify.py`)."""
-        return verify_inputs(inputs, chat, self.directory, find_chat=self.snapshot.get, claim=self.claim_owner)
+    def verify(self, inputs: dict[str, Any], chat: str, known: Mapping[str, Any] | None = None) -> Verdict:
+        """Resolve and verify every reference of checked inputs not resolved at the last apply
+        (`known`: the previous inputs; see `chat/verify.py`)."""
+        return verify_inputs(inputs, chat, self.directory, find_chat=self.snapshot.get, claim=self.claim_owner,
+                             known=known)
 
     def claim_owner(self, chat_id: int, resource: str) -> str | None:
         """Bind a chat to one resource of this run; returns the other resource if it is already bound."""
@@ -86,11 +88,15 @@ class ChatService:
             other = self._owners.setdefault(chat_id, resource)
         return None if other == resource else other
 
-    def implied(self, *props: Mapping[str, Any], fresh: bool = False) -> set[int]:
+    def implied(self, *props: Mapping[str, Any], fresh: bool = False, stored: Mapping[str, Any] | None = None
+                ) -> set[int]:
         """Implied members for these inputs or outputs: the token's user and the users of their tags
         (from the run's directory; read again with `fresh`, as writes do, since a `GroupTag` may
-        have changed a tag's people earlier in the run)."""
+        have changed a tag's people earlier in the run). Tags whose people the `stored` outputs
+        hold (`tag_member_ids`, as the last refresh saw them) are not read again."""
         tag_ids = {int(t) for p in props for t in (p.get("group_tag_ids") or []) if not is_unknown(t)}
+        if stored is not None and stored.get("tag_member_ids") is not None:
+            tag_ids -= {int(t) for t in stored.get("group_tag_ids") or [] if not is_unknown(t)}
         tag_members = self._tag_users_now(tag_ids) if fresh else self.directory.tag_member_ids(tag_ids)
         return {self.token_user_id(), *tag_members}
 

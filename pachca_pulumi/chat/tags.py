@@ -1,8 +1,8 @@
 """Group tags by name, for `Chat(group_tags=[...])`: names resolved to ids at apply time.
 
-One `GET /group_tags` per provider process, then `GET /group_tags?names=...` for a name not seen
-yet (a tag a `GroupTag` resource created earlier in the same run). Names are unique in a
-workspace regardless of case.
+`GET /group_tags?names=...` for the names not seen yet in this provider process (one request for a
+chat's names, whatever the number of tags in the workspace), so a tag a `GroupTag` resource created
+earlier in the same run is found. Names are unique in a workspace regardless of case.
 """
 
 from __future__ import annotations
@@ -36,14 +36,12 @@ class TagNames:
     def __init__(self, client: PachcaClient) -> None:
         self._client = client
         self._lock = threading.Lock()
-        self._ids: dict[str, int] | None = None
+        self._ids: dict[str, int] = {}
 
     def resolve(self, names: Iterable[str], where: str) -> dict[str, int]:
         """Each name's tag id; PachcaError naming every unknown name and the fix."""
         wanted = list(names)
         with self._lock:
-            if self._ids is None:
-                self._ids = {tag.name.casefold(): tag.id for tag in self._client.list_tags()}
             missing = [name for name in wanted if name.casefold() not in self._ids]
             if missing:
                 self._ids.update({tag.name.casefold(): tag.id for tag in self._client.list_tags(names=missing)})

@@ -1,14 +1,17 @@
 """The second half of `check`: every reference of a chat verified against the workspace, before any write.
 
 People are resolved to ids, group tags and the token (its user and, where `GET /oauth/token/info`
-answers, its scopes) are verified through the per-process `Directory`; the `adopt_id` chat through the chat snapshot; and one chat may have one owner in a
-stack. Values still unknown in a preview are skipped (`check` runs again once they are known).
+answers, its scopes) are verified through the per-process `Directory` (`api/directory.py`); the
+`adopt_id` chat through the chat snapshot; and one chat may have one owner in a stack. A reference
+the last apply already resolved (`known`, the resource's previous inputs) keeps its id without a
+request, so a preview costs what the change adds, not what the stack holds (`pulumi refresh` sees
+people who left). Values still unknown in a preview are skipped (`check` runs again once they are known).
 Failures name the property, the reference, the chat and the fix; warnings do not stop the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +20,7 @@ from pulumi.dynamic import CheckFailure
 from ..api.errors import PachcaError
 from ..api.models import Chat
 from .inputs import is_unknown
-from .people import Directory, UnknownReference
+from ..api.directory import Directory, UnknownReference
 from .schema import PEOPLE
 
 __all__ = ["Verdict", "needed_scopes", "verify_inputs"]
@@ -33,19 +36,21 @@ class Verdict:
 
 
 def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
-                  find_chat: Callable[[int], Chat | None], claim: Callable[[int, str], str | None]) -> Verdict:
+                  find_chat: Callable[[int], Chat | None], claim: Callable[[int, str], str | None],
+                  known: Mapping[str, Any] | None = None) -> Verdict:
     """Resolve and verify the references of checked `inputs` for the resource named `chat`.
 
     `find_chat(id)` returns a visible chat or None; `claim(chat id, resource)` returns the other
-    resource that already owns the chat in this run, or None.
+    resource that already owns the chat in this run, or None; `known` holds the inputs the last
+    apply checked (people already resolved there, tags already verified).
     """
     verdict = Verdict(dict(inputs))
     try:
         directory.token_user()
         _verify_scopes(verdict, chat, directory)
         for name in PEOPLE:
-            _resolve_people(verdict, name, chat, directory)
-        _verify_tags(verdict, chat, directory)
+            _resolve_people(verdict, name, chat, directory, _resolved(known, name))
+        _verify_tags(verdict, chat, directory, _verified_tags(known))
         _verify_adoption(verdict, chat, find_chat, claim)
     except PachcaError as exc:
         verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
@@ -79,12 +84,28 @@ def _verify_scopes(verdict: Verdict, chat: str, directory: Directory) -> None:
             "settings, or set another token with `pulumi config set --secret pachca:token <token>`")))
 
 
-def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory) -> None:
+def _resolved(known: Mapping[str, Any] | None, name: str) -> dict[str, int]:
+    """The references of `name` the last apply resolved, with their ids."""
+    people = (known or {}).get(name)
+    if not isinstance(people, dict):
+        return {}
+    return {str(key): int(uid) for key, uid in people.items() if isinstance(uid, (int, float)) and not is_unknown(uid)}
+
+
+def _verified_tags(known: Mapping[str, Any] | None) -> set[int]:
+    tag_ids = (known or {}).get("group_tag_ids")
+    return {int(t) for t in tag_ids if isinstance(t, (int, float))} if isinstance(tag_ids, list) else set()
+
+
+def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory, known: dict[str, int]) -> None:
     people = verdict.inputs.get(name)
     if not isinstance(people, dict) or is_unknown(people):
         return
     resolved: dict[str, int] = {}
     for key in people:
+        if key in known:
+            resolved[key] = known[key]
+            continue
         try:
             user = directory.resolve(key)
         except UnknownReference as exc:
@@ -97,12 +118,12 @@ def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory
     verdict.inputs[name] = resolved
 
 
-def _verify_tags(verdict: Verdict, chat: str, directory: Directory) -> None:
+def _verify_tags(verdict: Verdict, chat: str, directory: Directory, known: set[int]) -> None:
     tag_ids = verdict.inputs.get("group_tag_ids")
     if not isinstance(tag_ids, list) or is_unknown(tag_ids):
         return
     for tag_id in tag_ids:
-        if not directory.has_tag(int(tag_id)):
+        if int(tag_id) not in known and not directory.has_tag(int(tag_id)):
             verdict.failures.append(CheckFailure(
                 "group_tag_ids", f"group tag {tag_id} does not exist in this workspace (in chat {chat!r}); "
                 "`pachca-pulumi tags` lists the tags with their ids"))

@@ -1,5 +1,5 @@
-"""People by reference: ids, emails and nicknames, normalised without I/O and resolved against one
-per-process read of `GET /users`.
+"""People by reference: ids, emails and nicknames, normalised without I/O and resolved through the
+per-process `Directory` (`api/directory.py`: a user by id, email or nickname, each read once).
 
 A reference is written as the program wrote it, made canonical so that the same person is the same
 key: an id (`186` or `"186"`) becomes `"186"`, an email is lower-cased, a nickname becomes
@@ -8,18 +8,17 @@ key: an id (`186` or `"186"`) becomes `"186"`, an email is lower-cased, a nickna
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.client import PachcaClient
 from ..api.errors import PachcaError
-from ..api.models import User
 
-__all__ = ["Directory", "UnknownPeopleError", "canonical_reference"]
+if TYPE_CHECKING:
+    from ..api.directory import Directory
+
+__all__ = ["UnknownPeopleError", "canonical_reference", "resolve_people"]
 
 _ID_MAX = 2**31 - 1
-_MAX_READS = 2  # the first read, and one more for people who joined during the run
 
 
 def canonical_reference(value: Any, field: str) -> str:
@@ -47,42 +46,14 @@ class UnknownPeopleError(PachcaError):
     """Some references name nobody in the workspace."""
 
 
-class Directory:
-    """The workspace's users, read once per process (`GET /users`, every page) and again once
-    when a reference is not found (someone may have joined since). Thread-safe."""
-
-    def __init__(self, client: PachcaClient) -> None:
-        self._client = client
-        self._lock = threading.Lock()
-        self._index: dict[str, int] | None = None
-        self._reads = 0
-
-    def resolve(self, references: Iterable[str], where: str) -> dict[str, int]:
-        """Each canonical reference's user id; UnknownPeopleError naming them all and the fix."""
-        wanted = sorted(set(references))
-        index = self._lookup(wanted)
-        missing = [ref for ref in wanted if ref not in index]
-        if missing:
-            raise UnknownPeopleError(
-                f"{where}: no such users in the workspace: {', '.join(missing)}; check the ids, emails and "
-                "nicknames (`GET /users` lists the people the token can see) and fix `members`")
-        return {ref: index[ref] for ref in wanted}
-
-    def _lookup(self, wanted: list[str]) -> dict[str, int]:
-        with self._lock:
-            stale = self._index is None or any(ref not in self._index for ref in wanted)
-            if stale and self._reads < _MAX_READS:
-                self._index = _index(self._client.list_users())
-                self._reads += 1
-            return self._index or {}
-
-
-def _index(users: Iterable[User]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for user in users:
-        index[str(user.id)] = user.id
-        if user.email:
-            index[user.email.casefold()] = user.id
-        if user.nickname:
-            index["@" + user.nickname.casefold()] = user.id
-    return index
+def resolve_people(directory: Directory, references: Iterable[str], where: str) -> dict[str, int]:
+    """Each canonical reference's user id; UnknownPeopleError naming them all and the fix. A
+    reference not found is looked up afresh (someone may have joined since the last look)."""
+    wanted = sorted(set(references))
+    found = {ref: directory.find(ref) for ref in wanted}
+    missing = [ref for ref, user in found.items() if user is None]
+    if missing:
+        raise UnknownPeopleError(
+            f"{where}: no such users in the workspace: {', '.join(missing)}; check the ids, emails and "
+            "nicknames (`pachca-pulumi users` lists the people the token can see) and fix `members`")
+    return {ref: user.id for ref, user in found.items() if user is not None}

@@ -1,7 +1,7 @@
 """Bringing one group tag to its declared state through the API: create, adopt, read, update, delete.
 
 A `GroupTagService` is built once per provider process around one `PachcaClient`. It resolves
-people against one directory read per process (`people.Directory`) and changes users' tags through
+people through the per-process `Directory` (`api/directory.py`, each person read once) and changes users' tags through
 `membership.UserTags`, serialised per user. Every write is safe to repeat.
 """
 
@@ -16,7 +16,8 @@ from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
-from .people import Directory
+from ..api.directory import Directory
+from .people import resolve_people
 from ..chat.schema import Source
 from .schema import INPUTS, OUTPUTS, GroupTagInputs, rule
 
@@ -84,7 +85,7 @@ class GroupTagService:
     # Steps
 
     def _resolve(self, inputs: GroupTagInputs) -> dict[str, int]:
-        return self.people.resolve(inputs.members, f"group tag {inputs.name!r}")
+        return resolve_people(self.people, inputs.members, f"group tag {inputs.name!r}")
 
     def _adopted(self, inputs: GroupTagInputs) -> GroupTag | None:
         if inputs.adopt_id is not None:

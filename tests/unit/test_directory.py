@@ -1,4 +1,4 @@
-"""The per-process directory: read once, resolved by reference, and a failed read not repeated per chat."""
+"""The per-process directory: each person read once, by the cheapest request, and a failed read not repeated."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import respx
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.api.errors import AuthenticationError
-from pachca_pulumi.chat.people import Directory, UnknownReference
+from pachca_pulumi.api.directory import Directory, UnknownReference
 from pachca_pulumi.chat.verify import verify_inputs
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
@@ -35,7 +35,13 @@ def api() -> respx.MockRouter:
     router.get("/profile").mock(return_value=httpx.Response(200, json={"data": _user(1, "bot", "bot@corp.ru")}))
     people = [_user(12, "oleg", "oleg@corp.ru"), _user(55, "anna", "anna@corp.ru"),
               {**_user(60, "ira", "ira@corp.ru"), "suspended": True}, {**_user(70, "ci-bot", "ci@corp.ru"), "bot": True}]
-    router.get("/users").mock(return_value=_page(people))
+    router.get("/users").mock(side_effect=lambda request: _page(_search(people, request.url.params.get("query"))))
+    by_id = {user["id"]: user for user in people}
+    router.get(path__regex=r"/users/(?P<user_id>\d+)$").mock(side_effect=lambda request, user_id: (
+        httpx.Response(200, json={"data": by_id[int(user_id)]}) if int(user_id) in by_id
+        else httpx.Response(404, json={"errors": [{"key": "id", "value": "not_found"}]})))
+    router.get(path__regex=r"/group_tags/7/users$").mock(return_value=_page(people[:1]))
+    router.get(path__regex=r"/group_tags/\d+/users$").mock(return_value=httpx.Response(404, json={"errors": []}))
     router.get("/group_tags").mock(return_value=_page([{"id": 7, "name": "Ops", "users_count": 0}]))
     router.get("/oauth/token/info").mock(return_value=_scopes(*ALL_SCOPES))
     return router
@@ -43,6 +49,19 @@ def api() -> respx.MockRouter:
 
 ALL_SCOPES = ("chats:read", "chats:create", "chats:update", "chats:archive", "chat_members:read",
               "chat_members:write", "users:read", "group_tags:read", "profile:read")
+
+
+def _search(people: list[dict[str, Any]], query: str | None) -> list[dict[str, Any]]:
+    """The spec's search: every word of the query within a name, the email or the nickname."""
+    words = (query or "").casefold().split()
+    fields = ("first_name", "last_name", "email", "nickname")
+    return [u for u in people if all(any(w in str(u[f]).casefold() for f in fields) for w in words)]
+
+
+def _calls(api: respx.MockRouter, path: str) -> list[str]:
+    """The query strings of the calls made to `path` (relative to the API)."""
+    return [call.request.url.query.decode() for call in api.calls
+            if call.request.url.path.removeprefix("/api/shared/v1") == path]
 
 
 def _scopes(*scopes: str) -> httpx.Response:
@@ -58,13 +77,50 @@ def _directory(api: respx.MockRouter) -> Directory:
     return Directory(PachcaClient(config, transport=httpx.MockTransport(api.handler)))
 
 
-def test_directory_resolves_ids_emails_and_nicknames_with_one_read(api: respx.MockRouter) -> None:
+def test_directory_resolves_ids_emails_and_nicknames(api: respx.MockRouter) -> None:
     directory = _directory(api)
 
-    found = [directory.resolve(key).id for key in ("12", "ANNA@corp.ru", "@oleg", "1")]
+    found = [directory.resolve(key).id for key in ("12", "ANNA@corp.ru", "@oleg", "1", "55", "@Anna")]
 
-    assert found == [12, 55, 12, 1]
-    assert sum(1 for call in api.calls if call.request.url.path.endswith("/users")) == 1
+    assert found == [12, 55, 12, 1, 55, 55]
+
+
+def test_directory_reads_ids_that_sit_together_from_one_page(api: respx.MockRouter) -> None:
+    directory = _directory(api)
+
+    assert [directory.user(uid).id for uid in (12, 55, 60, 70)] == [12, 55, 60, 70]  # type: ignore[union-attr]
+
+    assert _calls(api, "/users") == ["limit=50"]
+    assert directory.counts.requests == 1
+
+
+def test_directory_reads_a_far_id_alone_and_never_more_than_one_request_per_id(api: respx.MockRouter) -> None:
+    directory = _directory(api)
+
+    users = [directory.user(uid) for uid in (12, 9000, 9000)]
+
+    assert [u and u.id for u in users] == [12, None, None]
+    assert _calls(api, "/users/9000") == ["", ""]  # nobody found is asked again: they may have joined since
+    assert directory.counts.requests <= directory.counts.reads + 1
+
+
+def test_directory_finds_an_email_or_nickname_by_search_and_remembers_it(api: respx.MockRouter) -> None:
+    directory = _directory(api)
+
+    assert [directory.resolve(key).id for key in ("@oleg", "oleg@corp.ru", "12", "@OLEG")] == [12, 12, 12, 12]
+
+    assert _calls(api, "/users") == ["query=oleg&limit=50"]
+
+
+def test_directory_tag_people_are_read_once_per_tag(api: respx.MockRouter) -> None:
+    directory = _directory(api)
+
+    assert [directory.tag_member_ids([7]), directory.tag_member_ids([7, 8]), directory.has_tag(8)] == \
+        [{12}, {12}, False]
+
+    assert len(_calls(api, "/group_tags/7/users")) == 1
+    assert len(_calls(api, "/group_tags/8/users")) == 1
+    assert _calls(api, "/users") == [] and _calls(api, "/group_tags") == []
 
 
 def test_directory_unknown_reference_suggests_the_closest(api: respx.MockRouter) -> None:
@@ -81,7 +137,7 @@ def test_directory_a_failed_read_fails_again_without_another_request(api: respx.
 
     for _ in range(3):
         with pytest.raises(AuthenticationError):
-            directory.resolve("@oleg")
+            directory.resolve("12")
 
     assert sum(1 for call in api.calls if call.request.url.path.endswith("/profile")) == 1
 

@@ -254,7 +254,7 @@ def test_provider_create_posts_once_with_members_and_tags(
 
     provider.create(inputs(group_tag_ids=[TAG], public=True))
 
-    assert requests_made(api) == [("POST", "/chats")]
+    assert requests_made(api) == [("POST", "/chats"), ("GET", f"/group_tags/{TAG}/users")]
     assert sent_json(create.calls.last) == {
         "chat": {
             "name": "🤿 aqua",
@@ -730,15 +730,17 @@ def test_provider_create_gives_up_after_the_retry_budget_of_503s(
     assert listing.call_count == TEST_RETRY_ATTEMPTS  # each failed attempt looked for a lost create
 
 
-def test_provider_create_takes_tag_members_from_the_directory_without_a_request_per_tag(
+def test_provider_create_reads_each_tags_people_once_per_process(
     api: respx.MockRouter, provider: ChatProvider
 ) -> None:
     api.post("/chats").mock(return_value=one(chat_json(group_tag_ids=[TAG]), 201))
 
-    result = provider.create(inputs(group_tag_ids=[TAG]))
+    results = [provider.create(inputs(group_tag_ids=[TAG])) for _ in range(3)]
 
-    assert result.outs["tag_member_ids"] == [TAG_MEMBER]
-    assert ("GET", f"/group_tags/{TAG}/users") not in requests_made(api)
+    assert [result.outs["tag_member_ids"] for result in results] == [[TAG_MEMBER]] * 3
+    assert requests_made(api).count(("GET", f"/group_tags/{TAG}/users")) == 1
+    assert not [call for call in api.calls if call.request.url.path.endswith("/users")
+                and "/group_tags/" not in call.request.url.path], "the whole directory was read"
 
 
 # avatars and members the API could not add
