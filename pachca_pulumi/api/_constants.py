@@ -8,6 +8,9 @@ TOKEN_ENV = "PACHCA_TOKEN"
 BASE_URL_ENV = "PACHCA_BASE_URL"
 TOKEN_CONFIG_KEY = "pachca:token"
 BASE_URL_CONFIG_KEY = "pachca:baseUrl"
+JOURNAL_CONFIG_KEY = "pachca:journal"
+JOURNAL_ENV = "PACHCA_PULUMI_JOURNAL"
+SKIP_CHECKPOINTS_ENV = "PULUMI_SKIP_CHECKPOINTS"  # the engine's own switch, read to know a journal is needed
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0

@@ -1,4 +1,5 @@
-"""Provider configuration: the token and the base URL, from Pulumi config or the environment.
+"""Provider configuration: the token and the base URL, and where a fast rollout journals its
+creates, from Pulumi config or the environment.
 
 This is the only module of the client and the provider that reads the environment (the test
 support, `pachca_pulumi.testing`, reads it too and says so). The token is kept as a `SecretStr`, so it
@@ -10,17 +11,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 
 from .._loopback import is_loopback as _is_loopback
-from ._constants import BASE_URL_CONFIG_KEY, BASE_URL_ENV, DEFAULT_BASE_URL, TOKEN_CONFIG_KEY, TOKEN_ENV
+from ._constants import (
+    BASE_URL_CONFIG_KEY,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    JOURNAL_CONFIG_KEY,
+    JOURNAL_ENV,
+    SKIP_CHECKPOINTS_ENV,
+    TOKEN_CONFIG_KEY,
+    TOKEN_ENV,
+)
 from .errors import ConfigError
 from .redact import REDACTOR
 
-__all__ = ["ProviderConfig"]
+__all__ = ["JournalSetting", "ProviderConfig"]
 
 ConfigGetter = Callable[[str], Any]
 
@@ -73,6 +85,24 @@ class ProviderConfig(BaseModel):
                    (env.get(BASE_URL_ENV, "").strip(), _ENV_SETTING), (DEFAULT_BASE_URL, _DEFAULT_SETTING))
         raw_url, source = next((url, where) for url, where in sources if url)
         return cls(token=SecretStr(raw_token), base_url=check_base_url(raw_url), base_url_source=source)
+
+
+@dataclass(frozen=True)
+class JournalSetting:
+    """Where this run's creates are journaled (`path`: `pachca:journal`, else $PACHCA_PULUMI_JOURNAL;
+    None when neither is set) and whether the engine skips its checkpoints ($PULUMI_SKIP_CHECKPOINTS),
+    which makes a journal necessary (see `chat/journal.py`)."""
+
+    path: Path | None
+    skip_checkpoints: bool
+
+    @classmethod
+    def resolve(cls, config_get: ConfigGetter | None = None, environ: Mapping[str, str] | None = None
+                ) -> JournalSetting:
+        env = os.environ if environ is None else environ
+        setting = (config_get or (lambda _key: None))(JOURNAL_CONFIG_KEY) or env.get(JOURNAL_ENV)
+        skip = env.get(SKIP_CHECKPOINTS_ENV, "").strip().lower() in ("1", "true", "yes")
+        return cls(Path(str(setting)).expanduser() if setting else None, skip)
 
 
 def check_base_url(url: str) -> str:

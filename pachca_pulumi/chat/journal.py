@@ -2,12 +2,14 @@
 
 With `PULUMI_SKIP_CHECKPOINTS=true` the engine writes the state once, at the end of a run, so a
 run killed half-way leaves no pending creates behind: the chats it made are tracked nowhere. The
-provider therefore appends to a journal file, fsynced before it goes on:
+provider therefore appends to a journal file (one descriptor per process, opened on first use):
 
-- `intent` before each `POST /chats` (name, kind, visibility, client time): a request that may
-  have reached the server;
-- `created` once the answer names the chat;
-- `claimed` when a create takes over an orphan (below).
+- `intent` before each `POST /chats` (name, kind, visibility, client time), fsynced before the
+  request goes out: a request that may have reached the server;
+- `created` once the answer names the chat, not fsynced: a killed process loses nothing it handed
+  to the kernel, and after a power loss the intent still finds the chat (below). Only a chat the
+  create archives right away gets a fsynced `created`, as recovery looks among active chats;
+- `claimed` when a create takes over an orphan (below), fsynced before the chat is used.
 
 `pachca-pulumi recover --journal FILE` compares the journal with the stack's state: every chat
 the journal knows that the state does not track (and every intent's chat, found by name, kind,
@@ -24,21 +26,20 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..api._constants import JOURNAL_CONFIG_KEY, JOURNAL_ENV, SKIP_CHECKPOINTS_ENV
+from ..api.config import JournalSetting
 from ..api.errors import PachcaError
 
-__all__ = ["ChatKey", "CreateJournal", "JournalEntry", "MissingJournal", "journal_for_run", "read_journal",
+__all__ = ["ChatKey", "CreateJournal", "JournalEntry", "MissingJournal", "journal_for", "read_journal",
            "write_orphans"]
 
 INTENT, CREATED, CLAIMED, ORPHAN = "intent", "created", "claimed", "orphan"
-JOURNAL_CONFIG_KEY = "pachca:journal"
-JOURNAL_ENV = "PACHCA_PULUMI_JOURNAL"
-SKIP_CHECKPOINTS_ENV = "PULUMI_SKIP_CHECKPOINTS"
 
 
 @dataclass(frozen=True)
@@ -84,18 +85,24 @@ def write_orphans(path: Path, orphans: Iterable[JournalEntry]) -> None:
 
 
 class CreateJournal:
-    """The provider's side: append (fsynced) and take orphans. Thread-safe; one per process."""
+    """The provider's side: append and take orphans. Thread-safe; one per process, holding one
+    append-only descriptor. `sync` (os.fsync) is the durability seam."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, sync: Callable[[int], None] = os.fsync) -> None:
         self.path = path
+        self._sync = sync
         self._lock = threading.Lock()
+        self._descriptor: int | None = None
         self._orphans: list[JournalEntry] | None = None
 
     def intent(self, key: ChatKey) -> None:
-        self._append(JournalEntry(INTENT, key, at=_now()))
+        """Durable before it returns: the caller may then send `POST /chats`."""
+        self._append(JournalEntry(INTENT, key, at=_now()), durable=True)
 
-    def created(self, key: ChatKey, chat_id: int) -> None:
-        self._append(JournalEntry(CREATED, key, chat_id, _now()))
+    def created(self, key: ChatKey, chat_id: int, *, durable: bool = False) -> None:
+        """Handed to the kernel (a kill keeps it); `durable` also syncs it, for a chat about to be
+        archived, which recovery would not find from its intent."""
+        self._append(JournalEntry(CREATED, key, chat_id, _now()), durable=durable)
 
     def take_orphan(self, key: ChatKey, usable: Callable[[int], bool]) -> int | None:
         """The id of an orphan with this key that `usable` accepts, claimed for the caller; None
@@ -107,22 +114,47 @@ class CreateJournal:
                 self._orphans.remove(entry)
                 assert entry.chat_id is not None
                 if usable(entry.chat_id):
-                    self._write(JournalEntry(CLAIMED, key, entry.chat_id, _now()))
+                    self._write(JournalEntry(CLAIMED, key, entry.chat_id, _now()), durable=True)
                     return entry.chat_id
             return None
 
-    def _append(self, entry: JournalEntry) -> None:
+    def close(self) -> None:
+        """Release the descriptor (the process's exit does it too); a later entry opens it again."""
         with self._lock:
-            self._write(entry)
+            if self._descriptor is not None:
+                os.close(self._descriptor)
+                self._descriptor = None
 
-    def _write(self, entry: JournalEntry) -> None:
+    def _append(self, entry: JournalEntry, *, durable: bool) -> None:
+        with self._lock:
+            descriptor = self._write(entry)
+        if durable:
+            # Outside the lock, so creates do not queue behind each other's fsync: one that starts
+            # after this line was written covers it, whoever's it is.
+            self._sync(descriptor)
+
+    def _write(self, entry: JournalEntry, *, durable: bool = False) -> int:
+        if self._descriptor is None:
+            self._descriptor = self._open()
+        os.write(self._descriptor, (entry.line() + "\n").encode())
+        if durable:
+            self._sync(self._descriptor)
+        return self._descriptor
+
+    def _open(self) -> int:
+        """The journal's append descriptor; its directory is synced once, so the file's entry survives
+        a power loss as its lines do."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(descriptor, (entry.line() + "\n").encode())
-            os.fsync(descriptor)
+            directory = os.open(self.path.parent, os.O_RDONLY)
+        except OSError:  # a platform that cannot open directories (Windows) has nothing to sync here
+            return descriptor
+        try:
+            self._sync(directory)
         finally:
-            os.close(descriptor)
+            os.close(directory)
+        return descriptor
 
 
 class MissingJournal(CreateJournal):
@@ -143,13 +175,12 @@ class MissingJournal(CreateJournal):
         return None
 
 
-def journal_for_run(config_get: Callable[[str], Any], environ: Mapping[str, str]) -> CreateJournal | None:
-    """The journal this provider process writes: `pachca:journal`, else $PACHCA_PULUMI_JOURNAL; a
-    `MissingJournal` when neither is set but checkpoints are skipped; else None (not needed)."""
-    setting = config_get(JOURNAL_CONFIG_KEY) or environ.get(JOURNAL_ENV)
-    if setting:
-        return CreateJournal(Path(str(setting)).expanduser())
-    if environ.get(SKIP_CHECKPOINTS_ENV, "").strip().lower() in ("1", "true", "yes"):
+def journal_for(setting: JournalSetting) -> CreateJournal | None:
+    """The journal this provider process writes: at the configured path; a `MissingJournal` when none
+    is configured but checkpoints are skipped; else None (not needed)."""
+    if setting.path is not None:
+        return CreateJournal(setting.path)
+    if setting.skip_checkpoints:
         return MissingJournal()
     return None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,14 +25,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..api.config import ProviderConfig
+from ..api.config import JournalSetting, ProviderConfig
 from ..api.errors import PachcaError
 from ..api.redact import redacting_errors
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .members import undeclared_kept
 from .verify import one_owner_message
-from .journal import CreateJournal, journal_for_run
+from .journal import CreateJournal, journal_for
 
 if TYPE_CHECKING:
     from .service import ChatService
@@ -113,9 +112,10 @@ class ChatProvider(ResourceProvider):
 
     @redacting_errors
     def configure(self, req: ConfigureRequest) -> None:
-        """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
+        """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL), failing early if missing,
+        and the create journal's setting (`api/config.py`)."""
         self._config = ProviderConfig.resolve(req.config.get)
-        self._journal = journal_for_run(req.config.get, os.environ)
+        self._journal = journal_for(JournalSetting.resolve(req.config.get))
 
     @redacting_errors
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

@@ -205,8 +205,8 @@ class ChatService:
         if self.journal is not None:
             self.journal.intent(key)
         created = self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
-        if self.journal is not None:
-            self.journal.created(key, created.data.id)
+        if self.journal is not None:  # a chat archived right away is found by its `created` line only
+            self.journal.created(key, created.data.id, durable=inputs.archived)
         return created
 
     def _take_orphan(self, inputs: ChatInputs) -> Chat | None:

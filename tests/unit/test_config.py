@@ -1,12 +1,14 @@
-"""Where the token and base URL come from, and which base URLs are refused."""
+"""Where the token, the base URL and the journal setting come from, and which base URLs are refused."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from pachca_pulumi.api._constants import DEFAULT_BASE_URL
-from pachca_pulumi.api.config import ProviderConfig, check_base_url
+from pachca_pulumi.api.config import JournalSetting, ProviderConfig, check_base_url
 from pachca_pulumi.api.errors import ConfigError
 
 SECRET = "s3cr3t-token-value"
@@ -161,3 +163,17 @@ def test_config_resolve_says_which_setting_chose_the_base_url(config: dict[str, 
     resolved = ProviderConfig.resolve(_config_get({"pachca:token": "t", **config}), env, base_url=explicit)
 
     assert resolved.base_url_source == source
+
+
+@pytest.mark.parametrize(("config", "env", "expected"), [
+    ({}, {}, JournalSetting(None, False)),
+    ({"pachca:journal": "stack.jsonl"}, {"PACHCA_PULUMI_JOURNAL": "env.jsonl"},
+     JournalSetting(Path("stack.jsonl"), False)),
+    ({}, {"PACHCA_PULUMI_JOURNAL": "~/j.jsonl", "PULUMI_SKIP_CHECKPOINTS": " TRUE "},
+     JournalSetting(Path.home() / "j.jsonl", True)),
+    ({}, {"PULUMI_SKIP_CHECKPOINTS": "1"}, JournalSetting(None, True)),
+    ({}, {"PULUMI_SKIP_CHECKPOINTS": "false"}, JournalSetting(None, False)),
+])
+def test_journal_setting_reads_stack_config_then_env(config: dict[str, str], env: dict[str, str],
+                                                     expected: JournalSetting) -> None:
+    assert JournalSetting.resolve(config.get, env) == expected

@@ -12,7 +12,8 @@ import pytest
 from pydantic import SecretStr
 
 from pachca_pulumi.api.client import PachcaClient
-from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.api.config import JournalSetting, ProviderConfig
+from pachca_pulumi.chat.schema import ChatInputs
 from pachca_pulumi.chat.service import ChatService
 from pachca_pulumi.emulator import Store
 from pachca_pulumi.emulator.app import create_app
@@ -24,7 +25,7 @@ from pachca_pulumi.chat.journal import (
     CreateJournal,
     JournalEntry,
     MissingJournal,
-    journal_for_run,
+    journal_for,
     read_journal,
     write_orphans,
 )
@@ -42,6 +43,30 @@ def test_journal_records_intent_and_created_in_order(tmp_path: Path):
     journal.created(TWIN, 1001)
     assert [(e.op, e.key, e.chat_id) for e in read_journal(journal.path)] == [
         ("intent", TWIN, None), ("created", TWIN, 1001)]
+
+
+def test_journal_syncs_intents_and_claims_but_created_lines_only_when_asked(tmp_path: Path):
+    path = tmp_path / "j.jsonl"
+    _orphans(path, 11)
+    synced: list[int] = []
+    journal = CreateJournal(path, sync=synced.append)
+    journal.intent(TWIN)
+    opened = len(synced)  # the directory (once) and the intent
+    journal.created(TWIN, 1)
+    unsynced = len(synced)
+    journal.created(TWIN, 2, durable=True)
+    journal.take_orphan(TWIN, lambda _id: True)
+    assert (opened, unsynced, len(synced)) == (2, 2, 4)
+
+
+def test_journal_appends_through_one_descriptor(tmp_path: Path):
+    path, moved = tmp_path / "j.jsonl", tmp_path / "moved.jsonl"
+    journal = CreateJournal(path)
+    journal.intent(TWIN)
+    path.rename(moved)
+    journal.created(TWIN, 1)
+    journal.close()
+    assert [e.op for e in read_journal(moved)] == ["intent", "created"] and not path.exists()
 
 
 def test_journal_skips_a_line_cut_by_a_crash(tmp_path: Path):
@@ -90,9 +115,9 @@ def test_missing_journal_refuses_to_create_and_names_the_fix():
     ({}, {"PACHCA_PULUMI_JOURNAL": "j.jsonl", "PULUMI_SKIP_CHECKPOINTS": "true"}, CreateJournal),
     ({"pachca:journal": "j.jsonl"}, {}, CreateJournal),
 ])
-def test_journal_for_run_follows_config_then_environment(config: dict[str, Any], environ: dict[str, str],
-                                                         expected: type | None):
-    journal = journal_for_run(config.get, environ)
+def test_journal_for_follows_config_then_environment(config: dict[str, Any], environ: dict[str, str],
+                                                     expected: type | None):
+    journal = journal_for(JournalSetting.resolve(config.get, environ))
     assert type(journal) is expected if expected else journal is None
 
 
@@ -121,3 +146,32 @@ def test_recover_journal_marks_untracked_chats_and_finds_unanswered_creates(tmp_
         orphans = recover_journal(path, deployment, ChatService(client))
     assert orphans == sorted([untracked, lost])
     assert {(e.op, e.chat_id) for e in read_journal(path)} == {("orphan", untracked), ("orphan", lost)}
+
+
+def _service_over(store: Store, token: str) -> ChatService:
+    config = ProviderConfig(token=SecretStr(token), base_url="http://127.0.0.1/api/shared/v1")
+    return ChatService(PachcaClient(config, transport=httpx.WSGITransport(app=create_app(store))))
+
+
+def test_recover_journal_finds_chats_whose_created_lines_a_power_loss_took(tmp_path: Path):
+    token = f"journal-test-{uuid.uuid4().hex}"
+    store = Store(tokens=(token,))
+    tracked, first, second = (store.create_chat(1, "Twin").chat["id"] for _ in range(3))
+    path = tmp_path / "j.jsonl"
+    journal = CreateJournal(path)
+    for _ in range(3):
+        journal.intent(TWIN)
+    journal.created(TWIN, tracked)  # the two later `created` lines were never synced, and are gone
+    deployment = {"resources": [{"type": "pulumi-python:dynamic/pachca:Chat", "id": str(tracked)}]}
+    assert recover_journal(path, deployment, _service_over(store, token)) == [first, second]
+
+
+def test_service_syncs_the_created_line_of_a_chat_it_archives_at_once(tmp_path: Path):
+    token = f"journal-test-{uuid.uuid4().hex}"
+    service = _service_over(Store(tokens=(token,)), token)
+    synced: list[int] = []
+    service.journal = CreateJournal(tmp_path / "j.jsonl", sync=synced.append)
+    service.create(ChatInputs(name="Active"))
+    active = len(synced)  # the directory and the intent
+    service.create(ChatInputs(name="Shelved", archived=True))
+    assert (active, len(synced)) == (2, 4)
