@@ -7,12 +7,13 @@ it, and where each output comes from (the same `Rule`s as the `Chat` schema).
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from ..chat.schema import Compare, Output, Rule, Source, show_value
+from ..chat.schema import Compare, Output, Rule, Source, field_defaults, show_value
 from .people import canonical_reference
 
 __all__ = [
@@ -90,9 +91,8 @@ def rule(field: str) -> Rule:
 
 
 def default(field: str) -> Any:
-    """An input's default value (None for a required one)."""
-    info = GroupTagInputs.model_fields[field]
-    return None if info.is_required() else info.get_default(call_default_factory=True)
+    """An input's default value (None for a required one), a fresh copy on each call."""
+    return copy.deepcopy(field_defaults(GroupTagInputs)[field])
 
 
 INPUTS: tuple[str, ...] = tuple(GroupTagInputs.model_fields)
