@@ -119,7 +119,8 @@ class CreateJournal:
             return None
 
     def close(self) -> None:
-        """Release the descriptor (the process's exit does it too); a later entry opens it again."""
+        """Release the descriptor once no create is running (a process's exit does it too); a later
+        entry opens it again."""
         with self._lock:
             if self._descriptor is not None:
                 os.close(self._descriptor)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pulumi
 import pytest
 
 from pachca_pulumi import Chat
-from pachca_pulumi.chat.schema import OUTPUT_NAMES, PROGRAM_INPUTS, default
+from pachca_pulumi.chat.schema import OUTPUT_NAMES, PEOPLE, PROGRAM_INPUTS, default
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -63,3 +64,48 @@ def test_resource_annotates_every_schema_output() -> None:
     assert set(OUTPUT_NAMES) <= set(annotations)
     assert all(str(annotations[name]).startswith("pulumi.Output[") for name in OUTPUT_NAMES)
 
+
+
+class _MissingUser4(_Mocks):
+    """The engine's answer when the API left user 4 out of every chat it created."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        outputs = {key: {str(ref): ref for ref in value} if key in PEOPLE and isinstance(value, list) else value
+                   for key, value in args.inputs.items()}
+        return f"{args.name}-id", {**outputs, "missing_member_ids": [4]}
+
+
+@pytest.fixture
+def api_left_out_user_4() -> Iterator[None]:
+    """A fresh event loop too: these programs run to the end, and must not run what registrations
+    earlier tests left queued on the shared loop."""
+    previous, loop = asyncio.get_event_loop(), asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    pulumi.runtime.set_mocks(_MissingUser4(), project="proj", stack="dev", preview=False)
+    yield
+    pulumi.runtime.settings.reset_options()
+    asyncio.set_event_loop(previous)
+    loop.close()
+
+
+@pytest.mark.parametrize("members", [
+    lambda: [3, 4],
+    lambda: pulumi.Output.from_input([3, 4]),
+    lambda: [3, pulumi.Output.from_input(4)],
+], ids=["written out", "an output", "one output"])
+def test_resource_fails_the_run_when_the_api_left_out_a_declared_member(api_left_out_user_4: None,
+                                                                        members: Callable[[], Any]) -> None:
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[str]:
+        return Chat("eng", name="Eng", member_ids=members()).id
+
+    with pytest.raises(pulumi.RunError, match="Chat 'eng': the API created the chat without members 4"):
+        program()
+
+
+def test_resource_passes_when_the_member_left_out_is_no_longer_declared(api_left_out_user_4: None) -> None:
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[str]:
+        return Chat("eng", name="Eng", member_ids=[3]).id
+
+    assert program() is None
