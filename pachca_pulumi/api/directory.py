@@ -2,15 +2,16 @@
 
 What each question costs (every answer is cached for the process):
 - the token's user and scopes: `GET /profile` and `GET /oauth/token/info`, once each;
-- a user by id: a `PagedIndex` over `GET /users` (`api/sweep.py`): pages where the ids asked for
-  sit together, else `GET /users/{id}`; never more than one request per id plus one page;
+- a user by id: a `PagedIndex` over `GET /users` (`api/sweep.py`, the unordered policy): each
+  `GET /users/{id}` paid also buys the next page of the listing, so R people among P pages of users
+  cost at most 2 * min(R, P) + 1 requests, and people whose ids sit together come from one page;
 - a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match taken;
 - a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag;
 - every user, every tag (listings, and the closest name to suggest for a reference that names
   nobody, a failing run's last step): one full pass each.
 
-So verifying R people and T tags costs about R + T + 2 requests at most, and less where the ids sit
-together, rather than the whole directory for every stack. It never writes.
+So verifying R people and T tags costs at most 2 * min(R, P) + T + 3 requests, rather than the whole
+directory for every stack. It never writes.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Directory:
         self._read_once: dict[str, Any] = {}
         self._names: dict[str, int] = {}  # casefolded email and @nickname -> id
         self._people: PagedIndex[User] = PagedIndex(lambda: map(self._learn, self._client.list_user_pages()),
-                                                     self._read_user)
+                                                     self._read_user, ordered=False)
 
     @property
     def counts(self) -> SweepCounts:
