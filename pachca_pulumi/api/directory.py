@@ -5,7 +5,9 @@ What each question costs (every answer is cached for the process):
 - a user by id: a `PagedIndex` over `GET /users` (`api/sweep.py`, the unordered policy): each
   `GET /users/{id}` paid also buys the next page of the listing, so R people among P pages of users
   cost at most 2 * min(R, P) + 1 requests, and people whose ids sit together come from one page;
-- a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match taken;
+- a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match
+  taken; it counts as a lookup above (it buys a page too), and once the listing is walked, names
+  are answered from it;
 - a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag;
 - every user, every tag (listings, and the closest name to suggest for a reference that names
   nobody, a failing run's last step): one full pass each.
@@ -148,6 +150,7 @@ class Directory:
     def _search(self, folded: str) -> int | None:
         """`GET /users?query=` for an email or nickname; the exact match's id, every answer remembered."""
         term = folded.removeprefix("@")
+        self._people.looked_up()
         for user in self._learn(self._client.list_users(query=term)):
             if folded in _keys(user):
                 return user.id

@@ -104,6 +104,12 @@ class PagedIndex(Generic[T]):
         """The item if this index holds it already, at no cost."""
         return self._items.get(item_id)
 
+    def looked_up(self) -> None:
+        """Count a lookup paid outside the index (a search for the item by another key): like a
+        `GET`, it earns the next page under the unordered policy."""
+        with self._lock:
+            self.counts.gets += 1
+
     def put(self, item: T) -> None:
         self._items[item.id] = item
 
