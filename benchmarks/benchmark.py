@@ -1,7 +1,7 @@
 """`make bench`: how close `pachca_pulumi.Chat` stacks come to the engine's and the API's floors.
 
-For stacks of N chats (default 50, 200 and 1000) against the in-process emulator (rate limit
-`--rate`, the documented ~50 requests/s), five operations run in order on a fresh stack:
+For stacks of N chats (default 50, 200 and 1000) against the emulator in its own process (rate
+limit `--rate`, the documented ~50 requests/s), five operations run in order on a fresh stack:
 
     up (from empty), preview (no change), up (no change), refresh, destroy
 
@@ -26,8 +26,10 @@ destroy); the exit status is non-zero when a check fails. Target misses are repo
 
 The parts live in the package `benchlib` next to this file: `workload` (the chats, operations and API
 floor), `noop` (the engine floor; the provider process imports it, PYTHONPATH being set to this
-directory, so that dill pickles `NoopProvider` by reference), `measure` (one operation's figures), `api`
-(the emulator over plain HTTP and the state checks) and `report` (tables and verdicts).
+directory, so that dill pickles `NoopProvider` by reference), `measure` (one operation's figures),
+`emulator` (`python -m pachca_pulumi.emulator` as a child process, so that it does not share this
+process's interpreter with the inline program host), `api` (the emulator over plain HTTP and the state
+checks) and `report` (tables and verdicts).
 
 Usage: benchmarks/benchmark.py [--sizes 50,200,1000] [--rate 50] [--json FILE] [--quick]
                             [--skip-checkpoints] [--keep-pickler-leak]
@@ -51,7 +53,8 @@ from pathlib import Path
 from typing import Any
 
 from benchlib.api import Api, check_state
-from benchlib.measure import OpResult, ProcessMonitor, RequestLog, run_op
+from benchlib.emulator import EmulatorProcess
+from benchlib.measure import OpResult, ProcessMonitor, run_op
 from benchlib.noop import PICKLER_LEAK, noop_program
 from benchlib.report import memory_summary, print_memory, print_table, print_verdicts, table_rows
 from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_changes, real_program
@@ -59,8 +62,7 @@ from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_change
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: Any, api: Api, requests: RequestLog,
-              workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
+def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProcess, api: Api, workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
     """The five operations, in order, on a new stack of `kind` ("noop" or "chat"); (figures, problems)."""
     from pachca_pulumi.testing import LocalStack
@@ -74,7 +76,7 @@ def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: Any, api: Api
     results: dict[str, OpResult] = {}
     problems: list[str] = []
     for op in OPS:
-        result = results[op] = run_op(stack, op, api, requests, monitor)
+        result = results[op] = run_op(stack, op, api, monitor)
         label = f"{kind} {OP_LABELS[op]}"
         print(f"  {label:28} {result.wall_s:7.2f} s  {result.requests:5} requests  "
               f"provider {result.provider_peak_mb:6.1f} MB", flush=True)
@@ -95,19 +97,16 @@ def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: Any, api: Api
 
 
 def run_size(count: int, rate: float, engine: Path, engine_env: dict[str, str], tmp: Path) -> dict[str, Any]:
-    from pachca_pulumi.emulator import EmulatorServer
-
     specs = chat_specs(count)
     figures: dict[str, Any] = {"chats": count}
     problems: list[str] = []
     print(f"\n== {count} chats (emulator rate limit {rate:g}/s) ==", flush=True)
     for kind in ("noop", "chat"):
-        with EmulatorServer(tokens=(TOKEN,), quiet=True) as server:
-            server.faults.configure(rate_limit=rate)
-            requests = RequestLog(server)
+        with EmulatorProcess() as server:
+            server.faults(rate_limit=rate)
             api = Api(server)
             try:
-                results, found = run_stack(kind, specs, server, api, requests, tmp / f"{kind}-{count}",
+                results, found = run_stack(kind, specs, server, api, tmp / f"{kind}-{count}",
                                            engine, engine_env, check=kind == "chat")
             finally:
                 api.close()

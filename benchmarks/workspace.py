@@ -1,10 +1,11 @@
 """`make bench-workspace`: stacks in a workspace that looks like a real one.
 
-The emulator (rate limit `--rate`, the documented ~50 requests/s) holds `--workspace` older chats
-(group chats, channels and a fifth of personal chats, seeded in one step through
-`POST /_emulator/workspace`) and `--users` users; each stack of N chats (default 20, 200, 1000) is
-created after them, so its chats carry the newest ids (a team adopting chats-as-code late), and 40
-older chats are active after it (`POST /_emulator/workspace/activity`). Per size, in one run:
+The emulator (a child process, `benchlib/emulator.py`; rate limit `--rate`, the documented ~50
+requests/s) holds `--workspace` older chats (group chats, channels and a fifth of personal chats,
+seeded in one step through `POST /_emulator/workspace`) and `--users` users; each stack of N chats
+(default 20, 200, 1000) is created after them, so its chats carry the newest ids (a team adopting
+chats-as-code late), and 40 older chats are active after it (`POST /_emulator/workspace/activity`).
+Per size, in one run:
 
 - engine floor: a no-op dynamic provider through up, preview, no-change up, refresh, destroy, and
   up/destroy with `PULUMI_SKIP_CHECKPOINTS=true`;
@@ -38,7 +39,8 @@ from typing import Any
 import httpx
 
 from benchlib.api import Api
-from benchlib.measure import OpResult, ProcessMonitor, RequestLog, run_op
+from benchlib.emulator import EmulatorProcess
+from benchlib.measure import OpResult, ProcessMonitor, run_op
 from benchlib.noop import noop_program
 from benchlib.workload import PAGE, TOKEN, chat_specs, real_program
 
@@ -61,17 +63,15 @@ def needed(op: str, count: int, visible: int) -> int:
     return {"up": count + 1, "refresh": min(count, math.ceil(visible / PAGE)), "destroy": count}.get(op, 0)
 
 
-def seed_workspace(server: Any, chats: int, personal: int) -> None:
-    body = {"chats": chats, "personal": personal, "random_seed": 11}
-    httpx.post(server.root_url + "/_emulator/workspace", json=body, timeout=600).raise_for_status()
+def seed_workspace(server: EmulatorProcess, chats: int, personal: int) -> None:
+    server.control("POST", "workspace", {"chats": chats, "personal": personal, "random_seed": 11})
 
 
-def activity(server: Any, chats: int) -> None:
-    body = {"chats": chats, "random_seed": 12}
-    httpx.post(server.root_url + "/_emulator/workspace/activity", json=body, timeout=600).raise_for_status()
+def activity(server: EmulatorProcess, chats: int) -> None:
+    server.control("POST", "workspace/activity", {"chats": chats, "random_seed": 12})
 
 
-def made_since(server: Any, since: str) -> list[dict[str, Any]]:
+def made_since(server: EmulatorProcess, since: str) -> list[dict[str, Any]]:
     """Non-personal chats active since `since` (the stack's own, and the touched older ones)."""
     found: list[dict[str, Any]] = []
     params: dict[str, Any] = {"limit": PAGE, "archived": "true", "personal": "false", "last_message_at_after": since}
@@ -88,7 +88,7 @@ def made_since(server: Any, since: str) -> list[dict[str, Any]]:
             params["cursor"] = body["meta"]["paginate"]["next_page"]
 
 
-def check(server: Any, specs: dict[str, dict[str, Any]], since: str, archived: bool) -> list[str]:
+def check(server: EmulatorProcess, specs: dict[str, dict[str, Any]], since: str, archived: bool) -> list[str]:
     names = {spec["name"] for spec in specs.values()}
     mine = [c for c in made_since(server, since) if c["name"] in names]
     problems = []
@@ -100,7 +100,8 @@ def check(server: Any, specs: dict[str, dict[str, Any]], since: str, archived: b
 
 
 def run_stack(label: str, kind: str, backend: str, engine_env: dict[str, str], ops: tuple[str, ...],
-              specs: dict[str, dict[str, Any]], server: Any, workdir: Path, engine: Path) -> dict[str, Any]:
+              specs: dict[str, dict[str, Any]], server: EmulatorProcess, workdir: Path, engine: Path
+              ) -> dict[str, Any]:
     from pachca_pulumi.testing import LocalStack, S3Backend
 
     pythonpath = os.pathsep.join(p for p in (str(BENCH_DIR), os.environ.get("PYTHONPATH", "")) if p)
@@ -121,14 +122,14 @@ def run_stack(label: str, kind: str, backend: str, engine_env: dict[str, str], o
 
 
 def run_ops(label: str, kind: str, ops: tuple[str, ...], stack: Any, specs: dict[str, dict[str, Any]],
-            server: Any) -> dict[str, Any]:
-    api, requests, monitor = Api(server), RequestLog(server), ProcessMonitor()
-    since = server.store.clock.now()
+            server: EmulatorProcess) -> dict[str, Any]:
+    api, monitor = Api(server), ProcessMonitor()
+    since = server.health()["now"]
     results: dict[str, OpResult] = {}
     problems: list[str] = []
     try:
         for op in ops:
-            result = results[op] = run_op(stack, op, api, requests, monitor)
+            result = results[op] = run_op(stack, op, api, monitor)
             print(f"  {label:20} {LABELS[op]:14} {result.wall_s:7.2f} s {result.requests:6} requests "
                   f"provider {result.provider_peak_mb:6.1f} MB", flush=True)
             if result.error:
@@ -143,12 +144,7 @@ def run_ops(label: str, kind: str, ops: tuple[str, ...], stack: Any, specs: dict
     return {"results": {op: asdict(r) for op, r in results.items()}, "problems": problems}
 
 
-def server_visible(server: Any) -> int:
-    return len(server.store.list_chat_keys(1, archived=True))
-
-
 def run_size(count: int, args: argparse.Namespace, engine: Path, tmp: Path) -> dict[str, Any]:
-    from pachca_pulumi.emulator import EmulatorServer
     from pachca_pulumi.emulator.workspace import directory_seed
 
     specs = chat_specs(count)
@@ -157,12 +153,12 @@ def run_size(count: int, args: argparse.Namespace, engine: Path, tmp: Path) -> d
     for label, kind, backend, engine_env, ops in RUNS:
         if backend == "s3" and args.no_s3:
             continue
-        with EmulatorServer(tokens=(TOKEN,), seed=directory_seed(args.users), quiet=True) as server:
+        with EmulatorProcess(seed=directory_seed(args.users)) as server:
             seed_workspace(server, args.workspace * 4 // 5, args.workspace // 5)
-            server.faults.configure(rate_limit=args.rate)
+            server.faults(rate_limit=args.rate)
             figures = run_stack(label, kind, backend, engine_env, ops, specs, server,
                                 tmp / f"{count}-{label.replace(' ', '-').replace(',', '')}", engine)
-            figures["visible"] = server_visible(server)
+            figures["visible"] = server.health()["chats"]["visible"]
         out["runs"][label] = figures
     return out
 

@@ -1,4 +1,7 @@
-"""Measuring one operation: wall and CPU time, peak RSS per process, request and resource-event times."""
+"""Measuring one operation: wall and CPU time, peak RSS per process, request and resource-event times.
+
+Request counts and times come from the emulator's statistics (`GET /_emulator/stats`), so the emulator
+may run in another process."""
 
 from __future__ import annotations
 
@@ -99,24 +102,6 @@ class ProcessMonitor:
             peak.last = now
 
 
-class RequestLog:
-    """Times of the emulator's API requests (wraps this run's in-process `Stats.record`)."""
-
-    def __init__(self, server: Any) -> None:
-        self.times: list[float] = []
-        stats = server.app.stats
-        record = stats.record
-
-        def timed_record(route: str, status: int | str) -> None:
-            self.times.append(time.perf_counter())
-            record(route, status)
-
-        stats.record = timed_record
-
-    def clear(self) -> None:
-        self.times = []
-
-
 class EventLog:
     """Receipt times of the engine's resource events (the Automation API tails the event log)."""
 
@@ -147,7 +132,7 @@ class OpResult:
     provider_cpu_s: float = 0.0
     cli_peak_mb: float = 0.0
     cli_cpu_s: float = 0.0
-    bench_cpu_s: float = 0.0  # this process: the inline program's host, the emulator, this script
+    bench_cpu_s: float = 0.0  # this process: the inline program's host and this script
     to_first_resource_s: float | None = None
     resource_phase_s: float | None = None
     first_request_s: float | None = None
@@ -159,11 +144,10 @@ class OpResult:
 _MAIN_VERBS = ("up", "preview", "refresh", "destroy")
 
 
-def run_op(stack: Any, op: str, api: Api, requests: RequestLog, monitor: ProcessMonitor) -> OpResult:
+def run_op(stack: Any, op: str, api: Api, monitor: ProcessMonitor) -> OpResult:
     """Run one operation with fresh emulator statistics; returns its figures."""
     result = OpResult(op)
     api.reset_stats()
-    requests.clear()
     events = EventLog()
     commands: list[tuple[str, float, float]] = []
     _time_commands(stack, commands)
@@ -185,8 +169,9 @@ def run_op(stack: Any, op: str, api: Api, requests: RequestLog, monitor: Process
     cmd_start, cmd_end = (main[0][1], main[0][2]) if main else (started, ended)
     result.wall_s = cmd_end - cmd_start
     _record_processes(result, peaks)
-    _record_timeline(result, events, requests, cmd_start)
-    _record_stats(result, api.stats())
+    stats = api.stats()
+    _record_timeline(result, events, stats, cmd_start)
+    _record_stats(result, stats)
     return result
 
 
@@ -231,13 +216,14 @@ def _record_processes(result: OpResult, peaks: list[ProcPeak]) -> None:
     result.cli_cpu_s = sum(p.cpu for p in main_cli)
 
 
-def _record_timeline(result: OpResult, events: EventLog, requests: RequestLog, cmd_start: float) -> None:
+def _record_timeline(result: OpResult, events: EventLog, stats: dict[str, Any], cmd_start: float) -> None:
     if events.first_resource is not None and events.last_resource is not None:
         result.to_first_resource_s = events.first_resource - cmd_start
         result.resource_phase_s = events.last_resource - events.first_resource
-    if requests.times:
-        result.first_request_s = requests.times[0] - cmd_start
-        result.last_request_s = requests.times[-1] - cmd_start
+    if stats.get("first_request_time") is not None:
+        epoch_at_start = cmd_start + (time.time() - time.perf_counter())  # the emulator counts epoch seconds
+        result.first_request_s = stats["first_request_time"] - epoch_at_start
+        result.last_request_s = stats["last_request_time"] - epoch_at_start
 
 
 def _record_stats(result: OpResult, stats: dict[str, Any]) -> None:

@@ -67,7 +67,7 @@ def print_table(count: int, figures: dict[str, Any]) -> None:
               f"{_secs(floor['to_first_resource_s'])}), resource phase {_secs(real['resource_phase_s'])} "
               f"(noop {_secs(floor['resource_phase_s'])}){_request_window(real)}")
         print(f"      CPU: provider {real['provider_cpu_s']:.1f} (noop {floor['provider_cpu_s']:.1f}), "
-              f"pulumi CLI {real['cli_cpu_s']:.1f} (noop {floor['cli_cpu_s']:.1f}), program host + emulator "
+              f"pulumi CLI {real['cli_cpu_s']:.1f} (noop {floor['cli_cpu_s']:.1f}), program host "
               f"{real['bench_cpu_s']:.1f} (noop {floor['bench_cpu_s']:.1f}); CLI peak "
               f"{real['cli_peak_mb']:.0f} MB; Automation API follow-up calls "
               f"+{real['automation_s'] - real['wall_s']:.1f} s")

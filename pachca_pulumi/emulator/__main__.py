@@ -36,7 +36,8 @@ GET /oauth/token/info shows a token's user and scopes (the token itself masked).
 Follows openapi.yaml (Aug 2026) and, where newer, the official SDK pachca-sdk 1.6.1:
 POST /chats reports unknown member ids in meta.not_found_member_ids, chats have avatar_url,
 POST|DELETE /chats/{id}/avatar (served at /uploads/...), GET /company/chats.
-Control endpoints (loopback only): /_emulator/health, reset, stats, faults, chats/{id}.
+Control endpoints (loopback only): /_emulator/health (clock, chat counts), reset, stats, faults,
+workspace, workspace/activity, chats/{id}.
 """
 
 

@@ -2,10 +2,15 @@
 
 No authentication; answered only to loopback clients (others get 403).
 
-* ``GET  /_emulator/health``       -> ``{"status": "ok"}``
+* ``GET  /_emulator/health``       -> ``{"status": "ok", "now": TIME, "chats": {"total", "archived",
+  "personal", "visible"}}``: the emulator clock's time (``YYYY-MM-DDThh:mm:ss.sssZ``, later than every
+  timestamp it gave so far, so ``last_message_at_after=now`` selects only what happens next) and its chat
+  counts (``visible``: chats the first token's user is a member of, archived included)
 * ``POST /_emulator/reset``        -> 204: store back to the seed, stats and fault counters cleared
   (fault switches are kept; set them with ``PUT /_emulator/faults``)
-* ``GET  /_emulator/stats``        -> request statistics and fault counters
+* ``GET  /_emulator/stats``        -> request statistics and fault counters; ``first_request_time`` and
+  ``last_request_time`` are the first and last API request counted, in seconds since the epoch (null
+  before any)
 * ``POST /_emulator/stats/reset``  -> 204: statistics and fault counters cleared
 * ``GET  /_emulator/faults``       -> current fault switches
 * ``PUT  /_emulator/faults``       -> set some switches from a JSON object
@@ -63,7 +68,7 @@ class Controls:
 
 
 def _health(controls: Controls, request: Request) -> Response:
-    return json_response({"status": "ok"})
+    return json_response({"status": "ok", **controls.store.census()})
 
 
 def _reset(controls: Controls, request: Request) -> Response:

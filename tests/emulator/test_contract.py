@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import httpx
 import pytest
@@ -499,7 +500,18 @@ def test_protocol_no_content_has_empty_body(api):
 
 # ----- control endpoints ---------------------------------------------------------------------
 def test_control_health_is_ok(emulator):
-    assert emulator.control().get("/_emulator/health").json() == {"status": "ok"}
+    health = emulator.control().get("/_emulator/health").json()
+    assert (health["status"], health["chats"]) == ("ok", {"total": 0, "archived": 0, "personal": 0, "visible": 0})
+
+
+def test_control_health_counts_chats_and_tells_the_clock(emulator, api):
+    mine = create_chat(api, "Mine")
+    api.put(f"/chats/{mine['id']}/archive")
+    others = create_chat(emulator.client(SECOND_TOKEN), "Not mine")
+    post_message(api, 5, "user")
+    health = emulator.control().get("/_emulator/health").json()
+    assert health["chats"] == {"total": 3, "archived": 1, "personal": 1, "visible": 2}
+    assert TIMESTAMP.match(health["now"]) and health["now"] > others["created_at"]
 
 
 def test_control_reset_restores_the_seed(emulator, api):
@@ -516,6 +528,17 @@ def test_control_stats_count_by_status_and_route(emulator, api):
     assert stats["total_requests"] == 2
     assert stats["by_status"] == {"200": 1, "404": 1}
     assert stats["by_route"] == {"GET /chats": 1, "GET /chats/{id}": 1}
+
+
+def test_control_stats_time_the_first_and_last_request(emulator, api):
+    control = emulator.control()
+    quiet = control.get("/_emulator/stats").json()
+    before = time.time()
+    api.get("/chats")
+    api.get("/profile")
+    stats = control.get("/_emulator/stats").json()
+    assert (quiet["first_request_time"], quiet["last_request_time"]) == (None, None)
+    assert before <= stats["first_request_time"] <= stats["last_request_time"] <= time.time()
 
 
 def test_control_stats_reset_zeroes_counts(emulator, api):

@@ -292,6 +292,18 @@ class Store:
             self.chats.touch(chat_id, now)
         return touched
 
+    @locked
+    def census(self) -> Json:
+        """Emulator-only: the clock's time now (later than every timestamp given so far) and the chat
+        counts: total, archived, personal, and `visible` (the first token's user is a member, archived
+        included: what that token's `GET /chats?archived=true` lists)."""
+        chats = list(self.chats)
+        viewer = self.tokens.first_user()
+        counts = {"total": len(chats), "archived": sum(c.archived for c in chats),
+                  "personal": sum(c.personal for c in chats),
+                  "visible": sum(self.membership.is_member(c.id, viewer) for c in chats)}
+        return {"now": self.clock.now(), "chats": counts}
+
     # ----- members and tags -------------------------------------------------------------------
     @locked
     def member_users(self, chat_id: int, role: str = "all") -> list[Json]:
