@@ -9,8 +9,8 @@ What each question costs (every answer is cached for the process):
   taken; it counts as a lookup above (it buys a page too), and once the listing is walked, names
   are answered from it;
 - a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag;
-- every user, every tag (listings, and the closest name to suggest for a reference that names
-  nobody, a failing run's last step): one full pass each.
+- every user (the closest name to suggest for a reference that names nobody, a failing run's
+  last step): one full pass.
 
 So verifying R people and T tags costs at most 2 * min(R, P) + T + 3 requests, rather than the whole
 directory for every stack. It never writes.
@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
-from .models import GroupTag, TokenInfo, User
+from .models import TokenInfo, User
 from .sweep import PagedIndex, SweepCounts
 
 if TYPE_CHECKING:
@@ -79,10 +79,6 @@ class Directory:
             return self.token_user()
         return self._people.get(user_id)
 
-    def known(self, user_id: int) -> User | None:
-        """The user if already read, at no cost (for naming people in outputs)."""
-        return self._people.cached(user_id)
-
     def find(self, key: str) -> User | None:
         """The user a reference key names (an id as digits, an email, or `@nickname`; case aside), or None."""
         if key.isdigit():
@@ -115,11 +111,6 @@ class Directory:
         """Every user, by id (one full pass of `GET /users` per process)."""
         everyone: list[User] = self._once("users", lambda: self._learn(self._client.list_users()))
         return everyone
-
-    def tags(self) -> list[GroupTag]:
-        """Every group tag, by id (one full pass of `GET /group_tags` per process)."""
-        tags: list[GroupTag] = self._once("tags", lambda: sorted(self._client.list_tags(), key=lambda t: t.id))
-        return tags
 
     def tag_user_ids(self, tag_id: int) -> frozenset[int] | None:
         """The people of a group tag (`GET /group_tags/{id}/users`, once per tag), None when no such tag."""
