@@ -45,6 +45,31 @@ def chat_specs(count: int) -> dict[str, dict[str, Any]]:
     return specs
 
 
+SEEDED_USERS = 124  # the emulator's default directory; generated users after it are @user<id>
+
+
+def workspace_specs(count: int, users: int) -> dict[str, dict[str, Any]]:
+    """Chats as a team adopting chats-as-code late declares them: 2-4 people each from anywhere in a
+    directory of `users` (ids, and nicknames for some), 10% channels, a quarter public, a quarter
+    tagged, one chat in eight with an admin."""
+    rng = random.Random(2000 + count)
+    specs: dict[str, dict[str, Any]] = {}
+    for i in range(1, count + 1):
+        people = rng.sample(range(2, users + 1), rng.randint(2, 4))
+        refs: list[Any] = [f"@user{uid}" if uid > SEEDED_USERS and n == 0 else uid for n, uid in enumerate(people)]
+        spec: dict[str, Any] = {"name": f"Chat {i:04}", "members": refs}
+        if i % 10 == 0:
+            spec["channel"] = True
+        if i % 4 == 1:
+            spec["public"] = True
+        if i % 4 == 2:
+            spec["group_tag_ids"] = [TAG_IDS[(i // 4) % len(TAG_IDS)]]
+        if i % 8 == 3:
+            spec["admins"] = [refs.pop()]  # an admin is a member with a role
+        specs[f"chat-{i:04}"] = spec
+    return specs
+
+
 def real_program(specs: dict[str, dict[str, Any]]) -> Callable[[], None]:
     """`Chat` undoes the pickler leak itself (pachca_pulumi/resource.py); only the no-op floor needs help."""
 

@@ -2,15 +2,18 @@
 
 What each question costs (every answer is cached for the process):
 - the token's user and scopes: `GET /profile` and `GET /oauth/token/info`, once each;
-- a user by id: a `PagedIndex` over `GET /users` (`api/sweep.py`): pages where the ids asked for
-  sit together, else `GET /users/{id}`; never more than one request per id plus one page;
-- a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match taken;
+- a user by id: a `PagedIndex` over `GET /users` (`api/sweep.py`, the unordered policy): each
+  `GET /users/{id}` paid also buys the next page of the listing, so R people among P pages of users
+  cost at most 2 * min(R, P) + 1 requests, and people whose ids sit together come from one page;
+- a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match
+  taken; it counts as a lookup above (it buys a page too), and once the listing is walked, names
+  are answered from it;
 - a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag;
-- every user, every tag (listings, and the closest name to suggest for a reference that names
-  nobody, a failing run's last step): one full pass each.
+- every user (the closest name to suggest for a reference that names nobody, a failing run's
+  last step): one full pass.
 
-So verifying R people and T tags costs about R + T + 2 requests at most, and less where the ids sit
-together, rather than the whole directory for every stack. It never writes.
+So verifying R people and T tags costs at most 2 * min(R, P) + T + 3 requests, rather than the whole
+directory for every stack. It never writes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
-from .models import GroupTag, TokenInfo, User
+from .models import TokenInfo, User
 from .sweep import PagedIndex, SweepCounts
 
 if TYPE_CHECKING:
@@ -52,7 +55,7 @@ class Directory:
         self._read_once: dict[str, Any] = {}
         self._names: dict[str, int] = {}  # casefolded email and @nickname -> id
         self._people: PagedIndex[User] = PagedIndex(lambda: map(self._learn, self._client.list_user_pages()),
-                                                     self._read_user)
+                                                     self._read_user, ordered=False)
 
     @property
     def counts(self) -> SweepCounts:
@@ -75,10 +78,6 @@ class Directory:
         if user_id == self.token_user().id:
             return self.token_user()
         return self._people.get(user_id)
-
-    def known(self, user_id: int) -> User | None:
-        """The user if already read, at no cost (for naming people in outputs)."""
-        return self._people.cached(user_id)
 
     def find(self, key: str) -> User | None:
         """The user a reference key names (an id as digits, an email, or `@nickname`; case aside), or None."""
@@ -113,11 +112,6 @@ class Directory:
         everyone: list[User] = self._once("users", lambda: self._learn(self._client.list_users()))
         return everyone
 
-    def tags(self) -> list[GroupTag]:
-        """Every group tag, by id (one full pass of `GET /group_tags` per process)."""
-        tags: list[GroupTag] = self._once("tags", lambda: sorted(self._client.list_tags(), key=lambda t: t.id))
-        return tags
-
     def tag_user_ids(self, tag_id: int) -> frozenset[int] | None:
         """The people of a group tag (`GET /group_tags/{id}/users`, once per tag), None when no such tag."""
         people: frozenset[int] | None = self._once(f"tag:{tag_id}", lambda: self._read_tag_users(tag_id))
@@ -147,6 +141,7 @@ class Directory:
     def _search(self, folded: str) -> int | None:
         """`GET /users?query=` for an email or nickname; the exact match's id, every answer remembered."""
         term = folded.removeprefix("@")
+        self._people.looked_up()
         for user in self._learn(self._client.list_users(query=term)):
             if folded in _keys(user):
                 return user.id

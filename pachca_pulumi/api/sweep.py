@@ -1,15 +1,21 @@
-"""Reads by id with a request budget: one list page where pages pay, one `GET` per item where they do not.
+"""Reads by id with a request budget: list pages where they pay, one `GET` per item where they do not.
 
-Cost contract, for R distinct ids asked for: never more than R + 1 requests (the "+1" is one page
-fetched on speculation), and one request per 50 listed items where the ids asked for sit together
-in the listing's order. Every read earns one request; a page is fetched only while the budget can
-still pay for each waiting read's own `GET` afterwards (each waiting read keeps one in reserve).
-Pages that answer reads refill the budget; pages that answer nothing drain it, and reads fall back
-to `GET`s. The listing is walked at most once per index (one pass, never a second): a page is
-fetched when the id asked for lies beyond what was listed, within one page's width.
+Two policies, for two ways reads arrive:
 
-The chat snapshot (`chat/snapshot.py`) and the people directory (`api/directory.py`) are both
-indexes of this kind, over `GET /chats` and `GET /users`.
+- `ordered` (reads come in the listing's order, as the engine refreshes chats in creation order):
+  never more than R + 1 requests for R distinct ids (the "+1" is one page fetched on speculation),
+  and one request per 50 listed items where the ids sit together. Every read earns one request; a
+  page is fetched only while the budget can still pay each waiting read's own `GET` afterwards
+  (each waiting read keeps one in reserve), and only when the id lies within one page's width of
+  what was listed. Pages that answer reads refill the budget; pages that answer nothing drain it.
+- unordered (people referenced by chats, in any order): the ski-rental rule. Each `GET` paid earns
+  one page of the listing, so pages never exceed `GET`s + 1, and once the listing is walked every
+  later read is free: never more than 2 * min(R, P) + 1 requests for R ids among P pages.
+
+The listing is walked at most once per index (one pass, never a second).
+
+The chat snapshot (`chat/snapshot.py`, ordered) and the people directory (`api/directory.py`,
+unordered) are indexes of this kind, over `GET /chats` and `GET /users`.
 """
 
 from __future__ import annotations
@@ -64,10 +70,12 @@ class PagedIndex(Generic[T]):
     """Thread-safe cache of items by id, filled from a listing in id order or per-item reads.
 
     `open_listing()` starts the listing (called once, on the first page it pays for); `fetch(id)`
-    reads one item, None when it does not exist.
+    reads one item, None when it does not exist; `ordered` picks the policy (module docstring).
     """
 
-    def __init__(self, open_listing: Callable[[], Iterator[list[T]]], fetch: Callable[[int], T | None]) -> None:
+    def __init__(self, open_listing: Callable[[], Iterator[list[T]]], fetch: Callable[[int], T | None], *,
+                 ordered: bool = True) -> None:
+        self._ordered = ordered
         self._open_listing = open_listing
         self._fetch_one = fetch
         self._lock = threading.Lock()
@@ -96,6 +104,12 @@ class PagedIndex(Generic[T]):
         """The item if this index holds it already, at no cost."""
         return self._items.get(item_id)
 
+    def looked_up(self) -> None:
+        """Count a lookup paid outside the index (a search for the item by another key): like a
+        `GET`, it earns the next page under the unordered policy."""
+        with self._lock:
+            self.counts.gets += 1
+
     def put(self, item: T) -> None:
         self._items[item.id] = item
 
@@ -122,15 +136,19 @@ class PagedIndex(Generic[T]):
             return self._items.get(item_id)
 
     def _page_pays(self, item_id: int) -> bool:
-        """One more page is affordable and likely to hold the item: the budget covers the page and
-        the item's own read should the page miss it, and the item lies within one page's width."""
+        """One more page is worth its request (see the module docstring for either policy)."""
+        walk = self._walk
+        if walk is not None and walk.exhausted:
+            return False
+        if not self._ordered:
+            with self._lock:
+                return self.counts.pages <= self.counts.gets
         with self._lock:
             if self.counts.budget < 1:
                 return False
-        walk = self._walk
         if walk is None:
             return True
-        if walk.exhausted or item_id <= walk.frontier:
+        if item_id <= walk.frontier:
             return False
         return item_id <= walk.frontier + max(walk.span, 1)
 

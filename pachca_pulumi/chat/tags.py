@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..api.client import PachcaClient
 from ..api.errors import PachcaError
+
+if TYPE_CHECKING:
+    from ..api.client import PachcaClient  # check and diff import this module without the HTTP stack
 
 __all__ = ["TagNames", "normalise_names"]
 

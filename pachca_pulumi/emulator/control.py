@@ -68,7 +68,7 @@ class Controls:
 
 
 def _health(controls: Controls, request: Request) -> Response:
-    return json_response({"status": "ok", **controls.store.census()})
+    return json_response({"status": "ok", **controls.store.workspace.census()})
 
 
 def _reset(controls: Controls, request: Request) -> Response:
@@ -103,7 +103,7 @@ def _put_faults(controls: Controls, request: Request) -> Response:
 def _populate(controls: Controls, request: Request) -> Response:
     try:
         plan = plan_from_json(json.loads(request.get_data() or b"null"))
-        return json_response(controls.store.populate(plan))
+        return json_response(controls.store.workspace.populate(plan))
     except ValueError as exc:
         return json_response({"error": str(exc)}, 400)
 
@@ -114,7 +114,7 @@ def _activity(controls: Controls, request: Request) -> Response:
         count = body.get("chats") if isinstance(body, dict) else None
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise ValueError('body must be {"chats": N} with N a non-negative integer')
-        return json_response({"touched": controls.store.touch_chats(count, int(body.get("random_seed", 0)))})
+        return json_response({"touched": controls.store.workspace.touch_chats(count, int(body.get("random_seed", 0)))})
     except ValueError as exc:
         return json_response({"error": str(exc)}, 400)
 

@@ -3,8 +3,8 @@
 - `directory_seed(users)`: the default seed grown to `users` users (generated ones after the seeded).
 - `WorkspacePlan`: older chats to add in one step: group chats and channels owned by various users
   with the acting user among the members, and personal chats of the acting user with others,
-  mixed in id order. `Store.populate(plan)` applies it under one lock with one save.
-- `Store.touch_chats(count)`: that many existing chats receive a message now (activity).
+  mixed in id order. `Store.workspace.populate(plan)` applies it under one lock with one save.
+- `Store.workspace.touch_chats(count)`: that many existing chats receive a message now (activity).
 
 Everything is deterministic for a given `random_seed`.
 """

@@ -31,9 +31,10 @@ from ..api._constants import TOKEN_ENV
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.models import GroupTag as ApiGroupTag
-from ..api.errors import AuthenticationError, ConfigError, PachcaError, PermissionDeniedError, TransportError
+from ..api.errors import ConfigError, PachcaError
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
+from .cli_errors import failure_line
 from .cli_workflows import drift_command, inventory_command
 from .listing import nothing_listed_hint
 from .people_listing import people_row, render_rows
@@ -274,12 +275,6 @@ def _api_errors() -> Iterator[None]:
     """Translate `PachcaError`s into one-line CLI errors (no traceback)."""
     try:
         yield
-    except AuthenticationError as exc:
-        raise _CliError(f"the token was rejected (401): {exc}") from None
-    except PermissionDeniedError as exc:
-        raise _CliError(f"the token lacks permission (403): {exc}") from None
-    except TransportError as exc:  # its message names the URL and the setting that chose it
-        raise _CliError(str(exc)) from None
     except PachcaError as exc:
         raise _cli_error(exc) from None
 
@@ -288,7 +283,7 @@ def _cli_error(exc: PachcaError) -> _CliError:
     """Exit 2 when the pulumi CLI cannot be run at all (the fix is installing it), else exit 1."""
     if isinstance(exc, PulumiNotFoundError):
         return _ConfigUsageError(str(exc))
-    return _CliError(str(exc))
+    return _CliError(failure_line(exc))
 
 
 # Output

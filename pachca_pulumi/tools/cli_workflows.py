@@ -23,8 +23,9 @@ from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.models import Chat as ApiChat
-from ..api.errors import AuthenticationError, PachcaError, TransportError
+from ..api.errors import PachcaError
 from .attribution import attribute
+from .cli_errors import failure_line
 from .drift import StackDrift, open_stack, refresh_preview
 from .drift_report import FORMATS, People, render
 from .importer import Selection, build_specs, format_for_output
@@ -160,12 +161,8 @@ def _failures() -> Iterator[None]:
     """Every failure becomes one line on stderr and exit status 1."""
     try:
         yield
-    except AuthenticationError as exc:
-        raise WorkflowError(f"the token was rejected (401): {exc}") from None
-    except TransportError as exc:
-        raise WorkflowError(f"cannot reach the Pachca API: {exc}; check pachca:baseUrl / PACHCA_BASE_URL") from None
     except PachcaError as exc:
-        raise WorkflowError(str(exc)) from None
+        raise WorkflowError(failure_line(exc)) from None
 
 
 def _write(output: str, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from typing import Any
 
@@ -94,14 +95,38 @@ def test_directory_reads_ids_that_sit_together_from_one_page(api: respx.MockRout
     assert directory.counts.requests == 1
 
 
-def test_directory_reads_a_far_id_alone_and_never_more_than_one_request_per_id(api: respx.MockRouter) -> None:
+def test_directory_asks_again_for_someone_not_found(api: respx.MockRouter) -> None:
     directory = _directory(api)
 
     users = [directory.user(uid) for uid in (12, 9000, 9000)]
 
     assert [u and u.id for u in users] == [12, None, None]
-    assert _calls(api, "/users/9000") == ["", ""]  # nobody found is asked again: they may have joined since
-    assert directory.counts.requests <= directory.counts.reads + 1
+    assert len(_calls(api, "/users/9000")) == 2  # nobody found is asked again: they may have joined since
+
+
+@pytest.mark.parametrize("asked", [3, 40, 400])
+def test_directory_people_in_any_order_cost_at_most_twice_the_cheaper_way(asked: int) -> None:
+    everyone = [_user(uid, f"u{uid}", f"u{uid}@corp.ru") for uid in range(2, 1002)]  # 20 pages
+    pages = [everyone[i:i + 50] for i in range(0, len(everyone), 50)]
+    router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
+    router.get("/profile").mock(return_value=httpx.Response(200, json={"data": _user(1, "bot", "bot@corp.ru")}))
+    router.get("/users").mock(side_effect=lambda request: _cursor_page(pages, request))
+    router.get(path__regex=r"/users/(?P<uid>\d+)$").mock(
+        side_effect=lambda request, uid: httpx.Response(200, json={"data": everyone[int(uid) - 2]}))
+    directory = _directory(router)
+    wanted = random.Random(asked).sample(range(2, 1002), asked)
+
+    assert [directory.user(uid).id for uid in wanted] == wanted  # type: ignore[union-attr]
+
+    made = len(_calls(router, "/users")) + sum(1 for c in router.calls if "/users/" in c.request.url.path)
+    assert made <= 2 * min(asked, len(pages)) + 1, made
+
+
+def _cursor_page(pages: list[list[dict[str, Any]]], request: httpx.Request) -> httpx.Response:
+    index = int(request.url.params.get("cursor") or 0)
+    more = index + 1 < len(pages)
+    return httpx.Response(200, json={"data": pages[index],
+                                     "meta": {"paginate": {"next_page": str(index + 1), "has_next": more}}})
 
 
 def test_directory_finds_an_email_or_nickname_by_search_and_remembers_it(api: respx.MockRouter) -> None:

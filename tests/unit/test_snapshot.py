@@ -56,11 +56,11 @@ def _place(store: Store, where: str, count: int) -> list[tuple[int, str]]:
     """The stack's chats at the start, middle or end of a workspace of older and newer chats."""
     before = {"start": 0, "middle": OLDER, "end": OLDER + NEWER}[where]
     if before:
-        store.populate(WorkspacePlan(chats=before, personal=PERSONAL // 2, random_seed=1))
+        store.workspace.populate(WorkspacePlan(chats=before, personal=PERSONAL // 2, random_seed=1))
     stack = _stack(store, count)
     if OLDER + NEWER - before:
-        store.populate(WorkspacePlan(chats=OLDER + NEWER - before, personal=PERSONAL // 2, random_seed=2))
-    store.touch_chats(30, random_seed=3)  # some older chats are active since the stack was made
+        store.workspace.populate(WorkspacePlan(chats=OLDER + NEWER - before, personal=PERSONAL // 2, random_seed=2))
+    store.workspace.touch_chats(30, random_seed=3)  # some older chats are active since the stack was made
     return stack
 
 
@@ -92,7 +92,7 @@ def test_snapshot_pays_one_page_per_fifty_chats_of_a_clustered_stack(workspace: 
 def test_snapshot_reads_a_scattered_stack_chat_by_chat(workspace: Workspace):
     stack = []
     for i in range(10):
-        workspace.store.populate(WorkspacePlan(chats=300, random_seed=i))
+        workspace.store.workspace.populate(WorkspacePlan(chats=300, random_seed=i))
         stack += _stack(workspace.store, 1)
     snapshot = ChatSnapshot(workspace.client)
     _read_all(snapshot, stack)
@@ -116,9 +116,9 @@ def test_snapshot_answers_none_only_after_a_404(workspace: Workspace):
 
 
 def test_snapshot_skips_personal_chats_and_chats_quiet_since_before_the_stack(workspace: Workspace):
-    workspace.store.populate(WorkspacePlan(chats=10, personal=10, random_seed=4))
+    workspace.store.workspace.populate(WorkspacePlan(chats=10, personal=10, random_seed=4))
     stack = _stack(workspace.store, 3)
-    workspace.store.populate(WorkspacePlan(chats=0, personal=60, random_seed=5))
+    workspace.store.workspace.populate(WorkspacePlan(chats=0, personal=60, random_seed=5))
     stack += _stack(workspace.store, 3)
     snapshot = ChatSnapshot(workspace.client)
     _read_all(snapshot, stack)

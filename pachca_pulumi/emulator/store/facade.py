@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -23,8 +22,8 @@ from .directory import Directory
 from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from ..workspace import WorkspacePlan
 from .tokens import COMPANY_CHATS_READ, CORPORATION, Tokens, scopes_for
+from .workspace_tools import WorkspaceTools
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
@@ -73,6 +72,7 @@ class Store:
         self.messages = Messages()
         self.avatars = Avatars()
         self.audit = AuditLog()
+        self.workspace = WorkspaceTools(self._lock, self._save, self)
         self._parts: dict[str, Part] = {
             "directory": self.directory, "chats": self.chats,
             "membership": self.membership, "messages": self.messages, "avatars": self.avatars,
@@ -255,54 +255,6 @@ class Store:
     def chats_json(self, chat_ids: Iterable[int]) -> list[Json]:
         """``Chat`` objects of these ids, in the given order."""
         return [self._chat_json(self.chats.get(chat_id)) for chat_id in chat_ids]
-
-    @mutation
-    def populate(self, plan: WorkspacePlan) -> Json:
-        """Emulator-only: add the plan's older chats in one step (see :mod:`..workspace`)."""
-        user_id = plan.user_id or self.tokens.first_user()
-        others = [u for u in self.directory.user_ids() if u != user_id]
-        if not self.directory.has_user(user_id) or not others:
-            raise ValueError(f"user {user_id} is not in the directory, or nobody else is")
-        pick = random.Random(plan.random_seed)
-        created = [self._populate_one(user_id, others, pick, personal, plan.members)
-                   for personal in plan.kinds()]
-        return {"created": len(created), "first_id": created[0] if created else None,
-                "last_id": created[-1] if created else None}
-
-    def _populate_one(self, user_id: int, others: list[int], pick: random.Random, personal: bool,
-                      members: int) -> int:
-        name = f"Chat {self.chats.next_id}" if not personal else ""
-        if personal:
-            other = pick.choice(others)
-            chat = self.chats.insert(self.directory.full_name(other), self.clock.now(), personal=True)
-            self.membership.open(chat.id, user_id, [other], [])
-            return chat.id
-        owner = pick.choice(others)
-        chat = self.chats.insert(name, self.clock.now(), channel=pick.random() < 0.2, public=pick.random() < 0.3)
-        self.membership.open(chat.id, owner, [user_id, *pick.sample(others, min(members, len(others)))], [])
-        return chat.id
-
-    @mutation
-    def touch_chats(self, count: int, random_seed: int = 0) -> list[int]:
-        """Emulator-only: ``count`` random existing chats receive a message now (``last_message_at``)."""
-        ids = [chat.id for chat in self.chats]
-        touched = sorted(random.Random(random_seed).sample(ids, min(count, len(ids))))
-        now = self.clock.now()
-        for chat_id in touched:
-            self.chats.touch(chat_id, now)
-        return touched
-
-    @locked
-    def census(self) -> Json:
-        """Emulator-only: the clock's time now (later than every timestamp given so far) and the chat
-        counts: total, archived, personal, and `visible` (the first token's user is a member, archived
-        included: what that token's `GET /chats?archived=true` lists)."""
-        chats = list(self.chats)
-        viewer = self.tokens.first_user()
-        counts = {"total": len(chats), "archived": sum(c.archived for c in chats),
-                  "personal": sum(c.personal for c in chats),
-                  "visible": sum(self.membership.is_member(c.id, viewer) for c in chats)}
-        return {"now": self.clock.now(), "chats": counts}
 
     # ----- members and tags -------------------------------------------------------------------
     @locked
