@@ -67,9 +67,10 @@ def load_avatar(path: str) -> Avatar:
     """Read and validate an avatar file; `ValueError` names the problem and the fix."""
     try:
         content = Path(path).read_bytes()
-    except OSError as exc:
-        raise ValueError(f"avatar: cannot read {path!r} ({exc.strerror or exc}); give the path of a PNG, "
-                         "JPEG, GIF or WebP image, relative to the program or absolute") from None
+    except (OSError, ValueError) as exc:  # ValueError: a path no file can have (a NUL byte in it)
+        cause = getattr(exc, "strerror", None) or exc
+        raise ValueError(f"avatar: cannot read {path!r} ({cause}); give the path of a PNG, JPEG, GIF or WebP "
+                         "image, relative to the program or absolute") from None
     if len(content) > AVATAR_MAX_BYTES:
         raise ValueError(f"avatar: {path!r} is {len(content) / 1048576:.1f} MiB; "
                          f"shrink it to at most {AVATAR_MAX_BYTES // 1048576} MiB")

@@ -77,6 +77,13 @@ def test_check_inputs_names_a_missing_avatar_file(tmp_path: Path) -> None:
     assert "cannot read" in failures[0].reason and "nope.png" in failures[0].reason
 
 
+def test_check_inputs_names_the_avatar_for_a_path_no_file_can_have() -> None:
+    _, failures = check_inputs({"name": "Eng", "avatar": "logo\x00.png"})
+
+    assert [f.property for f in failures] == ["avatar"]
+    assert "cannot read" in failures[0].reason and "embedded null byte" in failures[0].reason
+
+
 def test_avatar_path_parks_bytes_once_under_their_hash() -> None:
     first = avatar_path(PNG)
 
