@@ -5,6 +5,8 @@ requests/s) holds `--workspace` older chats (group chats, channels and a fifth o
 seeded in one step through `POST /_emulator/workspace`) and `--users` users; each stack of N chats
 (default 20, 200, 1000) is created after them, so its chats carry the newest ids (a team adopting
 chats-as-code late), and 40 older chats are active after it (`POST /_emulator/workspace/activity`).
+Its chats name 2-4 people each from the whole directory (ids, and a nickname in most chats); a
+quarter are tagged and one in eight has an admin (`benchlib.workload.workspace_specs`).
 Per size, in one run:
 
 - engine floor: a no-op dynamic provider through up, preview, no-change up, refresh, destroy, and
@@ -42,7 +44,7 @@ from benchlib.api import Api
 from benchlib.emulator import EmulatorProcess
 from benchlib.measure import OpResult, ProcessMonitor, run_op
 from benchlib.noop import noop_program
-from benchlib.workload import PAGE, TOKEN, chat_specs, real_program
+from benchlib.workload import PAGE, TOKEN, real_program, workspace_specs
 
 BENCH_DIR = Path(__file__).resolve().parent
 SKIP = {"PULUMI_SKIP_CHECKPOINTS": "true"}
@@ -58,9 +60,19 @@ LABELS = {"up": "first rollout", "preview": "preview", "up-again": "no-change up
           "destroy": "destroy"}
 
 
-def needed(op: str, count: int, visible: int) -> int:
-    """Requests an operation cannot avoid: creates + profile, min(N, list pages) for refresh, archives."""
-    return {"up": count + 1, "refresh": min(count, math.ceil(visible / PAGE)), "destroy": count}.get(op, 0)
+def needed(op: str, specs: dict[str, dict[str, Any]], visible: int, users: int) -> int:
+    """Requests an operation cannot avoid. First rollout: the creates, the token's profile, one role
+    write per chat with an admin, each tag's people, and the people verified the cheaper way
+    (one read each, or every page of the directory). Refresh: min(N, list pages), each tag's
+    people, and the role lists of chats with roles (the API lists roles per chat only). Destroy:
+    the archives."""
+    count, tags = len(specs), len({t for spec in specs.values() for t in spec.get("group_tag_ids", [])})
+    with_roles = [spec for spec in specs.values() if spec.get("admins") or spec.get("editors")]
+    people = {ref for spec in specs.values() for group in ("members", "admins", "editors") for ref in spec.get(group, [])}
+    verified = min(len(people), math.ceil(users / PAGE))
+    role_reads = sum(1 + bool(spec.get("channel")) for spec in with_roles)
+    return {"up": count + 1 + len(with_roles) + tags + verified,
+            "refresh": min(count, math.ceil(visible / PAGE)) + tags + role_reads, "destroy": count}.get(op, 0)
 
 
 def seed_workspace(server: EmulatorProcess, chats: int, personal: int) -> None:
@@ -147,8 +159,8 @@ def run_ops(label: str, kind: str, ops: tuple[str, ...], stack: Any, specs: dict
 def run_size(count: int, args: argparse.Namespace, engine: Path, tmp: Path) -> dict[str, Any]:
     from pachca_pulumi.emulator.workspace import directory_seed
 
-    specs = chat_specs(count)
-    out: dict[str, Any] = {"chats": count, "runs": {}}
+    specs = workspace_specs(count, args.users)
+    out: dict[str, Any] = {"chats": count, "users": args.users, "specs": specs, "runs": {}}
     print(f"\n== {count} chats in a workspace of {args.workspace} chats and {args.users} users ==", flush=True)
     for label, kind, backend, engine_env, ops in RUNS:
         if backend == "s3" and args.no_s3:
@@ -173,7 +185,7 @@ def print_table(size: dict[str, Any], rate: float) -> None:
         if run is None:
             continue
         for op, r in run["results"].items():
-            need = needed(op, count, run["visible"])
+            need = needed(op, size["specs"], run["visible"], size["users"])
             engine = (fast_floor if label == "fast" else floor).get(op, {}).get("wall_s")
             naive = count if op in ("up", "refresh", "destroy") else 0
             print(f"{label + ' ' + LABELS[op]:26} | {r['requests']:6} | {naive:5} | {need:6} | {need / rate:6.1f} | "
