@@ -124,7 +124,8 @@ class ChatService:
         declared = declared_roles(inputs.model_dump())
         missing = sorted(set(created.not_found_member_ids) | (set(declared) - set(chat.member_ids)))
         if roles_tracked(declared) and not missing:
-            return chat.id, self._reconcile(chat, inputs, named, {}, {"avatar": avatar, "avatar_url": chat.avatar_url})
+            return chat.id, self._reconcile(chat, inputs, named, {}, {"avatar": avatar, "avatar_url": chat.avatar_url},
+                                            roles={})  # a chat just made has no admins or editors yet
         if inputs.archived:
             chat = self._archive_new(chat)
         return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing,
@@ -266,12 +267,14 @@ class ChatService:
         return inputs.model_copy(update={"group_tag_ids": ids}), named
 
     def _reconcile(self, chat: Chat, inputs: ChatInputs, named: dict[str, int], previous: Mapping[int, Role],
-                   stored: Mapping[str, Any]) -> dict[str, Any]:
-        """Bring `chat` to `inputs` (whose `group_tag_ids` include the tags named, `named`)."""
+                   stored: Mapping[str, Any], roles: Mapping[int, Role] | None = None) -> dict[str, Any]:
+        """Bring `chat` to `inputs` (whose `group_tag_ids` include the tags named, `named`). `roles`: its
+        admins and editors when known without a read; the roles after the writes are always read back."""
         cid = chat.id
         wanted = declared_roles(inputs.model_dump())
         tracked = roles_tracked(wanted, previous)
-        plan = self._plan(chat, inputs, wanted, previous, tracked)
+        held = (self._roles(chat) if roles is None else roles) if tracked else None
+        plan = self._plan(chat, inputs, wanted, previous, held)
         edits = _chat_edits(chat, inputs)
         tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
         tags_remove = sorted(set(chat.group_tag_ids) - set(inputs.group_tag_ids))
@@ -295,11 +298,12 @@ class ChatService:
         return outputs
 
     def _plan(self, chat: Chat, inputs: ChatInputs, wanted: Mapping[int, Role], previous: Mapping[int, Role],
-              tracked: bool) -> MemberPlan:
+              roles: Mapping[int, Role] | None) -> MemberPlan:
+        """What to change in the chat's people; `roles` are its admins and editors (None: not tracked)."""
         implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids},
                                                           fresh=True))
         actual = Membership(members=frozenset(chat.member_ids), owner_id=chat.owner_id, implied=implied,
-                            roles=self._roles(chat) if tracked else None)
+                            roles=roles)
         return plan_members(wanted, previous, actual, exclusive=inputs.exclusive_members)
 
     def _apply_people(self, chat_id: int, plan: MemberPlan) -> None:
