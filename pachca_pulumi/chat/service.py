@@ -278,7 +278,8 @@ class ChatService:
         edits = _chat_edits(chat, inputs)
         tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
         tags_remove = sorted(set(chat.group_tag_ids) - set(inputs.group_tag_ids))
-        touch = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or plan.changes)
+        reshaped = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or plan.add or plan.remove)
+        touch = reshaped or bool(plan.roles)
         if chat.archived and (touch or not inputs.archived):
             self.client.unarchive_chat(cid)
         if edits.model_dump(exclude_none=True):
@@ -288,10 +289,12 @@ class ChatService:
         for tag_id in tags_remove:
             _ignore_missing(self.client.remove_tag, cid, tag_id)
         self._apply_people(cid, plan)
-        touch = sync_avatar(self.client, chat, inputs, stored) is not None or touch
-        if inputs.archived and (touch or not chat.archived):
+        reshaped = sync_avatar(self.client, chat, inputs, stored) is not None or reshaped
+        if inputs.archived and (reshaped or touch or not chat.archived):
             self.client.archive_chat(cid)
-        fresh = self.client.get_chat(cid) if (touch or chat.archived != inputs.archived) else chat
+        # A role write leaves the chat object as it was (roles are read back below): read the chat
+        # again only when something it shows changed.
+        fresh = self.client.get_chat(cid) if (reshaped or chat.archived != inputs.archived) else chat
         outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar,
                                  named_tag_ids=named)
         _verify_converged(cid, outputs, inputs, self.implied(outputs, fresh=True))

@@ -23,15 +23,14 @@ def _service() -> tuple[ChatService, EmulatorApp]:
     return ChatService(PachcaClient(config, transport=httpx.WSGITransport(app=app))), app
 
 
-def test_create_with_an_admin_reads_the_roles_only_after_writing_them():
+def test_create_with_an_admin_reads_the_roles_only_after_writing_them_and_not_the_chat_again():
     service, app = _service()
 
     chat_id, outputs = service.create(ChatInputs(name="Eng", member_ids=[3], admins=[4]))
 
     assert outputs["admin_ids"] == [4]
     assert app.stats.snapshot()["by_route"] == {
-        "POST /chats": 1, "PUT /chats/{id}/members/{user_id}": 1, "GET /chats/{id}": 1,
-        "GET /chats/{id}/members": 1, "GET /profile": 1}
+        "POST /chats": 1, "PUT /chats/{id}/members/{user_id}": 1, "GET /chats/{id}/members": 1, "GET /profile": 1}
 
 
 def test_create_without_roles_is_one_post():
