@@ -139,10 +139,12 @@ class Directory:
             return None
 
     def _search(self, folded: str) -> int | None:
-        """`GET /users?query=` for an email or nickname; the exact match's id, every answer remembered."""
+        """`GET /users?query=` for an email or nickname: the exact match's id, every user seen remembered.
+        Pages are read only until the match (a short nickname may match many people)."""
         term = folded.removeprefix("@")
         self._people.looked_up()
-        for user in self._learn(self._client.list_users(query=term)):
+        for user in self._client.list_users(query=term):
+            self._learn([user])
             if folded in _keys(user):
                 return user.id
         return None

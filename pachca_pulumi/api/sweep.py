@@ -155,9 +155,10 @@ class PagedIndex(Generic[T]):
     def _next_page(self) -> None:
         if self._walk is None:
             self._walk = _Walk(self._open_listing())
-        with self._lock:
-            self.counts.pages += 1
         page = next(self._walk.pages, None)
+        if page is not None:  # None: the listing had ended, and no request was made
+            with self._lock:
+                self.counts.pages += 1
         if not page:
             self._walk.exhausted = True
             return

@@ -208,3 +208,15 @@ def test_verify_inputs_without_token_info_skips_the_scope_check(api: respx.MockR
 
     assert [verdict.failures for verdict in verdicts] == [[], []]
     assert sum(1 for call in api.calls if call.request.url.path.endswith("/oauth/token/info")) == 1
+
+
+def test_directory_search_stops_at_the_exact_match() -> None:
+    many = [_user(uid, f"an{uid}", f"an{uid}@corp.ru") for uid in range(2, 102)]  # "an" matches two pages
+    many[3] = _user(5, "an", "an@corp.ru")
+    pages = [many[:50], many[50:]]
+    router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
+    router.get("/users").mock(side_effect=lambda request: _cursor_page(pages, request))
+
+    assert _directory(router).resolve("@an").id == 5
+
+    assert len(_calls(router, "/users")) == 1
