@@ -34,15 +34,22 @@ def chat_specs(count: int) -> dict[str, dict[str, Any]]:
         spec: dict[str, Any] = {
             "name": f"Chat {i:04}",
             "member_ids": sorted(rng.sample(range(2, 121), rng.randint(2, 4))),
+            **_mix(i),
         }
-        if i % 10 == 0:
-            spec["channel"] = True
-        if i % 4 == 1:
-            spec["public"] = True
-        if i % 4 == 2:
-            spec["group_tag_ids"] = [TAG_IDS[(i // 4) % len(TAG_IDS)]]
         specs[f"chat-{i:04}"] = spec
     return specs
+
+
+def _mix(i: int) -> dict[str, Any]:
+    """The i-th chat's kind: every tenth a channel, a quarter public, a quarter with a group tag."""
+    spec: dict[str, Any] = {}
+    if i % 10 == 0:
+        spec["channel"] = True
+    if i % 4 == 1:
+        spec["public"] = True
+    if i % 4 == 2:
+        spec["group_tag_ids"] = [TAG_IDS[(i // 4) % len(TAG_IDS)]]
+    return spec
 
 
 SEEDED_USERS = 124  # the emulator's default directory; generated users after it are @user<id>
@@ -57,13 +64,7 @@ def workspace_specs(count: int, users: int) -> dict[str, dict[str, Any]]:
     for i in range(1, count + 1):
         people = rng.sample(range(2, users + 1), rng.randint(2, 4))
         refs: list[Any] = [f"@user{uid}" if uid > SEEDED_USERS and n == 0 else uid for n, uid in enumerate(people)]
-        spec: dict[str, Any] = {"name": f"Chat {i:04}", "members": refs}
-        if i % 10 == 0:
-            spec["channel"] = True
-        if i % 4 == 1:
-            spec["public"] = True
-        if i % 4 == 2:
-            spec["group_tag_ids"] = [TAG_IDS[(i // 4) % len(TAG_IDS)]]
+        spec: dict[str, Any] = {"name": f"Chat {i:04}", "members": refs, **_mix(i)}
         if i % 8 == 3:
             spec["admins"] = [refs.pop()]  # an admin is a member with a role
         specs[f"chat-{i:04}"] = spec
