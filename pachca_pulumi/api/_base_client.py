@@ -8,7 +8,7 @@ httpx error and error status into the `PachcaError` tree; nothing else here catc
 
 from __future__ import annotations
 
-import functools
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -135,7 +135,12 @@ class BaseClient:
         A request that is not idempotent is repeated only when `recover` is given and finds that the
         failed attempt left nothing behind; what it finds is the answer.
         """
-        decide = functools.partial(retry_decision, idempotent=idempotent or recover is not None)
+        started = time.monotonic()
+
+        def decide(exc: Exception) -> bool | float:
+            return retry_decision(exc, idempotent=idempotent or recover is not None,
+                                  elapsed=time.monotonic() - started)
+
         for attempt in stamina.retry_context(
             on=decide,
             attempts=MAX_ATTEMPTS,

@@ -21,6 +21,10 @@ RETRY_WAIT_INITIAL_S = 0.5
 RETRY_WAIT_MAX_S = 8.0
 RETRY_WAIT_JITTER_S = 0.5
 RETRY_AFTER_CAP_S = 60.0
+# A request that cannot reach the API at all (refused, no route, unknown host) is retried for this
+# long, not the whole budget: a blip passes within it, and an API that is not there is named in
+# seconds instead of after every backoff step (a preview against a wrong base URL took 17 s a request).
+UNREACHABLE_RETRY_S = 1.5
 
 # Pachca documents about 50 requests per second per token for these methods; stay just under it
 # (the limiter halves its pace on a 429 anyway).

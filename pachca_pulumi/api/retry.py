@@ -17,23 +17,26 @@ from datetime import timezone
 from ._constants import (
     RATE_LIMIT_PER_S,
     RETRY_AFTER_CAP_S,
+    UNREACHABLE_RETRY_S,
 )
 from .errors import RateLimitError, ResponseLostError, ServerError, TransportError
 
 __all__ = ["RateLimiter", "limiter_for", "parse_retry_after", "retry_decision"]
 
 
-def retry_decision(exc: Exception, *, idempotent: bool) -> bool | float:
+def retry_decision(exc: Exception, *, idempotent: bool, elapsed: float = 0.0) -> bool | float:
     """False: give up. True: retry after the default backoff. A float: retry after that many seconds.
 
     A request that may have reached the server (lost answer, 5xx) is retried only when repeating it
-    is harmless; `POST /chats` is not, and its caller recovers by looking for the chat instead.
+    is harmless; `POST /chats` is not, and its caller recovers by looking for the chat instead. One
+    that never reached it is retried only while `elapsed` (seconds since the first attempt) is
+    under `UNREACHABLE_RETRY_S`.
     """
     if isinstance(exc, RateLimitError):
         return True if exc.retry_after is None else min(exc.retry_after, RETRY_AFTER_CAP_S)
     if isinstance(exc, ServerError | ResponseLostError):
         return idempotent
-    return isinstance(exc, TransportError)
+    return isinstance(exc, TransportError) and elapsed < UNREACHABLE_RETRY_S
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:

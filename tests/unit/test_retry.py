@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from pachca_pulumi.api._constants import RETRY_AFTER_CAP_S
+from pachca_pulumi.api._constants import RETRY_AFTER_CAP_S, UNREACHABLE_RETRY_S
 from pachca_pulumi.api.errors import (
     AuthenticationError,
     BadRequestError,
@@ -60,6 +60,23 @@ def test_retry_decision_table(exc: Exception, idempotent: bool, expected: bool |
 
     assert decision == expected
     assert type(decision) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("exc", "elapsed", "expected"),
+    [
+        (TransportError("refused", operation="op"), 0.0, True),
+        (TransportError("refused", operation="op"), UNREACHABLE_RETRY_S - 0.1, True),
+        (TransportError("refused", operation="op"), UNREACHABLE_RETRY_S, False),
+        (ResponseLostError("lost", operation="op"), UNREACHABLE_RETRY_S * 10, True),
+        (_status(ServerError, 503), UNREACHABLE_RETRY_S * 10, True),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else repr(value),
+)
+def test_retry_decision_unreachable_api_gives_up_after_a_short_budget(
+    exc: Exception, elapsed: float, expected: bool
+) -> None:
+    assert retry_decision(exc, idempotent=True, elapsed=elapsed) is expected
 
 
 _NOW = datetime(2025, 1, 1, 12, 0, 0, tzinfo=timezone.utc).timestamp()
