@@ -277,7 +277,7 @@ _FIELD_AWARE = st.builds(
 _NEWS = _ANY_MAPPING | _FIELD_AWARE
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(_NEWS)
 def test_check_inputs_never_raises_on_arbitrary_mappings(news: dict[str, Any]) -> None:
     inputs, failures = check_inputs(news)
@@ -294,7 +294,7 @@ def test_check_inputs_never_raises_on_arbitrary_mappings(news: dict[str, Any]) -
     assert {key: validated[key] for key in known} == known
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(st.integers(min_value=1, max_value=2**31 - 1) | st.integers(1, 10**6).map(float), max_size=20)
 )

@@ -198,7 +198,7 @@ def _failure(client: PachcaClient, call: str) -> PachcaError:
     raise AssertionError(f"{call} did not fail")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), token=tokens, status=statuses, call=st.sampled_from(calls))
 def test_error_answers_never_render_the_token(
     data: st.DataObject, token: str, status: int, call: str
@@ -225,7 +225,7 @@ TRANSPORT_FAILURES: list[Callable[[str], Exception]] = [
 ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), token=tokens, failure=st.sampled_from(TRANSPORT_FAILURES), call=st.sampled_from(calls))
 def test_transport_failures_never_render_the_token_in_the_chain(
     data: st.DataObject, token: str, failure: Callable[[str], Exception], call: str
@@ -244,7 +244,7 @@ def test_transport_failures_never_render_the_token_in_the_chain(
     assert not leaked, f"the token leaked into {leaked}"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), token=tokens, call=st.sampled_from(["get_chat", "get_profile", "list_chats"]))
 def test_malformed_success_answers_never_render_the_token(data: st.DataObject, token: str, call: str) -> None:
     echo = data.draw(echoes(token))
