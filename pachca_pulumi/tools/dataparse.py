@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
 from ..api.errors import PachcaError
@@ -19,8 +20,9 @@ JSON_SUFFIXES = (".json",)
 _DUPLICATE_FIX = "keep one, or rename one (resource names must be unique)"
 
 
-class ChatFileError(PachcaError):
-    """A chat file that cannot be used; `problems` holds one line per problem, each naming where."""
+class ChatFileError(PachcaError, pulumi.RunError):
+    """A chat file that cannot be used; `problems` holds one line per problem, each naming where.
+    A `pulumi.RunError`, so a program that loads the file stops with these lines and no traceback."""
 
     def __init__(self, path: Path | str, problems: Iterable[str]) -> None:
         self.path = str(path)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi import automation as auto
 
 from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.testing import LocalStack
@@ -69,3 +70,24 @@ def test_data_file_with_a_tag_and_a_chat_using_it(tmp_path: Path, engine: Path,
     assert _changes(destroyed) == {"delete": 3}
     assert api.chat(chat["id"])["archived"] is True
     assert api.http.get(f"group_tags/{tag['id']}").status_code == 404
+
+
+def test_a_bad_data_file_stops_the_preview_with_its_problems_and_no_traceback(
+        tmp_path: Path, engine: Path, emulator: EmulatorServer) -> None:
+    data_file = tmp_path / "teams.yaml"
+    data_file.write_text("chats:\n  eng:\n    name: Engineering\n    public: maybe\n  ops:\n    members: [3]\n",
+                         encoding="utf-8")
+
+    def program() -> None:
+        declare_data(data_file)
+
+    stack = LocalStack(tmp_path / "stack", program, engine_dir=engine)
+    stack.configure(token=TOKEN, base_url=emulator.base_url)
+
+    with pytest.raises(auto.CommandError) as info:
+        stack.preview()
+
+    text = str(info.value)
+    assert "2 problems in" in text
+    assert "chats.eng.public" in text and "chats.ops.name" in text
+    assert "Traceback" not in text and "unhandled exception" not in text
