@@ -8,7 +8,6 @@ process, and the service (with its API client) is built lazily once per process 
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from pulumi.dynamic import (
 from ..api.config import JournalSetting, ProviderConfig
 from ..api.errors import PachcaError
 from ..api.redact import redacting_errors
+from ..kit import oneline
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .members import undeclared_kept
@@ -46,15 +46,7 @@ class ChatError(PachcaError):
     """A failure the engine shows as one line: the operation, the chat, the cause and the fix."""
 
 
-class _NoTracebackForChatErrors(logging.Filter):
-    """The dynamic provider host (gRPC) logs every exception a hook raises with its traceback, and the
-    engine prints that log under the resource. A `ChatError` already says everything; drop the record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ChatError))
-
-
-logging.getLogger("grpc._server").addFilter(_NoTracebackForChatErrors())
+oneline.install()
 
 
 @contextmanager

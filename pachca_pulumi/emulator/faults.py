@@ -7,6 +7,10 @@ Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
   code ``rate_limit``.
 * ``error_rate`` (0..1): probability of answering 503 (ApiError code ``unhandled``) before
   the request reaches the store.
+* ``error_methods`` (``None`` or a list of HTTP methods): ``error_rate`` applies to requests of these
+  methods only (``["POST", "PUT", "DELETE"]``: reads answer, writes fail), ``None`` to all.
+* ``error_status`` (503 or 422): the injected answer: 503 ``unhandled`` (clients retry it), or 422
+  ``invalid`` on ``base`` (clients do not), so a test sees a failed write at once.
 * ``latency_ms``: added delay before every API request.
 * ``drop_after_create`` (0..1): for ``POST /chats`` only, probability of applying the create
   and then closing the connection without any answer. In-process (no socket, e.g.
@@ -41,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
 
-from .errors import RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
+from .errors import INVALID, RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
 from .exchange import Exchange
 from .wire import error_response
 
@@ -50,10 +54,17 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 Headers = list[tuple[str, str]]
+_INJECTED = {
+    503: ApiError.one(503, "base", None, "Service temporarily unavailable", UNHANDLED),
+    422: ApiError.one(422, "base", None, "Request refused by the emulator's error_status fault", INVALID),
+}
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MALFORMED_MODES = ("html502", "not_json", "missing_fields", "wrong_types", "bad_enum")
 DEFAULTS: dict[str, Any] = {
     "rate_limit": None,
     "error_rate": 0.0,
+    "error_methods": None,
+    "error_status": 503,
     "latency_ms": 0,
     "drop_after_create": 0.0,
     "malformed": None,
@@ -169,10 +180,10 @@ class Faults:
         if s["malformed"] == "html502":
             self._count("malformed")
             return Response(HTML_502, status=502, content_type="text/html; charset=utf-8")
-        if self._chance(s["error_rate"]):
+        methods = s["error_methods"]
+        if (methods is None or environ.get("REQUEST_METHOD") in methods) and self._chance(s["error_rate"]):
             self._count("errors")
-            error = ApiError.one(503, "base", None, "Service temporarily unavailable", UNHANDLED)
-            return error_response(error)
+            return error_response(_INJECTED[s["error_status"]])
         return None
 
     @staticmethod
@@ -223,8 +234,16 @@ def _run(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[str, Headers, 
 def _check(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
         raise ValueError(f"unknown fault switch {key!r} (known: {', '.join(DEFAULTS)})")
-    if value is None and key in ("rate_limit", "malformed"):
+    if value is None and key in ("rate_limit", "malformed", "error_methods"):
         return None
+    if key == "error_status":
+        if value not in _INJECTED:
+            raise ValueError(f"error_status must be one of: {', '.join(map(str, _INJECTED))}")
+        return value
+    if key == "error_methods":
+        if not isinstance(value, list) or not all(isinstance(m, str) and m.upper() in _METHODS for m in value):
+            raise ValueError(f"error_methods must be null or a list of HTTP methods ({', '.join(_METHODS)})")
+        return sorted({m.upper() for m in value})
     if key == "leave_on_create":
         if not isinstance(value, list) or not all(isinstance(u, int) and not isinstance(u, bool) for u in value):
             raise ValueError("leave_on_create must be a list of user ids")

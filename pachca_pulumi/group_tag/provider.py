@@ -23,6 +23,7 @@ from pulumi.dynamic import (
 
 from ..api.config import ProviderConfig
 from ..api.redact import redacting_errors
+from ..kit import oneline
 from .diff import diff_tag, observed_inputs
 from .inputs import check_inputs, inputs_from
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from .service import GroupTagService
 
 __all__ = ["Connect", "GroupTagProvider", "connect"]
+
+oneline.install()
 
 Connect = Callable[[ProviderConfig], "GroupTagService"]
 

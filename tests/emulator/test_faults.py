@@ -161,11 +161,40 @@ def test_faults_clear_turns_everything_off():
     assert faults.settings() == {
         "rate_limit": None,
         "error_rate": 0.0,
+        "error_methods": None,
+        "error_status": 503,
         "latency_ms": 0,
         "drop_after_create": 0.0,
         "malformed": None,
         "leave_on_create": [],
     }
+
+
+def test_faults_error_methods_limit_injected_errors_to_those_methods(emulator, api):
+    emulator.faults.configure(error_rate=1.0, error_methods=["post", "PUT"])
+
+    read = api.get("/chats")
+    write = api.post("/chats", json={"chat": {"name": "refused"}})
+
+    emulator.faults.clear()
+    assert read.status_code == 200
+    assert write.status_code == 503
+    assert not [c for c in api.get("/chats").json()["data"] if c["name"] == "refused"]
+
+
+def test_faults_error_status_422_is_an_api_error_clients_do_not_retry(emulator, api):
+    emulator.faults.configure(error_rate=1.0, error_status=422)
+
+    response = api.post("/chats", json={"chat": {"name": "refused"}})
+
+    emulator.faults.clear()
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "invalid"
+
+
+def test_faults_error_methods_must_name_http_methods():
+    with pytest.raises(ValueError, match="error_methods must be null or a list of HTTP methods"):
+        Faults(error_methods=["FETCH"])
 
 
 def test_faults_leave_on_create_makes_named_users_leave_as_the_chat_is_made(emulator, api):
