@@ -132,6 +132,15 @@ class Store:
         return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids, avatar)
 
     @locked
+    def can_see(self, chat_id: int, user_id: int) -> bool:
+        """Whether a user sees a chat where private chats are hidden (``visibility.py``): it is public
+        or they are a member (the owner is one); a chat that does not exist is left to its route's 404."""
+        try:
+            return self.chats.get(chat_id).public or self.membership.is_member(chat_id, user_id)
+        except e.ApiError:
+            return True
+
+    @locked
     def get_chat(self, chat_id: int) -> Json:
         return self._chat_json(self.chats.get(chat_id))
 
