@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine typecheck test test-newest-sdk unit e2e demo bench bench-workspace clean
+.PHONY: install engine spec typecheck test test-newest-sdk unit e2e demo bench bench-workspace clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ engine:
 typecheck: install
 	$(BIN)/python -m mypy
 
-test: install typecheck
+# Pachca's OpenAPI spec for the emulator's conformance tests: the shared copy, else the pinned public
+# file, fetched once and cached outside the repo (tests/emulator/spec_source.py); offline, one line.
+spec: install
+	@$(BIN)/python -m tests.emulator.spec_source
+
+test: install typecheck spec
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
@@ -44,7 +49,7 @@ test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
 		tests/unit/test_inputs.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py tests/e2e/test_api_today.py
 
-unit: install
+unit: install spec
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
 
 e2e: install

@@ -16,6 +16,7 @@ from typing import Any
 from ..api.client import PachcaClient
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
+from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
 from .inputs import is_unknown
@@ -73,6 +74,8 @@ class ChatService:
         self._claimed: set[int] = set()
         self._owners: dict[int, str] = {}
         self.journal: CreateJournal | None = None
+        self._company_lock = threading.Lock()
+        self._company: dict[int, Chat] | None = None
 
     # Before any write
 
@@ -146,32 +149,54 @@ class ChatService:
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when its absence is proven (the engine then drops it
-        from state). A 404 proves it only for the token user that managed the chat before."""
-        chat = self.snapshot.get(chat_id, stored.get("created_at")) or self._confirm_gone(chat_id, stored)
+        from state; the rule is `chat/absence.py`)."""
+        chat, status = self._readable(chat_id, stored)
+        chat = chat or self._confirm_gone(chat_id, stored, status)
         if chat is None:
             return None
         declared = _declared(stored)
         tracked = roles_tracked(declared_roles(stored))
-        return self.outputs_for(chat, declared, self._roles(chat) if tracked else None,
+        return self.outputs_for(chat, declared, self._roles_seen(chat, stored) if tracked else None,
                                 avatar=observed_avatar(chat, stored), named_tag_ids=_named(stored))
 
-    def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any]) -> Chat | None:
-        """After a token change, an API may hide a private chat with 404: look for it in the
-        company-wide listing, or fail naming the token change rather than drop a chat that exists
-        (dropping it would make the next `up` create it again)."""
-        before = stored.get("token_user_id")
-        if before is None or int(before) == self.token_user_id():
+    def _readable(self, chat_id: int, stored: Mapping[str, Any]) -> tuple[Chat | None, int]:
+        """The chat as this token reads it, else None and the status that hid it (404 or 403)."""
+        try:
+            return self.snapshot.get(chat_id, stored.get("created_at")), 404
+        except PermissionDeniedError:
+            return None, 403
+
+    def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any], status: int) -> Chat | None:
+        """Where the answer proves nothing, the company-wide listing decides; a token that may not
+        list it fails naming the token change, rather than drop a chat that exists (dropping it would
+        make the next `up` create it again)."""
+        proof = judge(status, stored, self.token_user_id())
+        if proof is Proof.GONE:
             return None
         try:
-            listed = itertools.chain(self.client.list_company_chats(activity="active"),
-                                     self.client.list_company_chats(activity="archived"))
-            return next((chat for chat in listed if chat.id == chat_id), None)
+            return self._company_chat(chat_id)
         except PermissionDeniedError:
-            raise PachcaError(
-                f"chat {chat_id}: the token's user changed (was user {int(before)}, now {self.token_user_id()}) "
-                "and the new token cannot see this chat, so refresh cannot tell whether it was deleted. Use a "
-                "token of an owner or admin (it may list company chats), or one whose user is in the chat"
-            ) from None
+            if proof is Proof.LISTING_OR_GONE:
+                return None
+            raise PachcaError(unproven_message(chat_id, status, stored, self.token_user_id())) from None
+
+    def _company_chat(self, chat_id: int) -> Chat | None:
+        """The chat in `GET /company/chats` (active, then archived), listed once per process."""
+        with self._company_lock:
+            if self._company is None:
+                listed = itertools.chain(self.client.list_company_chats(activity="active"),
+                                         self.client.list_company_chats(activity="archived"))
+                self._company = {chat.id: chat for chat in listed}
+            return self._company.get(chat_id)
+
+    def _roles_seen(self, chat: Chat, stored: Mapping[str, Any]) -> dict[int, Role]:
+        """The chat's roles, or those of the last read when this token cannot list its members (a
+        chat found only through the company listing)."""
+        try:
+            return self._roles(chat)
+        except (NotFoundError, PermissionDeniedError):
+            editors: dict[int, Role] = {int(uid): "editor" for uid in stored.get("editor_ids") or []}
+            return {**editors, **{int(uid): "admin" for uid in stored.get("admin_ids") or []}}
 
     def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Reconcile name, public, tags, people, avatar and archived state against a fresh read.

@@ -27,9 +27,11 @@ HELP = """Run a local emulator of the Pachca API: chats, members, roles, avatars
 \b
 Tokens and users: the i-th --token acts as the seed's token_user_ids[i]. Default seed:
   token 1 -> user 1 pachca-bot (a bot, workspace admin)
-  token 2 -> user 2 (admin); tokens 3, 4, 5 -> users 3, 4, 5 (role user)
-Every token may read and change any chat. Only admin tokens may list every chat of the
-workspace (GET /company/chats, scope company_chats:read); others get 403 insufficient_scope.
+  token 2 -> user 2 (admin); token 3 -> user 3 (role user); token 4 -> user 122 ci-bot
+  (a bot in no chat); token 5 -> user 5
+Every token may read and change any chat, unless --hide-private hides private chats from
+tokens whose user is not in them (404 or 403; invented). Only admin tokens may list every chat
+of the workspace (GET /company/chats, scope company_chats:read); others get 403 insufficient_scope.
 GET /oauth/token/info shows a token's user and scopes (the token itself masked).
 
 \b
@@ -75,11 +77,13 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 @click.option("--latency-ms", type=click.IntRange(min=0), default=0, help="Added latency per request.")
 @click.option("--drop-after-create", type=click.FloatRange(0, 1), default=0.0, help="P(drop POST /chats).")
 @click.option("--malformed", type=click.Choice(MALFORMED_MODES), help="Answer with malformed responses.")
+@click.option("--hide-private", type=click.Choice(["404", "403"]),
+              help="Hide private chats from tokens whose user is not in them, with this status.")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 def main(
     port: int, host: str, allow_remote: bool, state: str | None, tokens: tuple[str, ...], seed: str | None,
     rate_limit: float | None, error_rate: float, latency_ms: int, drop_after_create: float,
-    malformed: str | None, quiet: bool,
+    malformed: str | None, hide_private: str | None, quiet: bool,
 ) -> None:  # fmt: skip
     if not tokens:
         raise click.UsageError("give at least one --token (or set PACHCA_EMULATOR_TOKEN)")
@@ -93,6 +97,7 @@ def main(
         latency_ms=latency_ms,
         drop_after_create=drop_after_create,
         malformed=malformed,
+        hide_private=int(hide_private) if hide_private else None,
     )
     try:
         server = EmulatorServer(

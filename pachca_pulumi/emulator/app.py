@@ -23,6 +23,7 @@ from .exchange import Exchange
 from .faults import Faults
 from .stats import Stats
 from .store import Store
+from .visibility import refuse_hidden
 from .wire import error_response
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class EmulatorApp:
         try:
             route, args = URL_MAP.bind_to_environ(environ).match()
             call = h.Call(request, self.store, *self._authenticate(request))
+            refuse_hidden(self.store, route, args, call.user_id, self.faults.hide_private())
             if route == "POST /chats":
                 self._leave_on_create(request)
             response = ROUTES[route](call, **args)

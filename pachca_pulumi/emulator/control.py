@@ -14,7 +14,8 @@ No authentication; answered only to loopback clients (others get 403).
 * ``POST /_emulator/stats/reset``  -> 204: statistics and fault counters cleared
 * ``GET  /_emulator/faults``       -> current fault switches
 * ``PUT  /_emulator/faults``       -> set some switches from a JSON object
-  (``rate_limit``, ``error_rate``, ``error_methods``, ``error_status``, ``latency_ms``, ``drop_after_create``, ``malformed``);
+  (``rate_limit``, ``error_rate``, ``error_methods``, ``error_status``, ``latency_ms``,
+  ``drop_after_create``, ``malformed``, ``leave_on_create``, ``hide_private``);
   200 with all switches, or 400 ``{"error": "..."}``
 * ``POST /_emulator/workspace``   -> 200 ``{"created", "first_id", "last_id"}``: add a large workspace's
   older chats in one step, from ``{"chats": N, "personal": K, "members": 3, "user_id": 0,

@@ -24,6 +24,8 @@ Switches (same names as the CLI options and the ``PUT /_emulator/faults`` body):
   ``POST /chats`` names them, before the chat is made; the answer then lists them in
   ``meta.not_found_member_ids``. It stages the race a client's preview cannot see (a person
   verified, then gone at create).
+* ``hide_private`` (``None``, ``404`` or ``403``): private chats hidden from tokens whose user is
+  not in them, answered with that status on every ``/chats/{id}...`` route (see :mod:`.visibility`).
 
 Order: latency, rate limit, html502, error rate, then the app (drop, body mutations). The app calls
 :meth:`Faults.serve` with the request's :class:`~.exchange.Exchange` (its route; a drop is recorded
@@ -47,6 +49,7 @@ from werkzeug.wrappers import Response
 
 from .errors import INVALID, RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
 from .exchange import Exchange
+from .visibility import HIDE_MODES
 from .wire import error_response
 
 if TYPE_CHECKING:
@@ -69,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "drop_after_create": 0.0,
     "malformed": None,
     "leave_on_create": [],
+    "hide_private": None,
 }
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -99,6 +103,12 @@ class Faults:
         with self._lock:
             leaving = set(self._settings["leave_on_create"])
         return sorted(set(user_ids) & leaving)
+
+    def hide_private(self) -> int | None:
+        """The status that hides private chats from outsiders, or None (see :mod:`.visibility`)."""
+        with self._lock:
+            mode: int | None = self._settings["hide_private"]
+            return mode
 
     def settings(self) -> dict[str, Any]:
         with self._lock:
@@ -234,8 +244,12 @@ def _run(app: WSGIApplication, environ: WSGIEnvironment) -> tuple[str, Headers, 
 def _check(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
         raise ValueError(f"unknown fault switch {key!r} (known: {', '.join(DEFAULTS)})")
-    if value is None and key in ("rate_limit", "malformed", "error_methods"):
+    if value is None and key in ("rate_limit", "malformed", "error_methods", "hide_private"):
         return None
+    if key == "hide_private":
+        if value not in HIDE_MODES or isinstance(value, bool):
+            raise ValueError(f"hide_private must be null or one of: {', '.join(map(str, HIDE_MODES))}")
+        return value
     if key == "error_status":
         if value not in _INJECTED:
             raise ValueError(f"error_status must be one of: {', '.join(map(str, _INJECTED))}")

@@ -9,8 +9,8 @@ Usage::
             client.post("/chats", json={})
     recorder.assert_clean()                   # every response matched the spec
 
-The spec is ``../shared/pachca/openapi.yaml`` relative to the repository root, or the
-file named by the ``PACHCA_OPENAPI_SPEC`` environment variable. Requests whose path does
+The spec is the file named by ``PACHCA_OPENAPI_SPEC``, else ``../shared/pachca/openapi.yaml``
+relative to the repository root, else Pachca's public copy at a pinned commit (``spec_source.py``). Requests whose path does
 not start with ``base_path`` (e.g. the emulator's ``/_emulator`` control endpoints) pass
 through unchecked. The spec's server is ``https://api.pachca.com/api/shared/v1``; the
 exchange's path below ``base_path`` is mapped onto it.
@@ -44,20 +44,15 @@ from openapi_core.security.providers import HttpProvider
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from tests.emulator.sdk_overlay import apply_sdk_overlay
+from tests.emulator.spec_source import SPEC_ENV, SpecNotFound, spec_file
 
-SPEC_ENV = "PACHCA_OPENAPI_SPEC"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_HOST = "https://api.pachca.com"
 SPEC_BASE_PATH = "/api/shared/v1"
 
 
 def spec_path() -> Path:
-    override = os.environ.get(SPEC_ENV)
-    return Path(override) if override else REPO_ROOT.parent / "shared" / "pachca" / "openapi.yaml"
-
-
-class SpecNotFound(AssertionError):
-    pass
+    """The spec file: named, shared, or fetched at the pinned commit and cached (``spec_source.py``)."""
+    return spec_file()
 
 
 class _BearerProvider(HttpProvider):
@@ -122,10 +117,7 @@ def load_openapi(path: str | os.PathLike | None = None) -> OpenAPI:
     """The parsed spec (cached per path for the whole process); SpecNotFound if missing."""
     resolved = Path(path) if path is not None else spec_path()
     if not resolved.is_file():
-        raise SpecNotFound(
-            f"Pachca OpenAPI spec not found at {resolved}. Put it at ../shared/pachca/openapi.yaml "
-            f"relative to the repository root or set {SPEC_ENV} to its path."
-        )
+        raise SpecNotFound(f"Pachca OpenAPI spec not found at {resolved}; set {SPEC_ENV} to its path")
     return _load(str(resolved.resolve()))
 
 

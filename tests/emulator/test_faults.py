@@ -167,6 +167,7 @@ def test_faults_clear_turns_everything_off():
         "drop_after_create": 0.0,
         "malformed": None,
         "leave_on_create": [],
+        "hide_private": None,
     }
 
 

@@ -28,6 +28,11 @@ Behaviour invented where the spec is silent (README.md, "The emulator", lists it
   have its members, roles, tags or avatar changed, whether or not the token's user is a member.
   Only ``GET /company/chats`` looks at the user: it needs a workspace ``admin`` (the seed's
   role; the emulator has no separate owner), else 403 OAuthError ``insufficient_scope``.
+* Hidden private chats (the ``hide_private`` switch, off by default; see visibility.py): with
+  ``404`` or ``403``, a chat that is not public is hidden from every token whose user is not among
+  its members (the owner is one) on every ``/chats/{id}...`` route, answered with that status
+  (404 ApiError ``not_found`` key ``id``, or 403 OAuthError ``forbidden``); ``GET /company/chats``
+  still lists it to owner and admin tokens.
 * The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
   user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, admin; token 3 -> user 3,
   role user; token 4 -> user 122 ``ci-bot``, a bot in no chat; token 5 -> user 5). Extra tokens are refused at start. Tokens are never persisted or

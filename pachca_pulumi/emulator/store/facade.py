@@ -1,4 +1,5 @@
-"""The :class:`Store` facade: one lock, one save, and the API the handlers call."""
+"""The :class:`Store` facade: one lock, one save, and the API the handlers call (chat listings in
+``listing_api.py``, users and group tags in ``people_api.py``, both mixed in)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 from .. import errors as e
 from ..persistence import locked, mutation, read_state, write_state
 from ..seed import load_seed
-from ..serializers import chat_json, format_time, message_json, tag_json
+from ..serializers import chat_json, message_json
 from .audit import Actor, AuditFilter, AuditLog
 from .avatars import Avatar, Avatars
 from .chats import ChatRecord, ChatTable, name_problems
@@ -22,12 +23,13 @@ from .directory import Directory
 from .group_tags import GroupTags
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from .tokens import COMPANY_CHATS_READ, CORPORATION, Tokens, scopes_for
+from .listing_api import ChatListing
+from .people_api import PeopleApi
+from .tokens import CORPORATION, Tokens
 from .workspace_tools import WorkspaceTools
 
 Json = dict[str, Any]
 SeedSource = str | os.PathLike[str] | Json | None
-USER_ADMIN_ROLES = ("owner", "admin")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Part(Protocol):
     def load(self, state: Json) -> None: ...
 
 
-class Store:
+class Store(ChatListing, PeopleApi):
     """Thread-safe emulator state composed of parts that own their data, with optional JSON persistence.
 
     Every public method runs under one lock; methods that change state are ``@mutation``s, which
@@ -132,6 +134,15 @@ class Store:
         return chat_json(dataclasses.asdict(chat), roster.owner_id, members, roster.group_tag_ids, avatar)
 
     @locked
+    def can_see(self, chat_id: int, user_id: int) -> bool:
+        """Whether a user sees a chat where private chats are hidden (``visibility.py``): it is public
+        or they are a member (the owner is one); a chat that does not exist is left to its route's 404."""
+        try:
+            return self.chats.get(chat_id).public or self.membership.is_member(chat_id, user_id)
+        except e.ApiError:
+            return True
+
+    @locked
     def get_chat(self, chat_id: int) -> Json:
         return self._chat_json(self.chats.get(chat_id))
 
@@ -179,55 +190,6 @@ class Store:
         self.membership.close(chat_id)
         self.avatars.drop(chat_id)
 
-    @locked
-    def list_chats(
-        self,
-        user_id: int,
-        availability: str = "is_member",
-        archived: bool = False,
-        personal: bool | None = None,
-        after: datetime | None = None,
-        before: datetime | None = None,
-    ) -> list[Json]:
-        """``GET /chats``: the chats the filters select, unordered (handlers paginate)."""
-        keys = self.list_chat_keys(user_id, availability, archived, personal, after, before)
-        return self.chats_json([key["id"] for key in keys])
-
-    @locked
-    def list_chat_keys(
-        self,
-        user_id: int,
-        availability: str = "is_member",
-        archived: bool = False,
-        personal: bool | None = None,
-        after: datetime | None = None,
-        before: datetime | None = None,
-    ) -> list[Json]:
-        """The ``id`` and ``last_message_at`` of the chats ``GET /chats`` selects, so that a handler
-        serialises only the page it answers (a large workspace lists fast)."""
-        low = format_time(after) if after else None
-        high = format_time(before) if before else None
-        found = []
-        for chat in self.chats:
-            if (chat.archived and not archived) or (personal is not None and chat.personal != personal):
-                continue
-            if (low and chat.last_message_at < low) or (high and chat.last_message_at > high):
-                continue
-            if availability == "public" and not chat.public:
-                continue
-            if availability == "is_member" and not self.membership.is_member(chat.id, user_id):
-                continue
-            found.append({"id": chat.id, "last_message_at": chat.last_message_at})
-        return found
-
-    @locked
-    def company_chats(self, user_id: int, activity: str | None = None) -> list[Json]:
-        """``GET /company/chats``: every group chat and channel (any membership), for owner/admin tokens."""
-        if COMPANY_CHATS_READ not in scopes_for(self.directory.raw_user(user_id)):
-            raise e.insufficient_scope(COMPANY_CHATS_READ, "only workspace owners and admins list every chat")
-        wanted = {None: (False, True), "active": (False,), "archived": (True,)}[activity]
-        return [self._chat_json(c) for c in self.chats if not c.personal and c.archived in wanted]
-
     @mutation
     def set_chat_avatar(self, chat_id: int, data: bytes, content_type: str) -> str:
         """Store a new avatar (checked) for a group chat or channel; returns the path it is served at."""
@@ -245,11 +207,6 @@ class Store:
     @locked
     def avatar_file(self, path: str) -> Avatar | None:
         return self.avatars.file(path)
-
-    @mutation
-    def remove_users(self, user_ids: Iterable[int]) -> None:
-        """Users leave the workspace (the ``leave_on_create`` fault); their chats keep their ids."""
-        self.directory.remove_users(user_ids)
 
     @locked
     def chats_json(self, chat_ids: Iterable[int]) -> list[Json]:
@@ -331,56 +288,6 @@ class Store:
         chat = self.chats.insert(name, self.clock.now(), personal=True)
         self.membership.open(chat.id, user_id, [other_id], [])
         return chat
-
-    # ----- directory --------------------------------------------------------------------------
-    @locked
-    def user_json(self, user_id: int) -> Json:
-        return self.directory.user_json(user_id)
-
-    @locked
-    def list_users(self, query: str | None = None) -> list[Json]:
-        return self.directory.search(query)
-
-    @locked
-    def list_group_tags(self, names: Iterable[str] = ()) -> list[Json]:
-        return self.directory.tags_json(names)
-
-    @locked
-    def group_tag_json(self, tag_id: int) -> Json:
-        return self.directory.tag_json(tag_id)
-
-    @locked
-    def group_tag_users(self, tag_id: int) -> list[Json]:
-        return self.directory.tag_users_json(tag_id)
-
-    # ----- group tags and users' tags ---------------------------------------------------------
-    @mutation
-    def create_group_tag(self, name: str) -> Json:
-        return tag_json(self.group_tags.create(name))
-
-    @mutation
-    def rename_group_tag(self, tag_id: int, name: str) -> Json:
-        return tag_json(self.group_tags.rename(tag_id, name))
-
-    @mutation
-    def delete_group_tag(self, tag_id: int) -> None:
-        """The tag goes, and leaves every chat it was attached to (with the members it brought)."""
-        self.group_tags.delete(tag_id)
-        self.membership.forget_tag(tag_id)
-
-    @mutation
-    def update_user(self, acting_user_id: int, user_id: int, list_tags: list[str] | None,
-                    actor: Actor | None = None) -> Json:
-        """``PUT /users/{id}``: only owners and admins may (scope ``users:update``); of the
-        fields, ``list_tags`` is applied (it replaces the user's tags); each tag the user really got
-        or lost is audited as ``user_added_to_tag``/``user_removed_from_tag``."""
-        if self.directory.raw_user(acting_user_id).get("role") not in USER_ADMIN_ROLES:
-            raise e.OAuthError(403, "insufficient_scope", "users:update needs an owner or admin token")
-        self.directory.user_json(user_id)
-        if list_tags is not None:
-            added, removed = self.group_tags.set_user_tags(user_id, list_tags)
-            self.audit.user_tags_changed(self.clock.now(), actor, user_id, added, removed)
-        return self.directory.user_json(user_id)
 
     # ----- audit log --------------------------------------------------------------------------
     @locked
