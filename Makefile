@@ -42,12 +42,15 @@ test: install typecheck spec
 	$(BIN)/python -m pytest
 	$(MAKE) test-newest-sdk
 
-# The provider, the resource and the engine round trips again, under the newest pulumi SDK.
+# The provider, the resource, the errors users read and the engine round trips again, under the newest
+# pulumi SDK and the newest engine the Go module proxy serves (built like the pinned one, cached).
+NEWEST_ENGINE := 3.276.0
 test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
-	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_ENGINE="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-cli | tail -n 1)" \
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
-		tests/unit/test_inputs.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py tests/e2e/test_api_today.py
+		tests/unit/test_inputs.py tests/unit/test_oneline.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py \
+		tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py
 
 unit: install spec
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
