@@ -58,7 +58,8 @@ class GroupTagResource:
         outs = dict(result.outs or {})
         members = sorted(int(uid) for uid in outs.get("user_ids") or [])
         written = {"name": outs["name"], **({"members": members} if members else {})}
-        declared = {**outs, **self.check("", {}, written).inputs}
+        ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
+        declared = {**outs, **self.check("", {}, written).inputs, "resolved_members": ids, "declared_user_ids": members}
         again = self._dynamic.read(tag_id, declared)
         return Read(again.id, dict(again.outs or {}), written)
 
