@@ -49,7 +49,8 @@ class ChatResource:
     def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
         """The dynamic `check`: validation, then verification against the run's directory."""
         result = self._dynamic.check(_named(name, olds), _named(name, news))
-        return Checked(result.inputs, [(failure.property, failure.reason) for failure in result.failures or []])
+        failures = [(failure.property, failure.reason) for failure in result.failures or []]
+        return Checked(result.inputs, failures)
 
     def diff(self, name: str, chat_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """`diff_chat`'s verdict, with one detailed entry per changed input, person and tag."""
@@ -109,7 +110,8 @@ class ChatResource:
         implied = self._service().implied(outs) | {int(outs.get("owner_id") or 0)}
         people = [int(uid) for uid in outs.get("present_member_ids") or [] if int(uid) not in implied]
         if people:
-            written["members"] = people_written("members", {self._name_of(uid): uid for uid in sorted(people)})
+            by_name: dict[str, int | None] = {self._name_of(uid): uid for uid in sorted(people)}
+            written["members"] = people_written("members", by_name)
         written.pop("avatar", None)  # the digest is not a path a program could declare
         return written
 

@@ -42,13 +42,15 @@ class Function:
         """The function's schema entry."""
         from .schema import schema_type  # one annotation -> type rule for resources and functions
 
-        outputs = {camel(name): {**schema_type(info.annotation), "description": info.description or name.replace("_", " ")}
-                   for name, info in self.result.model_fields.items()}
+        fields = self.result.model_fields
+        outputs = {camel(name): {**schema_type(info.annotation),
+                                 "description": info.description or name.replace("_", " ")}
+                   for name, info in fields.items()}
         return {
             "description": self.description,
             "inputs": {"properties": {self.argument: self.argument_spec}, "required": [self.argument]},
             "outputs": {"properties": outputs,
-                        "required": [camel(n) for n, info in self.result.model_fields.items() if info.is_required()]},
+                        "required": [camel(n) for n, info in fields.items() if info.is_required()]},
         }
 
 
@@ -67,7 +69,8 @@ def _chat(config: ProviderConfig, chat_id: Any) -> Chat:
 
 
 FUNCTIONS: tuple[Function, ...] = (
-    Function("pachca:index:lookupUser", "The user a reference names: an id, an email, or a nickname (`@oleg`).",
+    Function("pachca:index:lookupUser",
+             "The user a reference names: an id, an email, or a nickname (`@oleg`).",
              "reference", {"oneOf": [{"type": "string"}, {"type": "integer"}],
                            "description": "A user id, an email, or a nickname (`@oleg` or `oleg`)."},
              User, _lookup),

@@ -35,7 +35,8 @@ class GroupTagResource:
     def check(self, _name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
         """Validation and normalisation (`members` becomes a map by reference); no API call."""
         result = self._dynamic.check(olds, news)
-        return Checked(result.inputs, [(failure.property, failure.reason) for failure in result.failures or []])
+        failures = [(failure.property, failure.reason) for failure in result.failures or []]
+        return Checked(result.inputs, failures)
 
     def diff(self, _name: str, _tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """`diff_tag`'s verdict, with one entry per person added or removed."""
@@ -59,7 +60,8 @@ class GroupTagResource:
         members = sorted(int(uid) for uid in outs.get("user_ids") or [])
         written = {"name": outs["name"], **({"members": members} if members else {})}
         ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
-        declared = {**outs, **self.check("", {}, written).inputs, "resolved_members": ids, "declared_user_ids": members}
+        declared = {**outs, **self.check("", {}, written).inputs,
+                    "resolved_members": ids, "declared_user_ids": members}
         again = self._dynamic.read(tag_id, declared)
         return Read(again.id, dict(again.outs or {}), written)
 
@@ -88,5 +90,6 @@ def member_entries(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Entries:
             entries[path("members", ref)] = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
     if news.get("exclusive_members"):
         for uid in sorted(actual - {resolved[r] for r in wanted if r in resolved}):
-            entries.setdefault(path("members", str(uid)), PropertyDiff(PropertyDiffKind.DELETE, input_diff=False))
+            removed = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
+            entries.setdefault(path("members", str(uid)), removed)
     return entries or {path("members"): PropertyDiff(PropertyDiffKind.UPDATE, input_diff=False)}

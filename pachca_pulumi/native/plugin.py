@@ -47,11 +47,12 @@ def install_plugin(pulumi: str = "pulumi") -> str:
     Raises click.ClickException naming the fix when `pulumi` is missing or fails."""
     binary = shutil.which(pulumi)
     if binary is None:
-        raise click.ClickException(f"no {pulumi!r} command found: install the Pulumi CLI, or pass --pulumi PATH")
+        raise click.ClickException(f"no {pulumi!r} command found: install the Pulumi CLI, "
+                                   "or pass --pulumi PATH")
     with tempfile.TemporaryDirectory() as tmp:
         archive = plugin_archive(Path(tmp) / f"{LAUNCHER}-{package_version()}.tar.gz")
-        command = [binary, "plugin", "install", "resource", PACKAGE, package_version(), "--file", str(archive),
-                   "--reinstall"]
+        command = [binary, "plugin", "install", "resource", PACKAGE, package_version(),
+                   "--file", str(archive), "--reinstall"]
         done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
     if done.returncode != 0:
         last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
@@ -59,7 +60,8 @@ def install_plugin(pulumi: str = "pulumi") -> str:
     return (done.stdout + done.stderr).strip()
 
 
-@click.command("install-plugin", short_help="Install the native provider for Pulumi YAML and other languages.")
+@click.command("install-plugin",
+               short_help="Install the native provider for Pulumi YAML and other languages.")
 @click.option("--pulumi", "pulumi", default="pulumi", show_default=True, metavar="PATH",
               help="The pulumi CLI to install the plugin with.")
 def install_command(pulumi: str) -> None:

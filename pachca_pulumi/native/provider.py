@@ -61,7 +61,8 @@ class PachcaProvider(px.Provider):
     """Serves `pachca:index:Chat` and `pachca:index:GroupTag`, their functions and the schema."""
 
     def __init__(self, adapters: dict[str, Adapter] | None = None) -> None:
-        self._adapters: dict[str, Adapter] = adapters or {CHAT_TOKEN: ChatResource(), GROUP_TAG_TOKEN: GroupTagResource()}
+        self._adapters: dict[str, Adapter] = adapters or {CHAT_TOKEN: ChatResource(),
+                                                          GROUP_TAG_TOKEN: GroupTagResource()}
         self._config: ProviderConfig | None = None
 
     async def get_schema(self, request: px.GetSchemaRequest) -> px.GetSchemaResponse:
@@ -92,8 +93,8 @@ class PachcaProvider(px.Provider):
     async def diff(self, request: px.DiffRequest) -> px.DiffResponse:
         """What changes, one detailed entry per property, person and tag; `channel` replaces."""
         adapter = self._adapter(request.type)
-        result = await _run(lambda: adapter.diff(request.name, request.resource_id, from_wire(request.old_state),
-                                                 from_wire(request.new_inputs)))
+        olds, news = from_wire(request.old_state), from_wire(request.new_inputs)
+        result = await _run(lambda: adapter.diff(request.name, request.resource_id, olds, news))
         diffs = sorted({path.split("[", 1)[0] for path in result.entries})
         return px.DiffResponse(changes=result.changes, replaces=[camel(f) for f in result.replaces],
                                diffs=diffs, detailed_diff=result.entries)
@@ -109,7 +110,8 @@ class PachcaProvider(px.Provider):
     async def read(self, request: px.ReadRequest) -> px.ReadResponse:
         """Refresh, or import from the id alone; a resource proven gone returns no id."""
         adapter = self._adapter(request.type)
-        result = await _run(lambda: adapter.read(request.name, request.resource_id, from_wire(request.properties)))
+        props = from_wire(request.properties)
+        result = await _run(lambda: adapter.read(request.name, request.resource_id, props))
         if result.id is None:
             return px.ReadResponse()
         return px.ReadResponse(result.id, to_wire(result.outputs), to_wire(result.inputs))
@@ -131,12 +133,14 @@ class PachcaProvider(px.Provider):
     async def invoke(self, request: px.InvokeRequest) -> px.InvokeResponse:
         """`pachca:index:lookupUser` and `pachca:index:getChat`."""
         config = self._config
-        result = await _run(lambda: invoke(config or ProviderConfig.resolve(), request.tok, from_wire(request.args)))
+        args = from_wire(request.args)
+        result = await _run(lambda: invoke(config or ProviderConfig.resolve(), request.tok, args))
         return px.InvokeResponse(to_wire(result))
 
     def _adapter(self, type_: str) -> Adapter:
         if type_ not in self._adapters:
-            raise ProviderError(f"unknown resource type {type_!r}; the pachca provider has: {', '.join(self._adapters)}")
+            known = ", ".join(self._adapters)
+            raise ProviderError(f"unknown resource type {type_!r}; the pachca provider has: {known}")
         return self._adapters[type_]
 
 

@@ -111,11 +111,13 @@ def _config() -> dict[str, Any]:
 def _resource(table: Table) -> dict[str, Any]:
     inputs = {camel(name): _input(table, name) for name in table.program_inputs()}
     outputs = {camel(name): _output(table, name) for name in table.model.model_fields}
-    outputs.update({camel(out.name): {**_output_type(table, out), "description": out.doc} for out in table.outputs})
+    outputs.update({camel(out.name): {**_output_type(table, out), "description": out.doc}
+                    for out in table.outputs})
     return {
         "description": table.description,
         "inputProperties": inputs,
-        "requiredInputs": [camel(n) for n in table.program_inputs() if table.model.model_fields[n].is_required()],
+        "requiredInputs": [camel(n) for n in table.program_inputs()
+                           if table.model.model_fields[n].is_required()],
         "properties": outputs,
         "required": [camel(n) for n in table.model.model_fields if table.model.model_fields[n].is_required()],
     }
@@ -124,7 +126,8 @@ def _resource(table: Table) -> dict[str, Any]:
 def _input(table: Table, name: str) -> dict[str, Any]:
     field = table.model.model_fields[name]
     rule = _rule(table.model, name)
-    spec = {"type": "array", "items": _REFERENCE} if rule.compare is Compare.PEOPLE else schema_type(field.annotation)
+    people = rule.compare is Compare.PEOPLE
+    spec = {"type": "array", "items": _REFERENCE} if people else schema_type(field.annotation)
     if rule.replaces:
         spec = {**spec, "willReplaceOnChanges": True}
     return {**spec, "description": field.description or ""}
@@ -145,7 +148,8 @@ def _output_type(table: Table, out: Output) -> dict[str, Any]:
         return {"type": "array", "items": _INTEGER}
     if out.name.endswith("_id"):
         return _INTEGER
-    raise ValueError(f"output {out.name!r} of {table.token}: add its type to the native schema's output_types")
+    raise ValueError(f"output {out.name!r} of {table.token}: "
+                     "add its type to the native schema's output_types")
 
 
 def schema_type(annotation: Any) -> dict[str, Any]:

@@ -72,18 +72,22 @@ def test_yaml_up_change_drift_import_destroy(project: YamlProject, api: Api) -> 
     outputs.append(project.run("up", "--refresh", "--yes"))
     assert 8 in _members(api, chat_id)
 
-    legacy = api.http.post("chats", json={"chat": {"name": "Legacy ops", "member_ids": [3, 5], "public": True}})
+    chat = {"name": "Legacy ops", "member_ids": [3, 5], "public": True}
+    legacy = api.http.post("chats", json={"chat": chat})
     legacy_id = str(legacy.raise_for_status().json()["data"]["id"])
     writes = _writes(api)
     out = project.dir / "imported.yaml"
-    outputs.append(project.run("import", "pachca:index:Chat", "legacy", legacy_id, "--yes", "--out", str(out)))
+    outputs.append(project.run("import", "pachca:index:Chat", "legacy", legacy_id, "--yes",
+                               "--out", str(out)))
     outputs.append(project.run("import", "pachca:index:GroupTag", "design", "9102", "--yes", "--out",
                                str(project.dir / "tag.yaml")))
     assert _writes(api) == writes, "an import must not write"
     imported = project.imported(out)
     assert imported["legacy"] == {"type": "pachca:Chat", "options": {"protect": True}, "properties": {
-        "members": ["chiara.nielsen@example.com", "nino.silva@example.com"], "name": "Legacy ops", "public": True}}
-    project.write({"eng": CHANGED, "platform": PLATFORM, **imported, **project.imported(project.dir / "tag.yaml")})
+        "members": ["chiara.nielsen@example.com", "nino.silva@example.com"], "name": "Legacy ops",
+        "public": True}}
+    tag = project.imported(project.dir / "tag.yaml")
+    project.write({"eng": CHANGED, "platform": PLATFORM, **imported, **tag})
     outputs.append(project.run("preview", "--diff", "--expect-no-changes"))
 
     outputs.append(project.run("state", "unprotect", "--all", "--yes"))

@@ -44,8 +44,9 @@ class YamlProject:
 
     def install_plugin(self) -> str:
         """The documented install: one command after `pip install`."""
-        done = subprocess.run([str(Path(sys.executable).parent / "pachca-pulumi"), "install-plugin", "--pulumi",
-                               self.pulumi], capture_output=True, text=True, env=self.env, timeout=TIMEOUT)
+        cli = str(Path(sys.executable).parent / "pachca-pulumi")
+        command = [cli, "install-plugin", "--pulumi", self.pulumi]
+        done = subprocess.run(command, capture_output=True, text=True, env=self.env, timeout=TIMEOUT)
         assert done.returncode == 0, done.stderr
         return done.stdout + done.stderr
 
@@ -55,8 +56,8 @@ class YamlProject:
 
     def run(self, *args: str, ok: bool = True) -> str:
         """`pulumi <args>` in the project; its stdout and stderr together."""
-        done = subprocess.run([self.pulumi, *args], cwd=self.dir, capture_output=True, text=True, env=self.env,
-                              timeout=TIMEOUT)
+        done = subprocess.run([self.pulumi, *args], cwd=self.dir, capture_output=True, text=True,
+                              env=self.env, timeout=TIMEOUT)
         output = done.stdout + done.stderr
         assert (done.returncode == 0) == ok, f"pulumi {' '.join(args)} exited {done.returncode}:\n{output}"
         return output
