@@ -32,6 +32,7 @@ typecheck: install
 
 test: install typecheck
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
 	$(BIN)/python -m pytest
@@ -49,6 +50,7 @@ unit: install
 
 e2e: install
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" $(BIN)/python -m pytest tests/e2e
 
 demo: install

@@ -6,6 +6,7 @@ The steps share one stack because each costs a few engine runs; assertions read 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.native.schema import package_schema
 
 from .conftest import TOKEN, Api
 from .yaml_project import YamlProject, find_yaml_host
@@ -47,6 +49,11 @@ def _members(api: Api, chat_id: str) -> set[int]:
 
 def _writes(api: Api) -> int:
     return sum(n for route, n in api.stats()["by_route"].items() if not route.startswith("GET"))
+
+
+def test_yaml_get_schema_serves_the_generated_schema(project: YamlProject) -> None:
+    served = project.run("package", "get-schema", "pachca")
+    assert json.loads(served[served.index("{"):]) == json.loads(package_schema())
 
 
 def test_yaml_up_change_drift_import_destroy(project: YamlProject, api: Api) -> None:
