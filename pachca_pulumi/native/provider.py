@@ -146,6 +146,6 @@ class PachcaProvider(px.Provider):
 
 def main() -> None:
     """The plugin's entry point: serve the provider to the engine that started it."""
-    from pulumi.provider.experimental.server import main as serve
+    from .server import serve
 
     serve(sys.argv[1:], package_version(), PachcaProvider())

@@ -3,7 +3,9 @@ dynamic hooks take, and the schema's camelCase property names <-> the tables' sn
 
 Only top-level names are renamed: inside a people map the keys are references (`anna@corp.ru`).
 A computed value becomes the dynamic host's `UNKNOWN` sentinel, so `check_inputs` treats it as the
-dynamic front end does; numbers arrive as floats there too.
+dynamic front end does; numbers arrive as floats there too. On the way back an unknown stays that
+sentinel string, which the engine reads as unknown: the SDK's `PropertyValue.marshal` (3.259) cannot
+marshal its own `Computed` value ("Unsupported value type").
 """
 
 from __future__ import annotations
@@ -51,8 +53,6 @@ def _plain(value: PropertyValue) -> Any:
 
 
 def _value(value: Any) -> PropertyValue:
-    if isinstance(value, str) and value == UNKNOWN:
-        return PropertyValue.computed()
     if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
         return PropertyValue(value)
     if isinstance(value, int):

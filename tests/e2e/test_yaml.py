@@ -89,6 +89,8 @@ def test_yaml_up_change_drift_import_destroy(project: YamlProject, api: Api) -> 
     outputs.append(project.run("import", "pachca:index:GroupTag", "design", "9102", "--yes", "--out",
                                str(project.dir / "tag.yaml")))
     assert _writes(api) == writes, "an import must not write"
+    missing = project.run("import", "pachca:index:Chat", "nothing", "999999", "--yes", ok=False)
+    assert "resource '999999' does not exist" in missing
     imported = project.imported(out)
     assert imported["legacy"] == {"type": "pachca:Chat", "options": {"protect": True}, "properties": {
         "members": ["chiara.nielsen@example.com", "nino.silva@example.com"], "name": "Legacy ops",
@@ -97,6 +99,10 @@ def test_yaml_up_change_drift_import_destroy(project: YamlProject, api: Api) -> 
     project.write({"eng": CHANGED, "platform": PLATFORM, **imported, **tag})
     outputs.append(project.run("preview", "--diff", "--expect-no-changes"))
 
+    # The imported tag deleted by hand: refresh drops it from state.
+    api.http.delete("group_tags/9102").raise_for_status()
+    outputs.append(project.run("refresh", "--yes"))
+    assert "pachca:index:GroupTag::design" not in project.run("stack", "--show-urns")
     outputs.append(project.run("state", "unprotect", "--all", "--yes"))
     project.write({"eng": CHANGED, "platform": PLATFORM, "legacy": imported["legacy"]})
     outputs.append(project.run("destroy", "--yes"))
