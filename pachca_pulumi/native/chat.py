@@ -63,7 +63,7 @@ class ChatResource:
         if not result.changes:
             return Changes(bool(result.redeclared), (), {})
         plan = people_plan(olds, news, implied) if "members" in result.changed else None
-        entries: Entries = chat_entries(result.changed, result.replaces, plan, olds, news, self._name_of)
+        entries: Entries = chat_entries(result.changed, result.replaces, plan, olds, news, self._key_of)
         return Changes(True, result.replaces, entries)
 
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -115,8 +115,13 @@ class ChatResource:
         written.pop("avatar", None)  # the digest is not a path a program could declare
         return written
 
+    def _key_of(self, user_id: int) -> str:
+        """How refresh names a person nobody declared (`ChatProvider`'s rule): `@nickname`, else the id."""
+        user = self._service().directory.user(user_id)
+        return f"@{user.nickname}" if user is not None and user.nickname else str(user_id)
+
     def _name_of(self, user_id: int) -> str:
-        """How a person nobody declared is named: email, else `@nickname`, else the id."""
+        """How an import names a person: email, else `@nickname`, else the id."""
         user = self._service().directory.user(user_id)
         if user is not None and user.email:
             return user.email

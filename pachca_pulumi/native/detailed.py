@@ -27,6 +27,8 @@ _ADD = PropertyDiff(PropertyDiffKind.ADD, input_diff=False)
 _DELETE = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
 _UPDATE = PropertyDiff(PropertyDiffKind.UPDATE, input_diff=False)
 _REPLACE = PropertyDiff(PropertyDiffKind.UPDATE_REPLACE, input_diff=False)
+# People nobody declared are shown from the old inputs, where refresh keeps them (`undeclared_members`).
+_LEAVES = PropertyDiff(PropertyDiffKind.DELETE, input_diff=True)
 _ROLE_FIELD: dict[Role, str] = {"admin": "admins", "editor": "editors", "member": "members"}
 
 
@@ -64,8 +66,10 @@ def people_entries(plan: MemberPlan, olds: Mapping[str, Any], news: Mapping[str,
     for uid in plan.add:
         entries.update({path(name, key): _ADD for name, key in _keys(news, uid)})
     for uid in plan.remove:
-        keys = _keys(olds, uid) or [("undeclared_members", name_of(uid))]
+        keys = _keys(olds, uid)
         entries.update({path(name, key): _DELETE for name, key in keys})
+        if not keys:
+            entries[path("undeclared_members", name_of(uid))] = _LEAVES
     for uid, role in plan.roles:
         entries.update(_role_entries(uid, role, olds, news, name_of))
     return entries

@@ -30,6 +30,15 @@ def find_yaml_host() -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
+def install_native_plugin(engine: Path, env: dict[str, str]) -> str:
+    """`pachca-pulumi install-plugin` into the PULUMI_HOME of `env`; what it printed."""
+    cli = str(Path(sys.executable).parent / "pachca-pulumi")
+    command = [cli, "install-plugin", "--pulumi", str(engine / "pulumi")]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
 class YamlProject:
     """A project directory with a `Pulumi.yaml` program and a stack `dev` on a file backend."""
 
@@ -44,11 +53,7 @@ class YamlProject:
 
     def install_plugin(self) -> str:
         """The documented install: one command after `pip install`."""
-        cli = str(Path(sys.executable).parent / "pachca-pulumi")
-        command = [cli, "install-plugin", "--pulumi", self.pulumi]
-        done = subprocess.run(command, capture_output=True, text=True, env=self.env, timeout=TIMEOUT)
-        assert done.returncode == 0, done.stderr
-        return done.stdout + done.stderr
+        return install_native_plugin(Path(self.pulumi).parent, self.env)
 
     def write(self, resources: dict[str, object]) -> None:
         self.program["resources"] = resources
