@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -42,9 +43,10 @@ def plugin_archive(target: Path, python: str = sys.executable) -> Path:
     return target
 
 
-def install_plugin(pulumi: str = "pulumi") -> str:
-    """Install the plugin into the engine's plugin cache ($PULUMI_HOME); returns what pulumi printed.
-    Raises click.ClickException naming the fix when `pulumi` is missing or fails."""
+def install_plugin(pulumi: str = "pulumi", env: Mapping[str, str] | None = None) -> str:
+    """Install the plugin into the engine's plugin cache ($PULUMI_HOME of `env`, default this
+    process's environment); returns what pulumi printed. Raises click.ClickException naming the
+    fix when `pulumi` is missing or fails."""
     binary = shutil.which(pulumi)
     if binary is None:
         raise click.ClickException(f"no {pulumi!r} command found: install the Pulumi CLI, "
@@ -53,7 +55,8 @@ def install_plugin(pulumi: str = "pulumi") -> str:
         archive = plugin_archive(Path(tmp) / f"{LAUNCHER}-{package_version()}.tar.gz")
         command = [binary, "plugin", "install", "resource", PACKAGE, package_version(),
                    "--file", str(archive), "--reinstall"]
-        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              env=dict(os.environ if env is None else env))
     if done.returncode != 0:
         last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise click.ClickException(f"pulumi plugin install failed: {last[0]}")

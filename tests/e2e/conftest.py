@@ -88,7 +88,8 @@ def api(emulator: EmulatorServer) -> Iterator[Api]:
     client.close()
 
 
-FRONT_ENDS = ("dynamic", "native")  # `Chat` (Python) and `pachca:index:Chat` (what YAML and other languages use)
+# `Chat` (Python) and `pachca:index:Chat` (what YAML and every other language declare)
+FRONT_ENDS = ("dynamic", "native")
 
 
 def chats_program(specs: ChatSpecs, front_end: str = "dynamic") -> Callable[[], None]:
@@ -97,7 +98,8 @@ def chats_program(specs: ChatSpecs, front_end: str = "dynamic") -> Callable[[], 
     def program() -> None:
         for resource_name, args in specs.items():
             if front_end == "native":
-                pulumi.CustomResource("pachca:index:Chat", resource_name, {camel(k): v for k, v in args.items()})
+                properties = {camel(k): v for k, v in args.items()}
+                pulumi.CustomResource("pachca:index:Chat", resource_name, properties)
             else:
                 Chat(resource_name, **args)
 

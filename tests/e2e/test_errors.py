@@ -39,7 +39,8 @@ def _assert_quiet(text: str) -> None:
 
 
 @pytest.mark.parametrize("front_end", FRONT_ENDS)
-def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(make_stack, front_end: str) -> None:
+def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(make_stack,
+                                                                            front_end: str) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
     stack = make_stack({"eng": {"name": "Engineering", "members": ["@ninosilva"]}}, front_end=front_end)
     stack.configure(base_url=url)

@@ -77,7 +77,8 @@ def test_role_drift_is_caught_by_preview_and_undone_by_up(make_stack, api: Api, 
 
 
 @pytest.mark.parametrize("front_end", FRONT_ENDS)
-def test_roles_are_dropped_when_the_program_no_longer_declares_them(make_stack, api: Api, front_end: str) -> None:
+def test_roles_are_dropped_when_the_program_no_longer_declares_them(make_stack, api: Api,
+                                                                     front_end: str) -> None:
     stack = make_stack(_channel(admins=["@chiaranielsen", "@ninosilva"], editors=["natalialopez"]),
                        front_end=front_end)
     stack.up()
