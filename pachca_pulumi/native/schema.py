@@ -14,7 +14,6 @@ import functools
 import json
 import types
 import typing
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -27,7 +26,7 @@ from ..group_tag import schema as tag_schema
 from .values import camel
 
 __all__ = ["CHAT_TOKEN", "GROUP_TAG_TOKEN", "PACKAGE", "TABLES", "Table", "package_schema", "package_version",
-           "schema_names", "schema_type"]
+           "schema_type"]
 
 PACKAGE = "pachca"
 CHAT_TOKEN = "pachca:index:Chat"
@@ -170,7 +169,3 @@ def schema_type(annotation: Any) -> dict[str, Any]:
 def _rule(model: type[BaseModel], name: str) -> chat_schema.Rule:
     return next(item for item in model.model_fields[name].metadata if isinstance(item, chat_schema.Rule))
 
-
-def schema_names(table: Table) -> Iterable[str]:
-    """Every property name the schema serves for a table (inputs and outputs)."""
-    return (*map(camel, table.model.model_fields), *(camel(out.name) for out in table.outputs))
