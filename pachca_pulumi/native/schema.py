@@ -168,4 +168,3 @@ def schema_type(annotation: Any) -> dict[str, Any]:
 
 def _rule(model: type[BaseModel], name: str) -> chat_schema.Rule:
     return next(item for item in model.model_fields[name].metadata if isinstance(item, chat_schema.Rule))
-
