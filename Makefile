@@ -42,8 +42,10 @@ test: install typecheck
 test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
-		tests/unit/test_inputs.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py tests/e2e/test_api_today.py
+		tests/unit/test_inputs.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py tests/e2e/test_api_today.py \
+		tests/unit/test_native.py tests/e2e/test_yaml.py
 
 unit: install
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
