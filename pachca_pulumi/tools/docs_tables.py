@@ -109,7 +109,7 @@ class ResourceTable:
         )
 
     def _input_type(self, name: str) -> str:
-        parameter = inspect.signature(self.resource.__init__).parameters.get(name)
+        parameter = inspect.signature(self.resource).parameters.get(name)
         if parameter is not None:
             return python_type(str(parameter.annotation))
         return python_type(_annotations(self.resource).get(name, ""))
