@@ -14,9 +14,9 @@ import re
 import shlex
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -24,8 +24,9 @@ from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient
 from ..api.errors import NotFoundError, PachcaError
 from ..api.models import Chat as ApiChat
-from ..chat.schema import ChatInputs
+from ..chat.schema import PEOPLE, ChatInputs
 from .chatfile import ChatSpec, dump_chats
+from .import_people import PeopleNames, chat_people, py_people
 from .listing import chats_by_id, visible_chats
 from .tag_import import ImportedTags, tag_expressions, tag_program, tag_variables
 
@@ -113,8 +114,10 @@ def build_specs(
     implied = _ImpliedMembers(client)
     names = resource_names(chats)
     tags = tags or ImportedTags()
-    return [ChatSpec(names[chat.id], _inputs(chat, implied(chat), exclusive_members, set(tags.keys)),
-                     tags.keys_of(chat.group_tag_ids)) for chat in chats]
+    people = tags.people or PeopleNames(client)
+    return [ImportedChat(names[chat.id], _inputs(chat, chat_people(client, chat, implied(chat), people),
+                                                  exclusive_members, set(tags.keys)),
+                         tags.keys_of(chat.group_tag_ids), people.ids) for chat in chats]
 
 
 def _choose(client: PachcaClient, listed: list[ApiChat], selection: Selection) -> list[ApiChat]:
@@ -136,12 +139,26 @@ def _why_not(chat: ApiChat, selection: Selection) -> str:
     return f"--id {chat.id}: the chat is archived; add --include-archived to import it"
 
 
-def _inputs(chat: ApiChat, implied: set[int], exclusive_members: bool, by_resource: set[int]) -> ChatInputs:
-    """The chat as it is, members less the implied ones (the provider neither adds nor removes those),
-    tags less those declared as resources (`by_resource`), which the spec references by name."""
+@dataclass(frozen=True)
+class ImportedChat(ChatSpec):
+    """A chat as import writes it: people by reference (`ids` maps each back to its id, for the
+    program's comments), `member_ids` left out."""
+
+    ids: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def declared(self) -> dict[str, Any]:
+        entry = super().declared()
+        entry.pop("member_ids", None)
+        people = {"members": entry.pop("members", [])}
+        return {"name": entry.pop("name"), **people, **entry}
+
+
+def _inputs(chat: ApiChat, people: dict[str, Any], exclusive_members: bool, by_resource: set[int]) -> ChatInputs:
+    """The chat as it is, people from `chat_people` (implied members left out: the provider neither
+    adds nor removes those), tags less those declared as resources (`by_resource`), referenced by name."""
     return ChatInputs(
         name=chat.name,
-        member_ids={str(uid): uid for uid in sorted(set(chat.member_ids) - implied)},
+        **people,
         group_tag_ids=sorted(set(chat.group_tag_ids) - by_resource),
         channel=chat.channel,
         public=chat.public,
@@ -241,16 +258,20 @@ def _render_program(specs: list[ChatSpec], tags: ImportedTags, *, header: str) -
     """A Pulumi Python program with one `GroupTag(...)` per tag, then one `Chat(...)` per spec."""
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     variables = tag_variables(spec.resource_name for spec in tags.specs)
-    blocks = tag_program(tags.specs, variables, _py_list) + [_chat_call(spec, variables) for spec in specs]
+    ids = tags.people.ids if tags.people else {}
+    blocks = tag_program(tags.specs, variables, ids) + [_chat_call(spec, variables) for spec in specs]
     imports = "Chat, GroupTag" if tags.specs else "Chat"
     return comment + f"\nfrom pachca_pulumi import {imports}\n" + "".join(f"\n{block}\n" for block in blocks)
 
 
 def _chat_call(spec: ChatSpec, variables: dict[str, str]) -> str:
     lines = [f"Chat(\n    {_py_str(spec.resource_name)},"]
+    ids: Mapping[str, int] = spec.ids if isinstance(spec, ImportedChat) else {}
     for key, value in spec.declared().items():
         if key == "group_tags" and spec.tag_keys:
             lines.append(f"    group_tags={tag_expressions(spec.tag_keys, variables)},")
+        elif key in PEOPLE:
+            lines.append(py_people(key, value, ids))
         elif isinstance(value, list):
             lines.append(_py_list(key, value))
         else:
