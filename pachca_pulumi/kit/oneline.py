@@ -4,10 +4,10 @@ The provider's hooks raise `PachcaError`s whose message already says everything 
 resource, id, cause, fix). Two parts of the SDK's dynamic-provider host would add a traceback:
 - on every SDK, gRPC logs the exception with its traceback (`grpc._server`), and the engine prints
   that log under the resource: `_QuietGrpcLog` drops the record for our errors;
-- from pulumi 3.272 (not in 3.259), the host (`sdk/python/lib/pulumi/dynamic/__main__.py`) wraps each
-  hook in `_abort_with_traceback`, which aborts the call with `traceback.format_exc()` as the message: the
-  dynamic host's side of "return exceptions via gRPC instead of swallowing them" (pulumi/pulumi#16741;
-  pulumi/pulumi-policy#459 made the same change there). `install()` gives that module a `traceback` whose `format_exc()` renders our errors as their
+- from pulumi 3.260 (on PyPI: 3.272; not in 3.259), the host (`sdk/python/lib/pulumi/dynamic/__main__.py`)
+  wraps each hook in `_abort_with_traceback`, which aborts the call with `traceback.format_exc()` as the
+  message (pulumi/pulumi#24465, "improve python provider stack traces", merged 2026-08-26, a companion of
+  pulumi/pulumi-policy#459 for pulumi/pulumi#16741). `install()` gives that module a `traceback` whose `format_exc()` renders our errors as their
   message alone, and anything else (a bug) with its full traceback, as before.
 
 Both are installed by `install()`, called when a provider module is imported, which in the provider
