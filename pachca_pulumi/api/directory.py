@@ -8,7 +8,8 @@ What each question costs (every answer is cached for the process):
 - a user by email or nickname: `GET /users?query=...` (the spec searches both), the exact match
   taken; it counts as a lookup above (it buys a page too), and once the listing is walked, names
   are answered from it;
-- a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag;
+- a group tag's people (and whether it exists): `GET /group_tags/{id}/users`, once per tag (a
+  `GroupTag` write of the run tells the directory instead: `learn_tag`);
 - every user (the closest name to suggest for a reference that names nobody, a failing run's
   last step): one full pass.
 
@@ -23,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from .errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError
+from .errors import MalformedResponseError, NotFoundError, PachcaError, PermissionDeniedError, UnknownReference
 from .models import TokenInfo, User
 from .sweep import PagedIndex, SweepCounts
 
@@ -31,16 +32,6 @@ if TYPE_CHECKING:
     from .client import PachcaClient  # the directory needs a client, not the HTTP stack at import
 
 __all__ = ["Directory", "UnknownReference"]
-
-
-class UnknownReference(PachcaError):
-    """A reference that names nobody in the workspace; `suggestion` is the closest one, if any."""
-
-    def __init__(self, key: str, suggestion: str | None) -> None:
-        hint = f"; did you mean {suggestion}?" if suggestion else ""
-        super().__init__(f"{key} is not a user of this workspace{hint}")
-        self.key = key
-        self.suggestion = suggestion
 
 
 class Directory:
@@ -116,6 +107,12 @@ class Directory:
         """The people of a group tag (`GET /group_tags/{id}/users`, once per tag), None when no such tag."""
         people: frozenset[int] | None = self._once(f"tag:{tag_id}", lambda: self._read_tag_users(tag_id))
         return people
+
+    def learn_tag(self, tag_id: int, user_ids: Iterable[int] | None) -> None:
+        """A tag's people as a write of this run left them (None: the tag was deleted), so chats that
+        follow the tag need not read it again."""
+        with self._lock:
+            self._read_once[f"tag:{tag_id}"] = None if user_ids is None else frozenset(user_ids)
 
     def has_tag(self, tag_id: int) -> bool:
         return self.tag_user_ids(tag_id) is not None

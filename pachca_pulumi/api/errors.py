@@ -2,6 +2,9 @@
 
     PachcaError                      every error this package raises on purpose
     ├── ConfigError                  token / base URL missing or unsafe (no request was made)
+    ├── UnknownReference             a user or group tag name that names nothing in the workspace
+    ├── ResourceError                a provider hook's failure, one line: operation, resource, id,
+    │                                cause, fix (`kit/provider.py` builds it)
     ├── TransportError               no usable HTTP answer: connect/read failure, timeout
     │   └── ResponseLostError        the request may have reached the server (do not blindly re-send)
     ├── MalformedResponseError       an answer that is not the JSON the spec promises
@@ -39,7 +42,9 @@ __all__ = [
     "RateLimitError",
     "ResponseLostError",
     "ServerError",
+    "ResourceError",
     "TransportError",
+    "UnknownReference",
     "UnprocessableEntityError",
     "error_for_status",
 ]
@@ -64,6 +69,21 @@ class PachcaError(Exception):
 
 class ConfigError(PachcaError):
     """The provider or CLI cannot run with the configuration it was given."""
+
+
+class UnknownReference(PachcaError):
+    """A reference that names nobody (or no tag) in the workspace; `suggestion` is the closest one."""
+
+    def __init__(self, key: str, suggestion: str | None = None, *, message: str | None = None) -> None:
+        hint = f"; did you mean {suggestion}?" if suggestion else ""
+        super().__init__(message or f"{key} is not a user of this workspace{hint}")
+        self.key = key
+        self.suggestion = suggestion
+
+
+class ResourceError(PachcaError):
+    """A failure the engine shows as one line: the operation, the resource (name and id), the
+    cause and the fix."""
 
 
 class TransportError(PachcaError):

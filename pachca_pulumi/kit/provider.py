@@ -1,0 +1,268 @@
+"""The provider base every resource kind subclasses: the plumbing written once.
+
+- Pickled by reference (the subclass lives in an importable module), so a fix released in this
+  package reaches stacks already deployed (pulumi/pulumi#6490); `__getstate__` is empty, nothing
+  is captured at pickle time.
+- `configure` reads the token and base URL (`api/config.py`) in the provider process; the
+  service is built lazily, once per process, through the `connect` seam (tests pass their own).
+- Every hook runs inside `reported`, the one place a failure becomes the resource's one-line
+  error (operation, resource name, id, cause, fix), and inside `redacting_errors` (no secret in
+  any message or chain).
+- `check` runs the schema check, then the kind's preview verification against the session
+  (people, tags, adoption: nothing is written before the run is known to be valid); `diff` holds
+  the one-owner rule (one target, one resource) for every kind.
+- Each subclass registers itself in `KINDS`, which the promises test walks, so a new resource
+  cannot miss a promise.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from ..api.config import ProviderConfig
+from ..api.errors import PachcaError, ResourceError
+from ..api.redact import redacting_errors
+from .session import Session, checked
+
+__all__ = ["KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "one_owner_message", "reported",
+           "resource_name"]
+
+NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
+
+
+class KitService(Protocol):
+    """What the base needs of a kind's service: the session it shares with every kind."""
+
+    session: Session
+
+
+S = TypeVar("S", bound=KitService)
+
+
+@dataclass
+class Verdict:
+    """Preview verification's answer: the inputs (references resolved), failures, warnings."""
+
+    inputs: dict[str, Any]
+    failures: list[CheckFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _NoTracebackForResourceErrors(logging.Filter):
+    """The dynamic provider host (gRPC) logs every exception a hook raises with its traceback, and the
+    engine prints that log under the resource. A `ResourceError` already says everything; drop it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ResourceError))
+
+
+logging.getLogger("grpc._server").addFilter(_NoTracebackForResourceErrors())
+
+
+@contextmanager
+def reported(kind: str, operation: str, props: Mapping[str, Any], id_: str | None = None) -> Iterator[None]:
+    """THE place where every hook's failure becomes the resource's one-line `ResourceError`: the
+    operation, the resource (kind, name, id), the cause and the fix (the cause's own text). A
+    `ResourceError` passes unchanged. How that line reaches the terminal on each SDK is the
+    business of the error's rendering only (`kit/oneline.py`), not of the hooks."""
+    try:
+        yield
+    except ResourceError:
+        raise
+    except PachcaError as exc:
+        where = f"{kind} {resource_name(props)!r}" + (f" (id {id_})" if id_ else "")
+        raise ResourceError(f"{operation} {where}: {exc}") from None
+
+
+def resource_name(props: Mapping[str, Any]) -> str:
+    """The resource's name in the program (the hidden input `__name`; state written before a kind
+    carried it falls back to the declared `name`)."""
+    for key in (NAME_KEY, "name"):
+        name = props.get(key)
+        if isinstance(name, str):
+            return name
+    return "(unnamed)"
+
+
+def one_owner_message(kind: str, target: int, resource: str, other: str, adoption: str = "adopt_id") -> str:
+    """Two resources bound to one target: name both and the way out (`adoption`: the inputs that adopt)."""
+    return (f"{kind} {target} is claimed by two resources, {other!r} and {resource!r}; one {kind} has one "
+            f"owner: remove {adoption} from one of them (to rename a resource, use the `aliases` option)")
+
+
+KINDS: dict[str, type[KitProvider[Any]]] = {}
+
+
+class KitProvider(ResourceProvider, Generic[S]):
+    """The base of every kind's provider; a subclass sets the class variables and the hooks below.
+
+    `connect` builds the service from the configuration; it is not pickled: an unpickled provider
+    always uses the class's `default_connect`.
+    """
+
+    kind: ClassVar[str]  # how messages name the target: "chat", "group tag"
+    resource_type: ClassVar[str]  # the resource class's name (`Chat`), as the package exports it
+    example: ClassVar[Mapping[str, Any]]  # a minimal declaration (the promises test uses it)
+    people_field: ClassVar[str] = "members"
+    adoption: ClassVar[str] = "adopt_id"  # the inputs that adopt an existing target, for messages
+    serialize_as_secret_always = False  # nothing secret is ever captured in the pickled provider
+
+    _connect: Callable[[ProviderConfig], S]
+    _config: ProviderConfig | None
+    _service_instance: S | None
+    _lock: threading.Lock
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            KINDS[cls.kind] = cls
+
+    def __init__(self, *, connect: Callable[[ProviderConfig], S] | None = None) -> None:
+        super().__init__()
+        self.__setstate__({})
+        if connect is not None:
+            self._connect = connect
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, _state: dict[str, Any]) -> None:
+        self._connect = self.default_connect
+        self._config = None
+        self._service_instance = None
+        self._lock = threading.Lock()
+
+    # The hooks, in lifecycle order: each wraps the kind's own step.
+
+    @redacting_errors
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL), failing early if missing."""
+        try:
+            self._config = ProviderConfig.resolve(req.config.get)
+            self.configured(req)
+        except PachcaError as exc:
+            raise ResourceError(f"configure the {self.resource_type} resources: {exc}") from None
+
+    @redacting_errors
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate and normalise inputs, then verify every reference through the session before
+        any write. Failures name the field, the resource and the fix."""
+        checked()
+        with reported(self.kind, "check", news):
+            inputs, failures = self.check_inputs(news)
+            if failures:
+                return CheckResult(inputs, failures)
+            verdict = self.verify(self._service(), inputs, resource_name(news), olds)
+        for warning in verdict.warnings:
+            _warn(warning)
+        return CheckResult(verdict.inputs, verdict.failures)
+
+    @redacting_errors
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """The one-owner rule, then the kind's comparison of inputs with the stored state."""
+        with reported(self.kind, "compare", news, id_):
+            service = self._service()
+            other = service.session.claims.claim(self.kind, int(id_), resource_name(news))
+            if other is not None:
+                raise ResourceError(one_owner_message(self.kind, int(id_), resource_name(news), other, self.adoption))
+            return self.compare(service, id_, olds, news)
+
+    @redacting_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Create (or adopt) the target; returns every output."""
+        with reported(self.kind, "create", props):
+            target, outs = self.create_with(self._service(), props)
+        return CreateResult(str(target), {**hidden(props), **outs})
+
+    @redacting_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh from the API; a target whose absence is proven leaves state. Returns inputs too."""
+        with reported(self.kind, "refresh", props, id_):
+            found = self.read_with(self._service(), id_, props)
+        if found is None:
+            return ReadResult(None, {})
+        outs, inputs = found
+        return ReadResult(id_, {**hidden(props), **outs}, inputs={**hidden(props), **inputs})
+
+    @redacting_errors
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Reconcile the target to the inputs; safe to re-run after a partial failure."""
+        with reported(self.kind, "update", news, id_):
+            outs = self.update_with(self._service(), id_, olds, news)
+        return UpdateResult({**hidden(news), **outs})
+
+    @redacting_errors
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Archive or delete the target, as the kind says; already gone is success."""
+        with reported(self.kind, self.delete_verb, props, id_):
+            self.delete_with(self._service(), id_, props)
+
+    # What a kind provides.
+
+    delete_verb: ClassVar[str] = "delete"
+
+    @staticmethod
+    def default_connect(config: ProviderConfig) -> S:
+        raise NotImplementedError
+
+    def configured(self, req: ConfigureRequest) -> None:
+        """Read the kind's own settings (none by default)."""
+
+    def built(self, service: S) -> None:
+        """Hand the service what `configured` read (nothing by default)."""
+
+    def check_inputs(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+        raise NotImplementedError
+
+    def verify(self, service: S, inputs: dict[str, Any], name: str, olds: Mapping[str, Any]) -> Verdict:
+        raise NotImplementedError
+
+    def compare(self, service: S, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        raise NotImplementedError
+
+    def create_with(self, service: S, props: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def read_with(self, service: S, id_: str, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        raise NotImplementedError
+
+    def update_with(self, service: S, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete_with(self, service: S, id_: str, props: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _service(self) -> S:
+        """The process's service, built once on first use from the configuration."""
+        with self._lock:
+            if self._service_instance is None:
+                self._service_instance = self._connect(self._config or ProviderConfig.resolve())
+                self.built(self._service_instance)
+            return self._service_instance
+
+
+def hidden(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The hidden inputs that travel into outputs (the resource's name)."""
+    return {NAME_KEY: props[NAME_KEY]} if NAME_KEY in props else {}
+
+
+def _warn(message: str) -> None:
+    """A warning the engine shows under the resource (the provider's stderr reaches the user)."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
