@@ -12,8 +12,9 @@ per drifted group tag (`entity_type=GroupTag`); each finding takes the latest ev
 | tag attached / detached by hand | `tag_added_to_chat` / `tag_removed_from_chat` | the actor |
 | a tag's person lost / given     | `user_removed_from_tag` / `user_added_to_tag` | `details.initiator_id` |
 
-A group tag's findings are read from the tag's own events (`entity_type=GroupTag`); a renamed tag has
-no event key in the API, so it stays without the who.
+A group tag's findings are read from the tag's own events (`entity_type=GroupTag`). The API has no
+event key for archiving a chat, changing a chat role or renaming a tag: those findings stay without the
+who, and `unrecorded()` says so in the report's words.
 
 The log needs the workspace owner's token on the corporation plan: without them `attribute()` leaves
 the findings as they are and returns one note saying why (`AuditUnavailable`).
@@ -29,8 +30,9 @@ from ..api.errors import NotFoundError, PaymentRequiredError, PermissionDeniedEr
 from ..api.models import AuditEvent
 from ..chat.schema import PEOPLE
 from .drift import ChatDrift, Finding, StackDrift
+from .tag_drift import TagDrift
 
-__all__ = ["AUDIT_NEEDS", "attribute"]
+__all__ = ["AUDIT_NEEDS", "attribute", "unrecorded"]
 
 AUDIT_NEEDS = ("the audit log (GET /audit_events) needs the workspace owner's token (scope audit_events:read) "
                "on the corporation plan")
@@ -39,12 +41,25 @@ _NO_PLAN = "who made each change is not shown: the workspace is not on the corpo
 _NO_LOG = "who made each change is not shown: this API has no audit log (GET /audit_events answered 404)"
 
 Events = list[AuditEvent]
+# Findings the audit log has no event for (`AuditEventKey` in the spec), by resource kind and property.
+_NO_EVENT = {("chat", "archived"): "archiving a chat", ("group tag", "name"): "renaming a tag"}
+
+
+def unrecorded(kind: str, finding: Finding) -> str | None:
+    """What the audit log cannot tell about `finding` ("the audit log has no event for ..."), or None."""
+    if finding.change in ("role lost", "role given"):
+        what: str | None = "chat roles"
+    else:
+        what = _NO_EVENT.get((kind, finding.property))
+    return None if what is None else f"the audit log has no event for {what}"
 
 
 def attribute(drift: StackDrift, client: PachcaClient) -> str | None:
     """Fill in `actor_id`/`at` of every finding the audit log explains; a note when it cannot be read."""
+    read = _Reader(client, drift.since)
     try:
-        drift.chats = [_attribute_chat(chat, _Reader(client, drift.since)) for chat in drift.chats]
+        drift.chats = [_attribute_chat(chat, read) for chat in drift.chats]
+        drift.group_tags = [_attribute_tag(tag, read) for tag in drift.group_tags]
     except PermissionDeniedError:
         return _NO_OWNER
     except PaymentRequiredError:
@@ -73,14 +88,14 @@ class _Reader:
 def _attribute_chat(chat: ChatDrift, read: _Reader) -> ChatDrift:
     if chat.chat_id is None:
         return chat
-    if chat.kind != "chat":
-        return _attribute_tag(chat, chat.chat_id, read)
     chat_events = read("Chat", chat.chat_id)
     findings = [_explain(f, chat.chat_id, chat_events, read) for f in chat.findings]
     return replace(chat, findings=tuple(findings))
 
 
 def _explain(finding: Finding, chat_id: int, chat_events: Events, read: _Reader) -> Finding:
+    if unrecorded("chat", finding):
+        return finding
     event = _latest(_candidates(finding, chat_id, chat_events, read), _matcher(finding, chat_id))
     if event is None:
         return finding
@@ -109,9 +124,11 @@ def _matcher(finding: Finding, chat_id: int) -> Callable[[AuditEvent], bool]:
     return lambda _e: False
 
 
-def _attribute_tag(tag: ChatDrift, tag_id: int, read: _Reader) -> ChatDrift:
+def _attribute_tag(tag: TagDrift, read: _Reader) -> TagDrift:
     """People who lost or got the tag, from the tag's `user_removed_from_tag`/`user_added_to_tag` events."""
-    tag_events = read("GroupTag", tag_id)
+    if tag.tag_id is None:
+        return tag
+    tag_events = read("GroupTag", tag.tag_id)
     findings = []
     for finding in tag.findings:
         key = "user_removed_from_tag" if finding.change == "missing" else "user_added_to_tag"

@@ -82,14 +82,14 @@ def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, s
         click.echo(f"refreshing stack {selected.name} in preview mode (the program runs)...", err=True)
         drift = refresh_preview(selected)
         with PachcaClient(config) as client:
-            note = _attribute(drift, config, audit_token) if drift.chats else None
-            people = People(client if drift.chats else None)
+            note = _attribute(drift, config, audit_token) if drift.drifted else None
+            people = People(client if drift.drifted else None)
             text = render(drift, people, file_format, note)
             markdown = render(drift, people, "markdown", note) if summary else ""
     _write(output, text)
     if summary:
         _write(summary, markdown)
-    raise SystemExit(EXIT_DRIFT if drift.chats else 0)
+    raise SystemExit(EXIT_DRIFT if drift.drifted else 0)
 
 
 @click.command("inventory", context_settings=_CONTEXT, short_help="Chats the token sees that no stack manages.")

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from deepdiff import DeepDiff
 from pulumi import automation as auto
@@ -22,6 +22,9 @@ from pulumi.automation import events
 
 from ..api.errors import PachcaError
 from ..chat.schema import INPUTS, PEOPLE, Compare, rule
+
+if TYPE_CHECKING:
+    from .tag_drift import TagDrift
 
 __all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "people_findings",
            "refresh_preview"]
@@ -31,6 +34,7 @@ ID_LISTS = ("group_tag_ids",)
 # Inputs that never drift: read on create only, or settings of the program rather than of the chat.
 _NOT_CHAT_STATE = {"exclusive_members", "avatar_file"}
 _DRIFT_OPS = {events.OpType.UPDATE, events.OpType.DELETE}
+_NEXT_UP = "the next `pulumi up --refresh` (or any `up` that changes this chat)"
 _DRIFT_TYPES = {CHAT_TYPE, "pulumi-python:dynamic/pachca:GroupTag"}
 
 
@@ -41,17 +45,20 @@ class DriftError(PachcaError):
 @dataclass(frozen=True)
 class Finding:
     """One difference: a scalar property (`declared` -> `actual`), or one person or tag (`subject`, an
-    id; for people also the `reference` the program used) declared but absent (`missing`) or present
-    but not declared (`extra`)."""
+    id; for people also the `reference` the program used) declared but absent (`missing`), present but
+    not declared (`extra`), still a member without the declared role (`role lost`), or given a role
+    nobody declared (`role given`, exclusive chats). `consequence`
+    says what the next `up` does about it where that is more than putting it back (people removed)."""
 
     property: str
     declared: Any
     actual: Any
     subject: int | None = None
-    change: str = "changed"  # changed | missing | extra | gone
+    change: str = "changed"  # changed | missing | extra | role lost | role given | gone
     actor_id: int | None = None
     at: str | None = None
     reference: str | None = None
+    consequence: str | None = None
 
     def attributed(self, actor_id: int | None, at: str | None) -> Finding:
         return replace(self, actor_id=actor_id, at=at)
@@ -59,24 +66,37 @@ class Finding:
 
 @dataclass(frozen=True)
 class ChatDrift:
-    """The drift of one `Chat` resource: its resource name, chat id, declared name and findings; or,
-    with `kind` "group tag", of one `GroupTag` (`chat_id` then holds the tag's id; `tag_drift.py`)."""
+    """The drift of one `Chat` resource: its resource name, chat id, declared name and findings."""
 
     resource: str
     urn: str
     chat_id: int | None
     name: str
     findings: tuple[Finding, ...]
-    kind: str = "chat"
+    kind: ClassVar[str] = "chat"
+
+    @property
+    def entity_id(self) -> int | None:
+        return self.chat_id
 
 
 @dataclass
 class StackDrift:
-    """Every drifted chat of a stack, and since when (the last successful `pulumi up`)."""
+    """Every drifted chat and group tag of a stack, and since when (the last successful `pulumi up`)."""
 
     stack: str
     since: str | None
     chats: list[ChatDrift] = field(default_factory=list)
+    group_tags: list[TagDrift] = field(default_factory=list)
+
+    @property
+    def resources(self) -> list[ChatDrift | TagDrift]:
+        """Chats first, then group tags, each in id order."""
+        return [*self.chats, *self.group_tags]
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.chats or self.group_tags)
 
 
 def open_stack(cwd: Path, stack: str | None, env: Mapping[str, str] | None = None) -> auto.Stack:
@@ -110,8 +130,10 @@ def refresh_preview(stack: auto.Stack) -> StackDrift:
     drift = StackDrift(stack.name, last_update(stack))
     from .tag_drift import TAG_TYPE, tag_drift  # tag_drift builds on this module
 
-    chats = [tag_drift(step) if step.type == TAG_TYPE else _chat_drift(step) for step in steps]
-    drift.chats = sorted((c for c in chats if c.findings), key=lambda c: (c.kind != "chat", c.chat_id or 0, c.resource))
+    chats = [_chat_drift(step) for step in steps if step.type == CHAT_TYPE]
+    tags = [tag_drift(step) for step in steps if step.type == TAG_TYPE]
+    drift.chats = sorted((c for c in chats if c.findings), key=lambda c: (c.chat_id or 0, c.resource))
+    drift.group_tags = sorted((t for t in tags if t.findings), key=lambda t: (t.tag_id or 0, t.resource))
     return drift
 
 
@@ -154,30 +176,39 @@ def _id_of(outputs: Mapping[str, Any]) -> int | None:
 
 def compare(declared: Mapping[str, Any], observed: Mapping[str, Any]) -> tuple[Finding, ...]:
     """The findings between the inputs of the last apply and the observed ones (deepdiff decides
-    which properties differ; order of ids never matters). Unknown or program-only inputs are skipped."""
+    which properties differ; order of ids never matters). Unknown or program-only inputs are skipped,
+    except the people an exclusive chat has that nothing declares: `up --refresh` removes them."""
     fields = [f for f in INPUTS if f not in _NOT_CHAT_STATE and rule(f).compare is not Compare.NEVER]
     old = {f: _comparable(f, declared.get(f)) for f in fields}
     new = {f: _comparable(f, observed.get(f)) for f in fields}
     changed = DeepDiff(old, new, ignore_order=True).affected_root_keys
+    present = _present(observed)
     found: list[Finding] = []
     for prop in fields:
         if prop in changed:
-            found += _findings(prop, old[prop], new[prop])
+            found += _findings(prop, old[prop], new[prop], present)
+    if declared.get("exclusive_members"):
+        found = [_removal(f, old) for f in found] + _undeclared(declared, observed, found)
     return tuple(found)
+
+
+def _present(observed: Mapping[str, Any]) -> set[int]:
+    """Everyone the refresh saw in the chat: the people maps and `undeclared_members`."""
+    return {uid for name in (*PEOPLE, "undeclared_members") for uid in _comparable(name, observed.get(name)).values()}
 
 
 def _comparable(prop: str, value: Any) -> Any:
     if prop in ID_LISTS:
         return sorted({int(v) for v in value or []})
-    if prop in PEOPLE:
+    if prop in PEOPLE or prop == "undeclared_members":
         pairs = value.items() if isinstance(value, dict) else ((str(v), v) for v in value or [])
         return {str(ref): int(uid) for ref, uid in pairs if uid is not None}
     return value
 
 
-def _findings(prop: str, old: Any, new: Any) -> list[Finding]:
+def _findings(prop: str, old: Any, new: Any, present: set[int]) -> list[Finding]:
     if prop in PEOPLE:
-        return people_findings(prop, old, new)
+        return [_role_lost(f, present) for f in people_findings(prop, old, new)]
     if prop not in ID_LISTS:
         return [Finding(prop, old, new)]
     missing = [Finding(prop, old, new, subject=i, change="missing") for i in old if i not in new]
@@ -190,6 +221,36 @@ def people_findings(prop: str, old: Mapping[str, int], new: Mapping[str, int]) -
                if uid not in new.values()]
     return missing + [Finding(prop, old, new, uid, "extra", reference=ref) for ref, uid in new.items()
                       if uid not in old.values()]
+
+
+def _role_lost(finding: Finding, present: set[int]) -> Finding:
+    """A declared admin or editor who is still in the chat lost the role, not the membership."""
+    role = rule(finding.property).role
+    if finding.change != "missing" or role in (None, "member") or finding.subject not in present:
+        return finding
+    return replace(finding, change="role lost", consequence=f"`pulumi up --refresh` gives the {role} role back")
+
+
+def _removal(finding: Finding, old: Mapping[str, Any]) -> Finding:
+    """In an exclusive chat, a role holder nobody declared loses the role, or the chat when undeclared."""
+    if finding.change != "extra" or finding.property not in PEOPLE:
+        return finding
+    declared = {uid for name in PEOPLE for uid in old.get(name, {}).values()}
+    if finding.subject in declared:
+        return replace(finding, change="role given",
+                       consequence=f"{_NEXT_UP} takes the role back (the chat has exclusive_members)")
+    return replace(finding, consequence=f"{_NEXT_UP} removes them from the chat (it has exclusive_members)")
+
+
+def _undeclared(declared: Mapping[str, Any], observed: Mapping[str, Any], found: list[Finding]) -> list[Finding]:
+    """People added by hand to an exclusive chat: nothing declares them, so the next `up` removes them."""
+    seen = {f.subject for f in found}
+    before = _comparable("undeclared_members", declared.get("undeclared_members"))
+    people = [(ref, uid) for ref, uid in _comparable("undeclared_members", observed.get("undeclared_members")).items()
+              if uid not in seen and uid not in before.values()]
+    return [Finding("members", None, None, uid, "extra", reference=ref,
+                    consequence=f"{_NEXT_UP} removes them from the chat (it has exclusive_members)")
+            for ref, uid in people]
 
 
 def _engine_words(exc: auto.CommandError) -> str:

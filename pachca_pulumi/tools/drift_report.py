@@ -12,7 +12,9 @@ from typing import Any
 
 from ..api.client import PachcaClient
 from ..api.errors import PachcaError
+from .attribution import unrecorded
 from .drift import ChatDrift, Finding, StackDrift
+from .tag_drift import TagDrift
 
 __all__ = ["FORMATS", "People", "render"]
 
@@ -76,8 +78,13 @@ def _values(finding: Finding, people: People) -> tuple[str, str]:
     if finding.subject is None:
         return _scalar(finding.declared), _scalar(finding.actual)
     subject = _subject(finding, people)
+    role = _ROLES.get(finding.property, "")
     if finding.change == "missing":
         return subject, "not there" if finding.property == "group_tag_ids" else "not a member"
+    if finding.change == "role lost":
+        return f"{subject} as {role}", f"a member without the {role} role"
+    if finding.change == "role given":
+        return f"{subject} without the {role} role", f"{subject} as {role}"
     return "not declared", subject
 
 
@@ -90,52 +97,60 @@ def _subject(finding: Finding, people: People) -> str:
     return f"{ref} ({person})" if ref and ref != str(finding.subject) and ref not in person else person
 
 
+_ROLES = {"admins": "admin", "editors": "editor"}
+
+
 def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _record(chat: ChatDrift, finding: Finding, people: People) -> dict[str, Any]:
+def _record(resource: Resource, finding: Finding, people: People) -> dict[str, Any]:
     declared, actual = _values(finding, people)
     by = people.person(finding.actor_id) if finding.actor_id is not None else None
     return {"property": finding.property, "change": finding.change, "declared": declared, "actual": actual,
             "subject": finding.subject, "reference": finding.reference, "changed_by": by,
-            "changed_at": finding.at}
+            "changed_at": finding.at, "next_up": finding.consequence,
+            "unrecorded": unrecorded(resource.kind, finding)}
 
 
 # ----- the three formats -----------------------------------------------------------------------
 def render(drift: StackDrift, people: People, file_format: str, note: str | None) -> str:
     """The report in `file_format` (text, markdown or json); `note` says why "who" is missing."""
-    rows = [(chat, [_record(chat, f, people) for f in chat.findings]) for chat in drift.chats]
+    rows = [(item, [_record(item, f, people) for f in item.findings]) for item in drift.resources]
     if file_format == "json":
         return _json(drift, rows, note)
     return (_markdown if file_format == "markdown" else _text)(drift, rows, note)
 
 
-Rows = list[tuple[ChatDrift, list[dict[str, Any]]]]
+Resource = ChatDrift | TagDrift
+Rows = list[tuple[Resource, list[dict[str, Any]]]]
 
 
 def _headline(drift: StackDrift) -> str:
     since = f" (at {drift.since})" if drift.since else ""
-    if not drift.chats:
+    if not drift.drifted:
         return f"No drift in stack {drift.stack}: every chat is as the last `pulumi up`{since} left it."
-    counts = [(sum(1 for c in drift.chats if c.kind == kind), kind) for kind in ("chat", "group tag")]
+    counts = [(len(drift.chats), "chat"), (len(drift.group_tags), "group tag")]
     what = " and ".join(f"{n} {kind}{'s' if n != 1 else ''}" for n, kind in counts if n)
     return f"Drift in stack {drift.stack}: {what} changed since the last `pulumi up`{since}."
 
 
 def _text(drift: StackDrift, rows: Rows, note: str | None) -> str:
-    lines = [_headline(drift)] + ([f"Note: {note}."] if note and drift.chats else [])
-    for chat, records in rows:
-        lines += ["", f"{chat.resource}: {chat.kind} {chat.chat_id} {_scalar(chat.name)}"]
+    lines = [_headline(drift)] + ([f"Note: {note}."] if note and drift.drifted else [])
+    for item, records in rows:
+        lines += ["", f"{item.resource}: {item.kind} {item.entity_id} {_scalar(item.name)}"]
         for r in records:
             lines.append(f"  {r['property']}: declared {r['declared']}, actual {r['actual']}")
+            lines += [f"    next: {r['next_up']}"] if r["next_up"] else []
             lines.append(f"    {_by_text(r, note)}")
-    if drift.chats:
+    if drift.drifted:
         lines += ["", FIX]
     return "\n".join(lines) + "\n"
 
 
 def _by_text(record: dict[str, Any], note: str | None) -> str:
+    if record["changed_by"] is None and record["unrecorded"]:
+        return f"changed by: unknown ({record['unrecorded']})"
     if record["changed_by"] is None:
         return "changed by: not shown (see the note)" if note else "changed by: unknown (not in the audit log)"
     return f"changed by {person_text(record['changed_by'])} at {record['changed_at']}"
@@ -143,18 +158,27 @@ def _by_text(record: dict[str, Any], note: str | None) -> str:
 
 def _markdown(drift: StackDrift, rows: Rows, note: str | None) -> str:
     lines = [f"### Pachca drift: stack `{drift.stack}`", "", _headline(drift)]
-    if not drift.chats:
+    if not drift.drifted:
         return "\n".join(lines) + "\n"
     lines += ["", "| Chat | Property | Declared | Actual | Changed by | When |", "| --- | --- | --- | --- | --- | --- |"]
-    for chat, records in rows:
-        kind = "" if chat.kind == "chat" else f"{chat.kind} "
-        where = f"`{chat.resource}` ({kind}{chat.chat_id}, {_cell(chat.name)})"
+    for item, records in rows:
+        kind = "" if item.kind == "chat" else f"{item.kind} "
+        where = f"`{item.resource}` ({kind}{item.entity_id}, {_cell(item.name)})"
         for r in records:
-            by = _cell(person_text(r["changed_by"])) if r["changed_by"] else ("not shown" if note else "unknown")
-            cells = [where, f"`{r['property']}`", _cell(r["declared"]), _cell(r["actual"]), by, r["changed_at"] or _NOT_SHOWN]
+            actual = _cell(r["actual"] + (f"; next: {r['next_up']}" if r["next_up"] else ""))
+            cells = [where, f"`{r['property']}`", _cell(r["declared"]), actual, _by_cell(r, note),
+                     r["changed_at"] or _NOT_SHOWN]
             lines.append("| " + " | ".join(cells) + " |")
     lines += ([""] + [f"> {note}."] if note else []) + ["", FIX]
     return "\n".join(lines) + "\n"
+
+
+def _by_cell(record: dict[str, Any], note: str | None) -> str:
+    if record["changed_by"]:
+        return _cell(person_text(record["changed_by"]))
+    if record["unrecorded"]:
+        return f"unknown ({record['unrecorded']})"
+    return "not shown" if note else "unknown"
 
 
 def _cell(text: str) -> str:
@@ -164,12 +188,12 @@ def _cell(text: str) -> str:
 def _json(drift: StackDrift, rows: Rows, note: str | None) -> str:
     body = {
         "stack": drift.stack,
-        "drift": bool(drift.chats),
+        "drift": drift.drifted,
         "since": drift.since,
         "audit": {"available": note is None, "note": note},
         "chats": [{"resource": c.resource, "urn": c.urn, "chat_id": c.chat_id, "name": c.name, "changes": r}
-                  for c, r in rows if c.kind == "chat"],
-        "group_tags": [{"resource": c.resource, "urn": c.urn, "tag_id": c.chat_id, "name": c.name, "changes": r}
-                       for c, r in rows if c.kind != "chat"],
+                  for c, r in rows if isinstance(c, ChatDrift)],
+        "group_tags": [{"resource": t.resource, "urn": t.urn, "tag_id": t.tag_id, "name": t.name, "changes": r}
+                       for t, r in rows if isinstance(t, TagDrift)],
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -11,20 +11,38 @@ alike. The API has no audit event for a rename: a renamed tag is reported withou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from pulumi.automation import events
 
-from .drift import ChatDrift, Finding, people_findings
+from .drift import Finding, people_findings
 
-__all__ = ["TAG_KIND", "TAG_TYPE", "tag_drift"]
+__all__ = ["TAG_KIND", "TAG_TYPE", "TagDrift", "compare_tag", "tag_drift"]
 
 TAG_TYPE = "pulumi-python:dynamic/pachca:GroupTag"
 TAG_KIND = "group tag"
+_TAKEN = "the next `pulumi up --refresh` (or any `up` that changes this tag) takes the tag from them (exclusive_members)"
 
 
-def tag_drift(step: events.StepEventMetadata) -> ChatDrift:
-    """The drift of one `GroupTag` refresh step (`ChatDrift` with `kind` "group tag", the tag's id)."""
+@dataclass(frozen=True)
+class TagDrift:
+    """The drift of one `GroupTag` resource: its resource name, tag id, declared name and findings."""
+
+    resource: str
+    urn: str
+    tag_id: int | None
+    name: str
+    findings: tuple[Finding, ...]
+    kind: ClassVar[str] = TAG_KIND
+
+    @property
+    def entity_id(self) -> int | None:
+        return self.tag_id
+
+
+def tag_drift(step: events.StepEventMetadata) -> TagDrift:
+    """The drift of one `GroupTag` refresh step."""
     declared = dict(step.old.inputs or {}) if step.old else {}
     outputs = dict(step.old.outputs or {}) if step.old else {}
     tag_id = int(step.old.id) if step.old and str(step.old.id).isdigit() else None
@@ -32,9 +50,8 @@ def tag_drift(step: events.StepEventMetadata) -> ChatDrift:
     name = str(declared.get("name", resource))
     if step.op == events.OpType.DELETE or step.new is None:
         gone = Finding("group tag", f"tag {tag_id}", None, change="gone")
-        return ChatDrift(resource, step.urn, tag_id, name, (gone,), kind=TAG_KIND)
-    return ChatDrift(resource, step.urn, tag_id, name, compare_tag(declared, dict(step.new.inputs or {}), outputs),
-                     kind=TAG_KIND)
+        return TagDrift(resource, step.urn, tag_id, name, (gone,))
+    return TagDrift(resource, step.urn, tag_id, name, compare_tag(declared, dict(step.new.inputs or {}), outputs))
 
 
 def compare_tag(declared: Mapping[str, Any], observed: Mapping[str, Any],
@@ -46,7 +63,9 @@ def compare_tag(declared: Mapping[str, Any], observed: Mapping[str, Any],
     resolved = {str(ref): int(uid) for ref, uid in (outputs.get("resolved_members") or {}).items()}
     old, new = _people(declared.get("members"), resolved), _people(observed.get("members"), resolved)
     if old != new:
-        found += people_findings("members", old, new)
+        people = people_findings("members", old, new)
+        exclusive = bool(declared.get("exclusive_members"))
+        found += [replace(f, consequence=_TAKEN) if exclusive and f.change == "extra" else f for f in people]
     return tuple(found)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import keyword
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..api.client import PachcaClient
 from ..api.models import GroupTag as ApiGroupTag
 from ..group_tag.schema import GroupTagInputs
+from .import_people import PeopleNames, py_people
 from .tagfile import GroupTagSpec
 
 __all__ = ["ImportedTags", "import_tags", "tag_expressions", "tag_program", "tag_variables"]
@@ -30,6 +31,7 @@ class ImportedTags:
 
     specs: list[GroupTagSpec] = field(default_factory=list)
     keys: dict[int, str] = field(default_factory=dict)
+    people: PeopleNames | None = None  # how the tags' people were named (the chats then name them alike)
 
     def keys_of(self, tag_ids: Iterable[int]) -> tuple[str, ...]:
         """The resource names of the imported tags among `tag_ids`, in tag id order."""
@@ -37,17 +39,19 @@ class ImportedTags:
 
 
 def import_tags(client: PachcaClient, names_by_id: Callable[[list[ApiGroupTag]], dict[int, str]], *,
-                exclusive_members: bool = False) -> ImportedTags:
-    """Every group tag of the workspace, declared as it is: its name, its users by id, `adopt_id`.
+                exclusive_members: bool = False, skip: Container[int] = ()) -> ImportedTags:
+    """Every group tag of the workspace but those in `skip`, declared as it is: its name, its users
+    (by nickname or email, `import_people.py`), `adopt_id`.
 
     `names_by_id` gives the tags unique resource names by id (the importer's slugs).
     """
-    tags = sorted(client.list_tags(), key=lambda tag: tag.id)
+    tags = sorted((tag for tag in client.list_tags() if tag.id not in skip), key=lambda tag: tag.id)
     keys = names_by_id(tags)
+    people = PeopleNames(client)
     specs = [GroupTagSpec(keys[tag.id], GroupTagInputs.model_validate({
-        "name": tag.name, "members": sorted(user.id for user in client.list_tag_users(tag.id)),
+        "name": tag.name, "members": list(people.people(user.id for user in client.list_tag_users(tag.id))),
         "exclusive_members": exclusive_members, "adopt_id": tag.id})) for tag in tags]
-    return ImportedTags(specs, keys)
+    return ImportedTags(specs, keys, people)
 
 
 def tag_variables(keys: Iterable[str]) -> dict[str, str]:
@@ -66,10 +70,9 @@ def tag_variables(keys: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def tag_program(specs: list[GroupTagSpec], variables: Mapping[str, str],
-                py_list: Callable[[str, list[int]], str]) -> list[str]:
-    """One `<variable> = GroupTag(...)` block per spec; `py_list(key, ids)` writes a (wrapped) list line."""
-    return [_tag_call(spec, variables[spec.resource_name], py_list) for spec in specs]
+def tag_program(specs: list[GroupTagSpec], variables: Mapping[str, str], ids: Mapping[str, int]) -> list[str]:
+    """One `<variable> = GroupTag(...)` block per spec; people with their ids (`ids`) in comments."""
+    return [_tag_call(spec, variables[spec.resource_name], ids) for spec in specs]
 
 
 def tag_expressions(keys: Iterable[str], variables: Mapping[str, str]) -> str:
@@ -77,11 +80,11 @@ def tag_expressions(keys: Iterable[str], variables: Mapping[str, str]) -> str:
     return "[" + ", ".join(f"{variables[key]}.name" for key in keys) + "]"
 
 
-def _tag_call(spec: GroupTagSpec, variable: str, py_list: Callable[[str, list[int]], str]) -> str:
+def _tag_call(spec: GroupTagSpec, variable: str, ids: Mapping[str, int]) -> str:
     lines = [f"{variable} = GroupTag(\n    {json.dumps(spec.resource_name, ensure_ascii=False)},"]
     for key, value in spec.declared().items():
         if isinstance(value, list):
-            lines.append(py_list(key, value))
+            lines.append(py_people(key, value, ids))
             continue
         shown = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
         lines.append(f"    {key}={shown},")

@@ -43,6 +43,10 @@ def _make_by_hand(api: Api) -> None:
         api.http.post("chats", json={"chat": chat}).raise_for_status()
 
 
+def _nickname(api: Api, user_id: int) -> str:
+    return "@" + api.http.get(f"users/{user_id}").raise_for_status().json()["data"]["nickname"]
+
+
 def _snapshot(api: Api) -> dict[str, Any]:
     keep = ("name", "owner_id", "channel", "public", "archived")
     chats = {chat["id"]: {**{k: chat[k] for k in keep}, "member_ids": set(chat["member_ids"]),
@@ -86,8 +90,10 @@ def test_import_group_tags_program_adopts_tags_and_chats_by_resource(tmp_path: P
     text = _import(emulator, program)
 
     assert "from pachca_pulumi import Chat, GroupTag" in text
+    named = sorted((_nickname(api, uid), uid) for uid in PLATFORM_PEOPLE)  # a tag's people sort by name
+    people = "".join(f'        "{nick}",  # {uid}\n' for nick, uid in named)
     assert 'platform_team = GroupTag(\n    "platform-team",\n    name="Platform team",\n' \
-           "    members=[3, 8, 40],\n" in text
+           f"    members=[\n{people}    ],\n" in text
     assert "    group_tags=[design.name, managers.name],\n" in text
 
     def run_program() -> None:
@@ -102,7 +108,8 @@ def test_import_group_tags_data_file_adopts_tags_and_chats_by_key(tmp_path: Path
     data_file = tmp_path / "teams.yaml"
     text = _import(emulator, data_file)
 
-    assert "  platform-team:\n    name: Platform team\n    members: [3, 8, 40]\n" in text
+    people = ", ".join(f"'{nick}'" for nick in sorted(_nickname(api, uid) for uid in PLATFORM_PEOPLE))
+    assert f"  platform-team:\n    name: Platform team\n    members: [{people}]\n" in text
     assert "    group_tags: [platform-team]\n" in text
 
     def program() -> None:

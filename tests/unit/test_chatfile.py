@@ -237,13 +237,15 @@ def test_import_yaml_output_loads_back_to_the_inputs_of_the_chats(tmp_path: Path
         target = tmp_path / "chats.yaml"
         result = CliRunner().invoke(main, ["import", "--format", "yaml", "--output", str(target)],
                                     env={"PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": server.base_url})
+        people = {uid: f"@{http.get(f'users/{uid}').json()['data']['nickname']}" for uid in (6, 7, 23, 10, 30)}
 
     assert result.exit_code == 0, result.output
     assert load_chats(target) == [
-        ChatSpec("design-review", ChatInputs(name="Design review", member_ids=[6, 7, 23], adopt_id=ids[0])),
-        ChatSpec("отдел-продаж", ChatInputs(name="Отдел продаж", member_ids=[10], channel=True, public=True,
+        ChatSpec("design-review", ChatInputs(name="Design review", members=[people[6], people[7], people[23]],
+                                             adopt_id=ids[0])),
+        ChatSpec("отдел-продаж", ChatInputs(name="Отдел продаж", members=[people[10]], channel=True, public=True,
                                             adopt_id=ids[1])),
-        ChatSpec(f"design-review-{ids[2]}", ChatInputs(name="Design review", member_ids=[30],
+        ChatSpec(f"design-review-{ids[2]}", ChatInputs(name="Design review", members=[people[30]],
                                                        group_tag_ids=[9102], adopt_id=ids[2])),
     ]
 

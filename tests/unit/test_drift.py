@@ -50,6 +50,45 @@ def test_compare_program_settings_never_drift():
     assert compare(DECLARED, {**DECLARED, "exclusive_members": True}) == ()
 
 
+def test_compare_a_lost_role_is_reported_as_a_role_while_the_person_stays():
+    declared = {**DECLARED, "admins": {"@natalialopez": 4}}
+    observed = {**DECLARED, "admins": {}, "undeclared_members": {"@natalialopez": 4}}
+    [finding] = compare(declared, observed)
+    assert (finding.property, finding.subject, finding.change) == ("admins", 4, "role lost")
+    assert finding.consequence == "`pulumi up --refresh` gives the admin role back"
+
+
+def test_compare_people_added_by_hand_to_an_exclusive_chat_are_findings_with_their_removal():
+    declared = {**DECLARED, "exclusive_members": True}
+    [finding] = compare(declared, {**declared, "undeclared_members": {"@luciafischer": 50}})
+    assert (finding.property, finding.subject, finding.reference, finding.change) == (
+        "members", 50, "@luciafischer", "extra")
+    assert finding.consequence is not None and "removes them from the chat" in finding.consequence
+
+
+def test_compare_people_added_by_hand_to_a_tolerant_chat_are_no_drift():
+    assert compare(DECLARED, {**DECLARED, "undeclared_members": {"@luciafischer": 50}}) == ()
+
+
+def test_compare_a_role_given_by_hand_in_an_exclusive_chat_is_taken_back():
+    declared = {**DECLARED, "exclusive_members": True}
+    observed = {**declared, "admins": {"@chiaranielsen": 3}, "undeclared_members": {}}
+    [finding] = compare(declared, observed)
+    assert (finding.property, finding.subject, finding.change) == ("admins", 3, "role given")
+
+
+def test_render_a_lost_role_and_an_exclusive_removal_in_words():
+    findings = (Finding("admins", {}, {}, 4, "role lost", reference="@natalialopez",
+                        consequence="`pulumi up --refresh` gives the admin role back"),
+                Finding("members", None, None, 50, "extra", reference="@luciafischer", consequence="removes them"))
+    text = render(StackDrift("dev", None, [ChatDrift("eng", "urn:eng", 1001, "Engineering", findings)]),
+                  People(None), "text", None)
+    assert ("  admins: declared @natalialopez (user 4) as admin, actual a member without the admin role\n"
+            "    next: `pulumi up --refresh` gives the admin role back\n"
+            "    changed by: unknown (the audit log has no event for chat roles)\n") in text
+    assert "  members: declared not declared, actual @luciafischer (user 50)\n    next: removes them\n" in text
+
+
 @pytest.fixture
 def emulator() -> Store:
     return Store(tokens=("owner", "admin"))

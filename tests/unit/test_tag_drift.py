@@ -13,9 +13,9 @@ from pachca_pulumi.api.config import ProviderConfig
 from pachca_pulumi.emulator import Store, create_app
 from pachca_pulumi.emulator.store.audit import Actor
 from pachca_pulumi.tools.attribution import attribute
-from pachca_pulumi.tools.drift import ChatDrift, Finding, StackDrift
+from pachca_pulumi.tools.drift import Finding, StackDrift
 from pachca_pulumi.tools.drift_report import People, render
-from pachca_pulumi.tools.tag_drift import TAG_KIND, compare_tag
+from pachca_pulumi.tools.tag_drift import TagDrift, compare_tag
 
 DECLARED = {"name": "Backend", "members": {"3": True, "natalia.lopez@example.com": True}, "exclusive_members": True}
 OUTPUTS = {"resolved_members": {"3": 3, "natalia.lopez@example.com": 4}}
@@ -50,13 +50,13 @@ def _client(store: Store, token: str) -> PachcaClient:
 def test_tag_findings_take_who_and_when_from_the_tag_events(emulator: Store) -> None:
     emulator.update_user(2, 7, [], actor=Actor(2))  # user 7 loses Design (9102) and Managers (9106)
     findings = (Finding("name", "Design", "Design!"), Finding("members", {}, {}, 7, "missing"))
-    drift = StackDrift("dev", None, [ChatDrift("design", "urn:design", 9102, "Design", findings, kind=TAG_KIND)])
+    drift = StackDrift("dev", None, group_tags=[TagDrift("design", "urn:design", 9102, "Design", findings)])
 
     with _client(emulator, "owner") as client:
         attribute(drift, client)
         text, raw = (render(drift, People(client), f, None) for f in ("text", "json"))
 
-    renamed, lost = drift.chats[0].findings
+    renamed, lost = drift.group_tags[0].findings
     assert (renamed.actor_id, lost.actor_id) == (None, 2) and lost.at is not None
     assert text.startswith("Drift in stack dev: 1 group tag changed since the last `pulumi up`.\n\n"
                            'design: group tag 9102 "Design"\n')

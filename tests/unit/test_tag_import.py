@@ -26,14 +26,15 @@ def test_imported_tags_reference_only_the_imported_ones_in_id_order() -> None:
         == "[design.name, backend.name]"
 
 
-def test_tag_program_binds_each_tag_to_its_variable() -> None:
-    spec = GroupTagSpec("on-call", GroupTagInputs.model_validate({"name": "On-call", "members": [40, 3],
+def test_tag_program_binds_each_tag_to_its_variable_and_names_people_with_their_ids() -> None:
+    spec = GroupTagSpec("on-call", GroupTagInputs.model_validate({"name": "On-call",
+                                                                 "members": ["@olegpetrov", 3],
                                                                  "adopt_id": 9109}))
 
-    (block,) = tag_program([spec], {"on-call": "on_call"}, lambda key, ids: f"    {key}={ids!r},")
+    (block,) = tag_program([spec], {"on-call": "on_call"}, {"@olegpetrov": 40})
 
-    assert block == 'on_call = GroupTag(\n    "on-call",\n    name="On-call",\n    members=[3, 40],\n' \
-                    "    adopt_id=9109,\n)"
+    assert block == ('on_call = GroupTag(\n    "on-call",\n    name="On-call",\n    members=[\n'
+                     '        3,\n        "@olegpetrov",  # 40\n    ],\n    adopt_id=9109,\n)')
 
 
 def test_tag_resource_names_fall_back_to_tag_and_id() -> None:
