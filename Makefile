@@ -37,6 +37,7 @@ spec: install
 
 test: install typecheck spec
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
 	$(BIN)/python -m pytest
@@ -48,15 +49,18 @@ NEWEST_ENGINE := 3.276.0
 test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
 	PACHCA_PULUMI_ENGINE="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
-		tests/unit/test_inputs.py tests/unit/test_oneline.py tests/e2e/test_lifecycle.py tests/e2e/test_drift.py \
-		tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py
+		tests/unit/test_inputs.py tests/unit/test_oneline.py tests/unit/test_native.py tests/e2e/test_lifecycle.py \
+		tests/e2e/test_drift.py tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py \
+		tests/e2e/test_yaml.py
 
 unit: install spec
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
 
 e2e: install
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" $(BIN)/python -m pytest tests/e2e
 
 demo: install

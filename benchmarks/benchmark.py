@@ -57,6 +57,7 @@ from benchlib.emulator import EmulatorProcess
 from benchlib.measure import OpResult, ProcessMonitor, run_op
 from benchlib.noop import PICKLER_LEAK, noop_program
 from benchlib.report import memory_summary, print_memory, print_table, print_verdicts, table_rows
+from benchlib.native import install as install_native, native_program
 from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_changes, real_program
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -64,13 +65,16 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProcess, api: Api, workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
-    """The five operations, in order, on a new stack of `kind` ("noop" or "chat"); (figures, problems)."""
+    """The five operations, in order, on a new stack of `kind` ("noop", "chat", or "native": the same
+    chats through `pulumi-resource-pachca`); (figures, problems)."""
     from pachca_pulumi.testing import LocalStack
 
     pythonpath = os.pathsep.join(p for p in (str(BENCH_DIR), os.environ.get("PYTHONPATH", "")) if p)
-    program = real_program(specs) if kind == "chat" else noop_program(specs)
+    program = {"chat": real_program, "noop": noop_program, "native": native_program}[kind](specs)
     stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine_dir=engine,
                        extra_env={"PYTHONPATH": pythonpath, **engine_env})
+    if kind == "native":
+        install_native(engine, stack.env)
     stack.configure(token=TOKEN, base_url=server.base_url)
     monitor = ProcessMonitor()
     results: dict[str, OpResult] = {}
@@ -96,18 +100,19 @@ def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProce
     return results, problems
 
 
-def run_size(count: int, rate: float, engine: Path, engine_env: dict[str, str], tmp: Path) -> dict[str, Any]:
+def run_size(count: int, rate: float, engine: Path, engine_env: dict[str, str], tmp: Path,
+             kinds: tuple[str, ...] = ("noop", "chat")) -> dict[str, Any]:
     specs = chat_specs(count)
     figures: dict[str, Any] = {"chats": count}
     problems: list[str] = []
     print(f"\n== {count} chats (emulator rate limit {rate:g}/s) ==", flush=True)
-    for kind in ("noop", "chat"):
+    for kind in kinds:
         with EmulatorProcess() as server:
             server.faults(rate_limit=rate)
             api = Api(server)
             try:
                 results, found = run_stack(kind, specs, server, api, tmp / f"{kind}-{count}",
-                                           engine, engine_env, check=kind == "chat")
+                                           engine, engine_env, check=kind != "noop")
             finally:
                 api.close()
         figures[kind] = {op: asdict(r) for op, r in results.items()}
@@ -128,6 +133,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-checkpoints", action="store_true",
                         help="run both stacks with PULUMI_SKIP_CHECKPOINTS=true (no per-step state writes), "
                              "to see the provider against the API floor, not the engine's checkpointing")
+    parser.add_argument("--native", action="store_true",
+                        help="also run the chats through the native provider (pachca:index:Chat by type token)")
     parser.add_argument("--keep-pickler-leak", action="store_true",
                         help="do not undo pulumi's pickler leak between resources (shows the RecursionError)")
     args = parser.parse_args(argv)
@@ -151,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="pachca-bench-") as tmp:
         for count in args.size_list:
-            results[count] = run_size(count, args.rate, engine, engine_env, Path(tmp))
+            kinds = ("noop", "chat", "native") if args.native else ("noop", "chat")
+            results[count] = run_size(count, args.rate, engine, engine_env, Path(tmp), kinds)
     print("\nWall: the `pulumi` command; floors: engine = no-op dynamic provider, API = requests needed / "
           f"{args.rate:g} per s; ratio = wall / larger floor."
           + (" Engine env: " + " ".join(f"{k}={v}" for k, v in engine_env.items()) if engine_env else ""))

@@ -197,35 +197,50 @@ _OPTIONAL_PEOPLE = _people_rule("member")
 class ChatInputs(BaseModel):
     """The declared state of one chat, normalised (trimmed name, sorted unique id lists)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     name: Annotated[str, BeforeValidator(_name), Rule(Compare.TEXT)]
+    """The chat's visible name: 1 to 255 characters, no control characters."""
     member_ids: Annotated[People, _people("member_ids", ids_only=True), _PERSON] = Field(default_factory=dict)
+    """Members by user id (kept for older programs; `members` also takes ids)."""
     members: Annotated[People, _people("members"), _OPTIONAL_PEOPLE] = Field(default_factory=dict)
+    """Members by reference: a user id, an email, or a nickname (`@oleg` or `oleg`)."""
     admins: Annotated[People, _people("admins"), _people_rule("admin")] = Field(default_factory=dict)
+    """Admins by reference (id, email or nickname); admins are members too."""
     editors: Annotated[People, _people("editors"), _people_rule("editor")] = Field(default_factory=dict)
+    """Editors by reference (id, email or nickname); only channels have editors."""
     group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
+    """Group tags by id; exactly this set (a tag attached by hand is drift)."""
     group_tags: Annotated[
         list[str], BeforeValidator(normalise_names),
         Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False),
     ] = Field(default_factory=list)
+    """Group tags by name, resolved to ids at apply time."""
     channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
+    """A channel rather than a group chat; the API cannot change it, so a change replaces the chat."""
     public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
+    """Open to everyone in the workspace."""
     archived: Annotated[StrictBool, Rule(Compare.VALUE)] = False
+    """Keep the chat in code but archived."""
     exclusive_members: Annotated[
         StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
     ] = False
+    """Remove everyone neither declared nor implied (people added by hand included)."""
     adopt_id: Annotated[
         int | None, _optional_id("adopt_id"), Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = None
+    """On create, take over this existing chat instead of making one; later changes are no change."""
     avatar: Annotated[str | None, Rule(Compare.VALUE, output=Source.RUN, written_when_default=False)] = None
+    """A path to an image file, uploaded as the chat's avatar."""
     avatar_file: Annotated[
         str | None, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False)
     ] = None
+    """The avatar path as declared (set by check)."""
     undeclared_members: Annotated[
         People, _people("undeclared_members"),
         Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False),
     ] = Field(default_factory=dict)
+    """People in the chat that nothing declares, as the last refresh saw them (set by check)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -67,22 +67,27 @@ def _optional_id(value: Any) -> int | None:
 class GroupTagInputs(BaseModel):
     """The declared state of one group tag, normalised (trimmed name, canonical references)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
+    """The tag's name: 1 to 255 characters, no control characters."""
     members: Annotated[
         dict[str, bool], BeforeValidator(normalise_members), Rule(Compare.PEOPLE, output=Source.DECLARED)
     ] = Field(default_factory=dict)
+    """The tag's people by reference: a user id, an email, or a nickname (`@oleg` or `oleg`)."""
     exclusive_members: Annotated[
         StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
     ] = False
+    """Remove everyone with the tag that the program does not declare."""
     adopt_id: Annotated[
         int | None, BeforeValidator(_optional_id),
         Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False),
     ] = None
+    """On create, take over this existing tag instead of making one."""
     adopt_by_name: Annotated[
         StrictBool, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = False
+    """On create, take over the existing tag of the same name, if there is one."""
 
 
 def rule(field: str) -> Rule:

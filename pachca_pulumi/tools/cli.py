@@ -36,6 +36,7 @@ from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
 from .cli_errors import failure_line
 from .cli_workflows import drift_command, inventory_command
+from ..native.plugin import install_command
 from .listing import nothing_listed_hint
 from .people_listing import people_row, render_rows
 from .importer import (FORMATS, Selection, build_specs, format_for_output, header, list_chats, render,
@@ -82,6 +83,7 @@ def main() -> None:
 main.add_command(emulator_main, name="emulator")
 main.add_command(drift_command)
 main.add_command(inventory_command)
+main.add_command(install_command)
 
 
 @main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")

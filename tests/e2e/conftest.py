@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pulumi
 import pytest
 
 from pachca_pulumi import Chat
 from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.native.values import camel
 from pachca_pulumi.testing import ENGINE_DIR_ENV, LocalStack
+
+from .yaml_project import install_native_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-secret-token-6f1d"
@@ -84,20 +88,33 @@ def api(emulator: EmulatorServer) -> Iterator[Api]:
     client.close()
 
 
-def chats_program(specs: ChatSpecs) -> Callable[[], None]:
+# `Chat` (Python) and `pachca:index:Chat` (what YAML and every other language declare)
+FRONT_ENDS = ("dynamic", "native")
+
+
+def chats_program(specs: ChatSpecs, front_end: str = "dynamic") -> Callable[[], None]:
+    """The program declaring these chats through one front end (the native one by its type token,
+    as any language does; its property names are the schema's camelCase)."""
     def program() -> None:
         for resource_name, args in specs.items():
-            Chat(resource_name, **args)
+            if front_end == "native":
+                properties = {camel(k): v for k, v in args.items()}
+                pulumi.CustomResource("pachca:index:Chat", resource_name, properties)
+            else:
+                Chat(resource_name, **args)
 
     return program
 
 
 @pytest.fixture
 def make_stack(tmp_path: Path, engine: Path, emulator: EmulatorServer) -> Callable[..., LocalStack]:
-    def make(specs: ChatSpecs, *, token_in_config: bool = True, name: str = "dev") -> LocalStack:
+    def make(specs: ChatSpecs, *, token_in_config: bool = True, name: str = "dev",
+             front_end: str = "dynamic") -> LocalStack:
         extra = {} if token_in_config else {"PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": emulator.base_url}
-        stack = LocalStack(tmp_path / name, chats_program(specs), stack=name, engine_dir=engine,
+        stack = LocalStack(tmp_path / name, chats_program(specs, front_end), stack=name, engine_dir=engine,
                            extra_env=extra)
+        if front_end == "native":
+            install_native_plugin(engine, stack.env)
         if token_in_config:
             stack.configure(token=TOKEN, base_url=emulator.base_url)
         return stack

@@ -14,7 +14,7 @@ from pachca_pulumi.emulator.seed import load_seed
 from pachca_pulumi.emulator.store.tokens import ADMIN_SCOPES
 from pachca_pulumi.testing import LocalStack
 
-from .conftest import TOKEN, chats_program
+from .conftest import FRONT_ENDS, TOKEN, chats_program
 
 pytestmark = pytest.mark.e2e
 
@@ -38,9 +38,11 @@ def _assert_quiet(text: str) -> None:
     assert TOKEN not in text
 
 
-def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(make_stack) -> None:
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(make_stack,
+                                                                            front_end: str) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
-    stack = make_stack({"eng": {"name": "Engineering", "members": ["@ninosilva"]}})
+    stack = make_stack({"eng": {"name": "Engineering", "members": ["@ninosilva"]}}, front_end=front_end)
     stack.configure(base_url=url)
 
     text = _failed_up(stack)
@@ -62,8 +64,9 @@ def test_unreachable_api_from_the_environment_names_pachca_base_url(make_stack, 
     _assert_quiet(text)
 
 
-def test_api_errors_during_up_show_no_retry_lines_or_traceback(make_stack, emulator) -> None:
-    stack = make_stack({"eng": {"name": "Engineering"}})
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_api_errors_during_up_show_no_retry_lines_or_traceback(make_stack, emulator, front_end: str) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}}, front_end=front_end)
     emulator.faults.configure(error_rate=1.0)
 
     text = _failed_up(stack)

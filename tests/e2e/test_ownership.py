@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import TOKEN_USER, Api, chats_program
+from .conftest import FRONT_ENDS, TOKEN_USER, Api, chats_program
 from .test_people import shows
 
 pytestmark = pytest.mark.e2e
@@ -51,8 +51,9 @@ def test_switching_exclusive_on_previews_the_people_who_leave(make_stack, api: A
     assert "~ 1 to update" not in stack.preview(diff=True, color="never", refresh=True).stdout
 
 
-def test_exclusive_chat_previews_a_person_added_by_hand_leaving(make_stack, api: Api) -> None:
-    stack = make_stack(_chat(members=["@chiaranielsen"], exclusive_members=True))
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_exclusive_chat_previews_a_person_added_by_hand_leaving(make_stack, api: Api, front_end: str) -> None:
+    stack = make_stack(_chat(members=["@chiaranielsen"], exclusive_members=True), front_end=front_end)
     stack.up()
     chat_id = api.by_name("Engineering")[0]["id"]
     _by_hand(api, chat_id, add=PAVEL)

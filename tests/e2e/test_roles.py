@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import TOKEN_USER, Api, chats_program
+from .conftest import FRONT_ENDS, TOKEN_USER, Api, chats_program
 from .test_people import shows
 
 pytestmark = pytest.mark.e2e
@@ -57,8 +57,9 @@ def test_roles_are_set_on_up(make_stack, api: Api) -> None:
     assert set(chat["member_ids"]) == {TOKEN_USER, TATIANA, CHIARA, NATALIA}
 
 
-def test_role_drift_is_caught_by_preview_and_undone_by_up(make_stack, api: Api) -> None:
-    stack = make_stack(_channel(admins=["@chiaranielsen"], editors=["natalialopez"]))
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_role_drift_is_caught_by_preview_and_undone_by_up(make_stack, api: Api, front_end: str) -> None:
+    stack = make_stack(_channel(admins=["@chiaranielsen"], editors=["natalialopez"]), front_end=front_end)
     stack.up()
     chat_id = api.by_name("News")[0]["id"]
     assert _no_change_expected(stack) is None
@@ -75,11 +76,14 @@ def test_role_drift_is_caught_by_preview_and_undone_by_up(make_stack, api: Api) 
     assert _no_change_expected(stack) is None
 
 
-def test_roles_are_dropped_when_the_program_no_longer_declares_them(make_stack, api: Api) -> None:
-    stack = make_stack(_channel(admins=["@chiaranielsen", "@ninosilva"], editors=["natalialopez"]))
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_roles_are_dropped_when_the_program_no_longer_declares_them(make_stack, api: Api,
+                                                                     front_end: str) -> None:
+    stack = make_stack(_channel(admins=["@chiaranielsen", "@ninosilva"], editors=["natalialopez"]),
+                       front_end=front_end)
     stack.up()
     chat_id = api.by_name("News")[0]["id"]
-    stack.set_program(chats_program(_channel(members=["@chiaranielsen", "natalialopez"])))
+    stack.set_program(chats_program(_channel(members=["@chiaranielsen", "natalialopez"]), front_end))
 
     preview = stack.preview(diff=True, color="never").stdout
     stack.up()

@@ -1,0 +1,95 @@
+"""`pachca:index:GroupTag`: the native front end of the `GroupTag` resource, on the dynamic one's parts.
+
+The one adapter between the native provider and `group_tag/`: the rules are `GroupTagProvider`'s
+hooks and `diff_tag`'s; what is native is the detailed diff (one entry per person, by the
+program's reference) and a read with no state (`pulumi import`), which returns the tag declared
+as it is, its people by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from ..group_tag.diff import diff_tag
+from ..group_tag.provider import GroupTagProvider
+from .detailed import Entries, field_entries, path
+from .results import Changes, Checked, Read
+
+__all__ = ["GroupTagResource"]
+
+
+class GroupTagResource:
+    """Plain-dict hooks for `pachca:index:GroupTag` (snake_case names)."""
+
+    def __init__(self, dynamic: GroupTagProvider | None = None) -> None:
+        self._dynamic = dynamic or GroupTagProvider()
+
+    def configure(self, config: Config) -> None:
+        """Read `pachca:token`/`pachca:baseUrl` (else the environment) as the dynamic resource does."""
+        self._dynamic.configure(ConfigureRequest(config))
+
+    def check(self, _name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
+        """Validation and normalisation (`members` becomes a map by reference); no API call."""
+        result = self._dynamic.check(olds, news)
+        failures = [(failure.property, failure.reason) for failure in result.failures or []]
+        return Checked(result.inputs, failures)
+
+    def diff(self, _name: str, _tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """`diff_tag`'s verdict, with one entry per person added or removed."""
+        changed = diff_tag(olds, news)
+        entries = field_entries([f for f in changed if f != "members"], ())
+        if "members" in changed:
+            entries.update(member_entries(olds, news))
+        return Changes(bool(changed), (), entries)
+
+    def create(self, _name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Create (or adopt) the tag and give it its people; every output."""
+        result = self._dynamic.create(props)
+        return str(result.id), dict(result.outs or {})
+
+    def read(self, _name: str, tag_id: str, props: dict[str, Any]) -> Read:
+        """Refresh, or with no state (`pulumi import`) the tag declared as it is."""
+        result = self._dynamic.read(tag_id, props)
+        if result.id is None or props:
+            return Read(result.id, dict(result.outs or {}), dict(result.inputs or {}))
+        outs = dict(result.outs or {})
+        members = sorted(int(uid) for uid in outs.get("user_ids") or [])
+        written = {"name": outs["name"], **({"members": members} if members else {})}
+        ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
+        declared = {**outs, **self.check("", {}, written).inputs,
+                    "resolved_members": ids, "declared_user_ids": members}
+        again = self._dynamic.read(tag_id, declared)
+        return Read(again.id, dict(again.outs or {}), written)
+
+    def update(self, _name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """Rename and reconcile people; safe to re-run after a partial failure."""
+        return dict(self._dynamic.update(tag_id, olds, news).outs or {})
+
+    def delete(self, _name: str, tag_id: str, props: dict[str, Any]) -> None:
+        """Delete the tag (the API has no archive); already gone is success."""
+        self._dynamic.delete(tag_id, props)
+
+
+def member_entries(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Entries:
+    """References added to or dropped from `members`, and declared people who lost the tag."""
+    from pulumi.provider.experimental.provider import PropertyDiff, PropertyDiffKind
+
+    resolved = {ref: int(uid) for ref, uid in (olds.get("resolved_members") or {}).items()}
+    actual = {int(uid) for uid in olds.get("user_ids") or []}
+    wanted = list(news.get("members") or {})
+    entries: Entries = {}
+    for ref in wanted:
+        if ref not in resolved or resolved[ref] not in actual:
+            entries[path("members", ref)] = PropertyDiff(PropertyDiffKind.ADD, input_diff=False)
+    for ref in olds.get("members") or {}:
+        if ref not in wanted and resolved.get(ref) in actual:
+            entries[path("members", ref)] = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
+    if news.get("exclusive_members"):
+        for uid in sorted(actual - {resolved[r] for r in wanted if r in resolved}):
+            removed = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
+            entries.setdefault(path("members", str(uid)), removed)
+    return entries or {path("members"): PropertyDiff(PropertyDiffKind.UPDATE, input_diff=False)}

@@ -1,0 +1,49 @@
+"""Serving the provider to the engine: the SDK's gRPC server, with one answer corrected.
+
+`pulumi.provider.experimental.server` always sends `properties` in a Read response, even for a
+resource that is gone; the engine then keeps it in state with no outputs on refresh, and imports a
+missing id as an empty resource. A read that finds nothing must send no properties at all (the
+engine's "does not exist"), so `Read` here drops them when the response has no id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import grpc  # type: ignore[import-untyped]  # grpcio ships no stubs (types-grpcio is not a dependency)
+from pulumi.provider.experimental import provider as px
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+__all__ = ["serve"]
+
+
+class _Servicer(ProviderServicer):
+    async def Read(self, request: Any, context: Any) -> Any:  # noqa: N802 - the gRPC method's name
+        response = await super().Read(request, context)  # type: ignore[no-untyped-call]
+        return response if response.id else provider_pb2.ReadResponse()
+
+
+def serve(args: list[str], version: str, provider: px.Provider) -> None:
+    """Start the gRPC server on a free loopback port, print the port (the plugin handshake) and serve."""
+    parser = argparse.ArgumentParser(description="pulumi-resource-pachca (a Pulumi resource plugin)")
+    parser.add_argument("engine", help="the Pulumi engine's address")
+    known, _ = parser.parse_known_args(args)
+
+    async def run() -> None:
+        server = grpc.aio.server()
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(
+            _Servicer(args, version, provider, engine_address=known.engine), server)
+        port = server.add_insecure_port(address="127.0.0.1:0")
+        await server.start()
+        sys.stdout.write(f"{port}\n")
+        sys.stdout.flush()
+        await server.wait_for_termination()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
