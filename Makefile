@@ -4,14 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine spec typecheck test test-newest-sdk unit e2e demo bench bench-workspace clean
+.PHONY: install engine spec typecheck docs test test-newest-sdk unit e2e demo bench bench-workspace clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]' 'pulumi==$(PULUMI_VERSION)'
+	$(BIN)/python -m pip install -q -e '.[test,docs]' 'pulumi==$(PULUMI_VERSION)'
 	touch $@
 
 install: $(VENV)/.installed
@@ -23,6 +23,10 @@ $(NEWEST_VENV)/.installed: pyproject.toml
 	$(NEWEST_VENV)/bin/python -m pip install -q --upgrade pip
 	$(NEWEST_VENV)/bin/python -m pip install -q --upgrade -e '.[test]' 'pulumi>=$(PULUMI_VERSION),<4'
 	touch $@
+
+# The docs site (mkdocs-material, strict) served on loopback; `make test` builds it and checks it in Chromium.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
 engine:
 	scripts/ensure-pulumi-cli
@@ -40,6 +44,7 @@ test: install typecheck spec
 	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
+	CHROMIUM="$$(scripts/ensure-chromium | tail -n 1)" \
 	$(BIN)/python -m pytest
 	$(MAKE) test-newest-sdk
 

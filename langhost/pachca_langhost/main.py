@@ -15,6 +15,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from .flags import Log, parse_args, verbosity
+from .project import project_python, running_in
 
 # Same limit as the engine and the SDK use for their gRPC channels.
 MAX_MESSAGE = 400 * 1024 * 1024
@@ -31,6 +32,7 @@ def main(argv: Sequence[str], home: str) -> int:
     `home` is the directory holding the host (and, once installed, the exec shim beside it).
     """
     stopping = stop_on_signals()
+    reexec_in_project_venv(argv, home)
     service = import_service()
     if service is None:
         return 1
@@ -63,6 +65,15 @@ def stop_on_signals() -> threading.Event:
     return stopping
 
 
+def reexec_in_project_venv(argv: Sequence[str], home: str) -> None:
+    """Replace this process with the host running on the project's virtualenv python, when the
+    project names one (`runtime.options.virtualenv`) and PULUMI_PYTHON_CMD does not say otherwise."""
+    python = project_python(os.getcwd(), os.environ)
+    if python is None or running_in(python):
+        return
+    os.execv(python, [python, os.path.join(home, "pulumi_language_python.py"), *argv])
+
+
 def import_service() -> ModuleType | None:
     """The servicer module, or None (having said why on stderr) on a Python without the SDK."""
     try:
@@ -70,7 +81,8 @@ def import_service() -> ModuleType | None:
     except ImportError as exc:
         sys.stderr.write(
             f"pulumi-language-python: cannot import the Pulumi SDK/grpcio ({exc}) with {sys.executable}; "
-            "set PULUMI_PYTHON_CMD to a Python that has `pulumi` installed\n"
+            "name a virtualenv that has `pulumi` in Pulumi.yaml (runtime.options.virtualenv), or set "
+            "PULUMI_PYTHON_CMD to a Python that has it\n"
         )
         return None
     return service

@@ -197,50 +197,60 @@ _OPTIONAL_PEOPLE = _people_rule("member")
 class ChatInputs(BaseModel):
     """The declared state of one chat, normalised (trimmed name, sorted unique id lists)."""
 
+    # Each field's docstring is its description (the reference pages and the native schema read it).
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     name: Annotated[str, BeforeValidator(_name), Rule(Compare.TEXT)]
-    """The chat's visible name: 1 to 255 characters, no control characters."""
+    """The chat's name: 1..255 characters after trimming, no control characters."""
     member_ids: Annotated[People, _people("member_ids", ids_only=True), _PERSON] = Field(default_factory=dict)
-    """Members by user id (kept for older programs; `members` also takes ids)."""
+    """User ids only: the older form of `members`, kept so older programs and `pachca-pulumi import` output run."""
     members: Annotated[People, _people("members"), _OPTIONAL_PEOPLE] = Field(default_factory=dict)
-    """Members by reference: a user id, an email, or a nickname (`@oleg` or `oleg`)."""
+    """People who must be members. A reference is an id (`186` or `"186"`), an email (`"anna@corp.ru"`) or a
+    nickname (`"@oleg"` or `"oleg"`); every one is verified at preview, an unknown one fails naming the closest."""
     admins: Annotated[People, _people("admins"), _people_rule("admin")] = Field(default_factory=dict)
-    """Admins by reference (id, email or nickname); admins are members too."""
+    """Members who must be chat admins (they are members too)."""
     editors: Annotated[People, _people("editors"), _people_rule("editor")] = Field(default_factory=dict)
-    """Editors by reference (id, email or nickname); only channels have editors."""
+    """Members who must be editors; channels only (elsewhere `check` fails)."""
     group_tag_ids: Annotated[list[int], _ids("group_tag_ids"), Rule(Compare.ID_SET)] = Field(default_factory=list)
-    """Group tags by id; exactly this set (a tag attached by hand is drift)."""
+    """Group tags attached to the chat, by id (a `GroupTag`'s `id` too): their users join it and the server keeps
+    that in sync. An exact set: a tag attached by hand is drift."""
     group_tags: Annotated[
         list[str], BeforeValidator(normalise_names),
         Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False),
     ] = Field(default_factory=list)
-    """Group tags by name, resolved to ids at apply time."""
+    """Group tags by name, resolved to ids at `up`; pass a `GroupTag`'s `name` output so the chat waits for the
+    tag. Attached like `group_tag_ids`."""
     channel: Annotated[StrictBool, Rule(Compare.VALUE, replaces=True)] = False
-    """A channel rather than a group chat; the API cannot change it, so a change replaces the chat."""
+    """A channel rather than a group chat. The API cannot change it, so a change replaces the chat (the old one
+    is archived after the new one exists)."""
     public: Annotated[StrictBool, Rule(Compare.VALUE)] = False
     """Open to everyone in the workspace."""
     archived: Annotated[StrictBool, Rule(Compare.VALUE)] = False
-    """Keep the chat in code but archived."""
+    """Keep the chat in code but archived; drift in either direction is reconciled."""
     exclusive_members: Annotated[
         StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
     ] = False
-    """Remove everyone neither declared nor implied (people added by hand included)."""
+    """`False`: people added by hand are tolerated. `True`: people neither declared nor implied (the owner, the
+    token's user, the users of the chat's tags) are removed on `up` and shown as drift."""
     adopt_id: Annotated[
         int | None, _optional_id("adopt_id"), Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = None
-    """On create, take over this existing chat instead of making one; later changes are no change."""
+    """On create, take over this existing chat (unarchive it if needed, then reconcile it) instead of creating one.
+    Two resources bound to one chat fail before any write, naming both."""
     avatar: Annotated[str | None, Rule(Compare.VALUE, output=Source.RUN, written_when_default=False)] = None
-    """A path to an image file, uploaded as the chat's avatar."""
+    """The chat's avatar: a PNG, JPEG, GIF or WebP file (a path relative to the program, or to the data file) or
+    its bytes, at most 1 MiB. Only `sha256:<digest>` enters state, so previews compare digests; removing it
+    deletes the avatar, and one changed by hand is drift that `up` uploads again."""
     avatar_file: Annotated[
         str | None, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False)
     ] = None
-    """The avatar path as declared (set by check)."""
+    """The file the applied avatar came from (set by `check` from `avatar`)."""
     undeclared_members: Annotated[
         People, _people("undeclared_members"),
         Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False, from_program=False),
     ] = Field(default_factory=dict)
-    """People in the chat that nothing declares, as the last refresh saw them (set by check)."""
+    """People in the chat that nothing declares (added by hand, not implied), `{@nickname: id}`, as the last
+    refresh saw them; dropped by `check` when `exclusive_members` will remove them, so the preview names them."""
 
     @model_validator(mode="before")
     @classmethod

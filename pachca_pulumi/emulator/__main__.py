@@ -18,17 +18,16 @@ from .._loopback import is_loopback
 from .._token_option import token_callback
 from .faults import MALFORMED_MODES, Faults
 from .persistence import StateError
-from .seed import SeedError
+from .help_text import token_lines
+from .seed import SeedError, load_seed
 from .server import EmulatorServer
 
 
-HELP = """Run a local emulator of the Pachca API: chats, members, roles, avatars, tags, directory.
+_HELP_TEMPLATE = """Run a local emulator of the Pachca API: chats, members, roles, avatars, tags, directory.
 
 \b
 Tokens and users: the i-th --token acts as the seed's token_user_ids[i]. Default seed:
-  token 1 -> user 1 pachca-bot (a bot, workspace admin)
-  token 2 -> user 2 (admin); token 3 -> user 3 (role user); token 4 -> user 122 ci-bot
-  (a bot in no chat); token 5 -> user 5
+{tokens}
 Every token may read and change any chat, unless --hide-private hides private chats from
 tokens whose user is not in them (404 or 403; invented). Only admin tokens may list every chat
 of the workspace (GET /company/chats, scope company_chats:read); others get 403 insufficient_scope.
@@ -37,10 +36,11 @@ GET /oauth/token/info shows a token's user and scopes (the token itself masked).
 \b
 Follows openapi.yaml (Aug 2026) and, where newer, the official SDK pachca-sdk 1.6.1:
 POST /chats reports unknown member ids in meta.not_found_member_ids, chats have avatar_url,
-POST|DELETE /chats/{id}/avatar (served at /uploads/...), GET /company/chats.
+POST|DELETE /chats/{{id}}/avatar (served at /uploads/...), GET /company/chats.
 Control endpoints (loopback only): /_emulator/health (clock, chat counts), reset, stats, faults,
-workspace, workspace/activity, chats/{id}.
+workspace, workspace/activity, chats/{{id}}.
 """
+HELP = _HELP_TEMPLATE.format(tokens="\n".join(f"  {line}" for line in token_lines(load_seed())))
 
 
 class _Stop(Exception):
@@ -64,11 +64,9 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     multiple=True,
     envvar="PACHCA_EMULATOR_TOKEN",
     callback=token_callback("PACHCA_EMULATOR_TOKEN"),
-    help="Accepted bearer token (repeatable); the i-th acts as the seed's token_user_ids[i]. With the "
-    "default seed: the 1st acts as user 1 (pachca-bot), the workspace owner on the corporation plan, the "
-    "only token that may read GET /audit_events; the 2nd as user 2 (Tatiana Moreau, an admin); the 3rd as "
-    "user 3 (a regular user); the 4th as user 122 (ci-bot, a bot in no chat); the 5th as user 5. Each "
-    "change is audited with its token's user. "
+    help="Accepted bearer token (repeatable); the i-th acts as the seed's token_user_ids[i] (the table "
+    "above); the 1st is the workspace owner on the corporation plan, the only token that may read "
+    "GET /audit_events. Each change is audited with its token's user. "
     "- reads them from stdin, one a line; prefer PACHCA_EMULATOR_TOKEN (a literal value is warned about).",
 )
 @click.option("--seed", type=click.Path(exists=True, dir_okay=False), help="Seed JSON replacing the default.")

@@ -67,27 +67,32 @@ def _optional_id(value: Any) -> int | None:
 class GroupTagInputs(BaseModel):
     """The declared state of one group tag, normalised (trimmed name, canonical references)."""
 
+    # Each field's docstring is its description (the reference pages and the native schema read it).
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     name: Annotated[str, BeforeValidator(_name), Rule(Compare.VALUE)]
-    """The tag's name: 1 to 255 characters, no control characters."""
+    """The tag's name: 1..255 characters after trimming, no control characters, unique in the workspace
+    (regardless of case). A rename keeps the tag's people."""
     members: Annotated[
         dict[str, bool], BeforeValidator(normalise_members), Rule(Compare.PEOPLE, output=Source.DECLARED)
     ] = Field(default_factory=dict)
-    """The tag's people by reference: a user id, an email, or a nickname (`@oleg` or `oleg`)."""
+    """People who must have the tag: ids (`186` or `"186"`), emails, or nicknames (`@oleg` or `oleg`), each
+    verified at preview; an unknown one fails naming the closest match."""
     exclusive_members: Annotated[
         StrictBool, Rule(Compare.VALUE, output=Source.DECLARED, written_when_default=False)
     ] = False
-    """Remove everyone with the tag that the program does not declare."""
+    """`False`: people given the tag by hand are tolerated, and people the program declared at the last apply
+    and no longer declares lose it. `True`: everyone not declared loses it."""
     adopt_id: Annotated[
         int | None, BeforeValidator(_optional_id),
         Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False),
     ] = None
-    """On create, take over this existing tag instead of making one."""
+    """On create, take over this existing tag (then reconcile its name and people) instead of creating one."""
     adopt_by_name: Annotated[
         StrictBool, Rule(Compare.NEVER, output=Source.DECLARED, written_when_default=False)
     ] = False
-    """On create, take over the existing tag of the same name, if there is one."""
+    """On create, take over the workspace's tag of this `name` if there is one (else create it). Without it, a
+    taken name fails with the tag's id and both fixes."""
 
 
 def rule(field: str) -> Rule:

@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from ..chat.resource import Chat
 from ..group_tag.resource import GroupTag
 from ..chat.avatar import AVATAR_DIGEST_PREFIX
-from ..chat.schema import INPUTS, PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
+from ..chat.schema import PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
 from .dataparse import JSON_SUFFIXES, YAML_SUFFIXES, ChatFileError, parse  # noqa: F401 (re-exported)
 from .tagfile import GROUP_TAGS_KEY, GroupTagSpec, split_tag_refs, tag_specs
 
@@ -243,7 +243,7 @@ def _message(err: Any) -> str:
     if kind == "missing":
         return f"{field} is required: give the chat a visible name, e.g. name: Engineering"
     if kind == "extra_forbidden":
-        return f"unknown field; a chat takes: {', '.join(INPUTS)}"
+        return f"unknown field; a chat takes: {', '.join(PROGRAM_INPUTS)}"
     if kind == "bool_type":
         return f"{field} must be true or false; got {err.get('input')!r}"
     return str(err.get("msg", "is invalid")).removeprefix("Value error, ")

@@ -184,7 +184,8 @@ def recover_command(
 ) -> None:
     """Repair a stack whose `pulumi up` was killed while creating chats.
 
-    Run `pulumi cancel --yes` first, then this, then `pulumi up`. Each pending create of a Chat is
+    Run this, then `pulumi up`. It releases the dead run's lock itself (as `pulumi cancel --yes`
+    does), so never run it while another `pulumi up` of the stack is running. Each pending create of a Chat is
     bound to the untracked chat it made (same name, kind and visibility, owned by the token's user,
     newest first), or dropped when its request never reached Pachca, so `pulumi up` creates no chat
     twice. The pulumi CLI must be on PATH, with the backend and secrets (e.g.

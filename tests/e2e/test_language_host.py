@@ -36,6 +36,7 @@ SCRIPTS = ROOT / "scripts"
 LANGHOST = ROOT / "langhost"
 HOST_FILES = (
     "pulumi-language-python",
+    "pulumi-resource-pulumi-python",
     "pulumi_language_python.py",
     *sorted(f"pachca_langhost/{module.name}" for module in (LANGHOST / "pachca_langhost").glob("*.py")),
 )
@@ -103,9 +104,6 @@ def host_bin(engine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     (bin_dir / "pachca_langhost").mkdir()
     for name in HOST_FILES:
         shutil.copy2(LANGHOST / name, bin_dir / name)
-    launcher = "pulumi-resource-pulumi-python"
-    if (engine / launcher).exists():
-        shutil.copy2(engine / launcher, bin_dir / launcher)
     if (engine / EXEC_NAME).exists():  # else the host falls back to the Go module cache
         shutil.copy2(engine / EXEC_NAME, bin_dir / EXEC_NAME)
     return bin_dir
@@ -298,3 +296,38 @@ def test_ensure_pulumi_cli_installs_the_language_host(engine: Path) -> None:
         assert (engine_dir / name).stat().st_mode & stat.S_IXUSR, f"{name} is not executable"
     assert "pulumi.runtime.configure" in (engine_dir / EXEC_NAME).read_text()
     assert seconds < 60, f"second call took {seconds:.1f}s"
+
+
+def test_runtime_virtualenv_is_honoured_without_activation(tmp_path: Path, host_bin: Path, engine: Path) -> None:
+    """With `runtime.options.virtualenv` and no activated venv (the `python3` on PATH has no SDK),
+    the host and the dynamic-provider launcher both run on the project's venv, as the official ones do."""
+    proj = Project(tmp_path, host_bin, engine, "lhnoact", {"__main__.py": MAIN, "mydyn.py": MYDYN})
+    (proj.dir / "Pulumi.yaml").write_text("name: lhnoact\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n")
+    _venv_seeing_our_packages(proj.dir / "venv")
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    # `python3 -S` imports no site-packages: what a machine's python3 without the SDK looks like.
+    (shim / "python3").write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
+    (shim / "python3").chmod(0o755)
+    del proj.env["PULUMI_PYTHON_CMD"]
+    proj.env["PATH"] = f"{shim}{os.pathsep}{proj.env['PATH']}"
+    proj.run("stack", "init", "dev")
+    proj.run("config", "set", "greeting", "hey")
+    proj.run("config", "set", "--secret", "pw", "s3")
+
+    up = proj.run("up", "--yes")
+
+    assert "cannot import the Pulumi SDK" not in up.stdout + up.stderr
+    assert "+ 2 created" in up.stdout
+    assert proj.outputs()["echo_id"] == "echo-hey"
+
+
+def _venv_seeing_our_packages(venv: Path) -> Path:
+    """A venv without the SDK of its own: a .pth file makes this interpreter's packages visible."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=TIMEOUT)
+    purelib = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True, timeout=TIMEOUT,
+    ).stdout.strip()
+    Path(purelib, "parent.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n")
+    return venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import selectors
 import signal
@@ -105,8 +106,20 @@ def test_cli_warns_once_about_a_literal_token_without_printing_it():
 def test_cli_help_explains_the_token_to_user_mapping():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    assert "token_user_ids[i]" in result.output and "token 1 -> user 1 pachca-bot" in result.output
+    assert "token_user_ids[i]" in result.output and "token 1 -> user 1 @pachca-bot" in result.output
     assert "GET /company/chats" in result.output and "403" in result.output
+
+
+def test_cli_help_token_table_is_the_default_seeds():
+    seed = json.loads((REPO_ROOT / "pachca_pulumi" / "emulator" / "seed.json").read_text())
+    nicknames = {user["id"]: user["nickname"] for user in seed["users"]}
+    expected = [f"token {i} -> user {uid} @{nicknames[uid]} " for i, uid in enumerate(seed["token_user_ids"], 1)]
+
+    shown = [line.strip() for line in CliRunner().invoke(main, ["--help"]).output.splitlines()]
+
+    assert [line[:len(want)] for line, want in zip(
+        [line for line in shown if line.startswith("token ")], expected, strict=True)] == expected
+    assert "token 4 -> user 122 @ci-bot (CI Bot; a bot; role user; in no group tag)" in shown
 
 
 def test_cli_refuses_non_loopback_host():

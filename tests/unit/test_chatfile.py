@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pachca_pulumi.api.errors import PachcaError
-from pachca_pulumi.chat.schema import ChatInputs
+from pachca_pulumi.chat.schema import PROGRAM_INPUTS, ChatInputs
 from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.tools.chatfile import ChatFileError, ChatSpec, dump_chats, load_chats
 from pachca_pulumi.tools.cli import main
@@ -256,3 +256,13 @@ def _http(server: EmulatorServer) -> httpx.Client:
 
 def _create(http: httpx.Client, chat: dict[str, object]) -> int:
     return int(http.post("chats", json={"chat": chat}).raise_for_status().json()["data"]["id"])
+
+
+def test_unknown_field_lists_only_what_a_program_may_write(tmp_path: Path) -> None:
+    path = write(tmp_path, "chats.yaml", "chats:\n  eng: {name: Eng, topic: x}\n")
+
+    (problem,) = problems_of(path)
+    listed = problem.split("a chat takes: ", 1)[1].split(", ")
+
+    assert listed == list(PROGRAM_INPUTS)
+    assert "avatar_file" not in listed and "undeclared_members" not in listed and "avatar" in listed

@@ -529,9 +529,20 @@ def test_recover_help_mentions_every_option() -> None:
     result = run("recover", "--help")
 
     assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
     expected = ["--stack", "--cwd", "--dry-run", "--token", "--base-url", "pulumi cancel"]
-    assert [word for word in expected if word not in result.stdout] == []
-    assert "--pulumi-command" not in result.stdout
+    assert [word for word in expected if word not in text] == []
+    assert "--pulumi-command" not in text
+
+
+def test_recover_help_gives_the_documented_procedure() -> None:
+    """One procedure: `recover` releases the lock itself (no `pulumi cancel` before it), then `pulumi up`."""
+    text = " ".join(run("recover", "--help").stdout.split())
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "crash-recovery.md").read_text()
+
+    assert "Run this, then `pulumi up`. It releases the dead run's lock itself" in text
+    assert "cancel --yes` first" not in text and "cancel --yes` first" not in guide
+    assert "pachca-pulumi recover --stack dev" in guide and "releases the dead run's lock itself" in guide
 
 
 def test_cli_help_lists_recover() -> None:

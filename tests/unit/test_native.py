@@ -27,6 +27,16 @@ SCHEMA = json.loads(package_schema())
 URN = "urn:pulumi:dev::chats::pachca:index:Chat::eng"
 
 
+def _run(coro: Any) -> Any:
+    """Run a hook on a loop of its own, leaving the thread's current loop as it was (asyncio.run
+    would unset it, and the mocks-based tests that follow read it)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
+
+
 @pytest.mark.parametrize("table", TABLES, ids=lambda table: table.token)
 def test_schema_inputs_are_the_tables_program_inputs(table: Any) -> None:
     served = SCHEMA["resources"][table.token]
@@ -116,7 +126,7 @@ def test_tag_member_entries_by_reference() -> None:
 
 def test_provider_check_failure_names_the_field() -> None:
     request = px.CheckRequest(URN, {}, {"name": PropertyValue(" ")}, b"")
-    response = asyncio.run(PachcaProvider().check(request))
+    response = _run(PachcaProvider().check(request))
     assert [(f.property, f.reason) for f in response.failures or []] == [
         ("name", "name must not be empty or blank: give the chat a visible name")]
 
@@ -124,7 +134,7 @@ def test_provider_check_failure_names_the_field() -> None:
 def test_provider_configure_without_token_is_one_line_naming_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PACHCA_TOKEN", raising=False)
     with pytest.raises(ProviderError) as raised:
-        asyncio.run(PachcaProvider().configure(px.ConfigureRequest({}, {}, True, True)))
+        _run(PachcaProvider().configure(px.ConfigureRequest({}, {}, True, True)))
     assert "pulumi config set --secret pachca:token" in str(raised.value) and "\n" not in str(raised.value)
 
 
@@ -132,7 +142,7 @@ def test_provider_configure_refuses_plain_http_to_a_remote_host() -> None:
     request = px.ConfigureRequest({"pachca:token": "t0ken-value", "pachca:baseUrl": "http://api.example.com"},
                                   {}, True, True)
     with pytest.raises(ProviderError, match="Refusing plain http to api.example.com"):
-        asyncio.run(PachcaProvider().configure(request))
+        _run(PachcaProvider().configure(request))
 
 
 def test_plugin_archive_holds_an_executable_launcher(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ SDK pachca-sdk 1.6.1; where the two disagree the SDK wins: ``POST /chats`` answe
 (``not_found_member_ids``), chats have ``avatar_url``, and ``POST|DELETE /chats/{id}/avatar``
 and ``GET /company/chats`` exist.
 
-Behaviour invented where the spec is silent (README.md, "The emulator", lists it too):
+Behaviour invented where the spec is silent (docs/guides/emulator.md renders this list; keep it here):
 
 * Every token acts with admin rights on chats: any chat can be read, updated, archived and
   have its members, roles, tags or avatar changed, whether or not the token's user is a member.
