@@ -53,6 +53,8 @@ def test_drift_reports_a_tag_renamed_and_people_moved_by_hand(tmp_path, engine, 
     assert ("members: declared Natalia Lopez <natalia.lopez@example.com>, actual not a member\n"
             f"    changed by Tatiana Moreau <tatiana.moreau@example.com> at {removed['created_at']}") in text.stdout
     assert ("members: declared not declared, actual Camille Nguyen <camille.nguyen@example.com>\n"
+            "    next: the next `pulumi up --refresh` (or any `up` that changes this tag) takes the tag from them"
+            " (exclusive_members)\n"
             f"    changed by Tatiana Moreau <tatiana.moreau@example.com> at {added['created_at']}") in text.stdout
     [tag] = report["group_tags"]
     assert report["chats"] == [] and tag["tag_id"] == tag_id
