@@ -54,7 +54,7 @@ NEWEST_ENGINE := 3.276.0
 test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
 	PACHCA_PULUMI_ENGINE="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-cli | tail -n 1)" \
-	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
+	PACHCA_PULUMI_YAML="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-yaml | tail -n 1)" \
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
 		tests/unit/test_inputs.py tests/unit/test_oneline.py tests/unit/test_native.py tests/e2e/test_lifecycle.py \
 		tests/e2e/test_drift.py tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py \
