@@ -25,6 +25,7 @@ from ..api.directory import Directory
 from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .journal import ChatKey, CreateJournal
 from .snapshot import ChatSnapshot
+from .state import declared as _declared, named as _named, whole as _whole
 from .tags import TagNames
 from .verify import Verdict, verify_inputs
 
@@ -400,27 +401,6 @@ def _check_adoptable(chat: Chat, inputs: ChatInputs) -> None:
             f"adopt_id {chat.id}: the chat is {kind} but channel={inputs.channel}; the API cannot convert "
             f"a chat, so set channel={chat.channel} or remove adopt_id to create a new chat"
         )
-
-
-def _declared(stored: dict[str, Any]) -> ChatInputs:
-    """The inputs a resource declared, as far as its stored outputs keep them."""
-    values = {field: _whole(stored.get(field)) for field in INPUTS}
-    if not isinstance(values.get("member_ids"), dict):  # a state written before people maps
-        values["member_ids"] = {str(uid): uid for uid in _whole(stored.get("declared_member_ids") or [])}
-    return ChatInputs.model_construct(**{field: value for field, value in values.items() if value is not None})
-
-
-def _whole(value: Any) -> Any:
-    """State keeps numbers as floats: ids come back as ints, lists and maps of ids likewise."""
-    if isinstance(value, list):
-        return [_whole(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _whole(item) for key, item in value.items()}
-    return int(value) if isinstance(value, float) else value
-
-
-def _named(stored: Mapping[str, Any]) -> dict[str, int]:
-    return {name: int(tag_id) for name, tag_id in (stored.get("named_tag_ids") or {}).items()}
 
 
 def _ignore_missing(call: Any, chat_id: int, item_id: int) -> None:
