@@ -142,6 +142,11 @@ def _pulumi_commands(script: str) -> list[str]:
     return [line.strip() for line in joined.splitlines() if re.match(r"\s*pulumi\s", line)]
 
 
+def _flags(command: str) -> set[str]:
+    """The `--long` flags of one shell command, without their values."""
+    return {word.split("=", 1)[0] for word in command.split() if word.startswith("--")}
+
+
 def _gitlab_jobs(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     reserved = {"variables", "stages", "default", "workflow", "include", "image", "services", "cache"}
     return {
@@ -351,7 +356,7 @@ def test_github_workflow_uses_the_agreed_action_versions(path: Path) -> None:
         assert version == expected[action], ref
 
 
-def test_preview_workflow_runs_pulumi_preview_with_diff_on_pull_requests() -> None:
+def test_preview_workflow_runs_pulumi_preview_with_refresh_and_diff_on_pull_requests() -> None:
     workflow = _load(PREVIEW_WORKFLOW)
     assert "pull_request" in _triggers(workflow)
     assert "pull_request_target" not in _triggers(workflow)  # would run PR code with secrets
@@ -359,7 +364,8 @@ def test_preview_workflow_runs_pulumi_preview_with_diff_on_pull_requests() -> No
     assert "pull_request.number" in workflow["concurrency"]["group"]
     commands = _pulumi_commands(_step(workflow, "preview")["run"])
     previews = [c for c in commands if c.startswith("pulumi preview")]
-    assert previews and all("--diff" in c and "--stack" in c for c in previews), commands
+    # --refresh: the preview compares the code with Pachca as it is now, not with the last saved state.
+    assert previews and all(_flags(c) >= {"--refresh", "--diff", "--stack"} for c in previews), commands
     assert not any(
         re.match(r"pulumi (up|destroy|refresh)\b", c) for c in _pulumi_commands("\n".join(_scripts(workflow)))
     )
@@ -393,7 +399,8 @@ def test_deploy_workflow_if_present_only_runs_on_main_and_never_cancels() -> Non
     assert _triggers(workflow)["push"]["branches"] == ["main"]
     assert workflow["concurrency"]["cancel-in-progress"] is False
     commands = _pulumi_commands("\n".join(_scripts(workflow)))
-    assert any(c.startswith("pulumi up") and "--yes" in c for c in commands), commands
+    ups = [c for c in commands if c.startswith("pulumi up")]
+    assert ups and all(_flags(c) >= {"--refresh", "--yes"} for c in ups), commands
 
 
 # --------------------------------------------------------------------------------------------------
@@ -412,7 +419,8 @@ def test_gitlab_ci_has_a_merge_request_preview_and_a_scheduled_drift_check() -> 
     assert "pulumi-drift" in by_source.get("schedule", []), by_source
 
     preview = _pulumi_commands("\n".join(_gitlab_job_script(doc, "pulumi-preview")))
-    assert any(c.startswith("pulumi preview") and "--diff" in c for c in preview), preview
+    previews = [c for c in preview if c.startswith("pulumi preview")]
+    assert previews and all(_flags(c) >= {"--refresh", "--diff", "--stack"} for c in previews), preview
     drift = "\n".join(_gitlab_job_script(doc, "pulumi-drift"))
     assert re.search(r'pachca-pulumi drift --stack "\$PULUMI_STACK" --summary', drift), drift
 
