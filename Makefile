@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PULUMI_VERSION := 3.259.0
 
-.PHONY: install engine spec typecheck docs test test-newest-sdk unit e2e demo bench bench-workspace clean
+.PHONY: install engine spec typecheck lint docs test test-newest-sdk unit e2e demo bench bench-workspace clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,17 @@ engine:
 typecheck: install
 	$(BIN)/python -m mypy
 
+# ruff (pinned in the test extra; rules and line length in pyproject.toml): pycodestyle, pyflakes,
+# import sorting, pyupgrade, bugbear, on the whole tree.
+lint: install
+	$(BIN)/ruff check .
+
 # Pachca's OpenAPI spec for the emulator's conformance tests: the shared copy, else the pinned public
 # file, fetched once and cached outside the repo (tests/emulator/spec_source.py); offline, one line.
 spec: install
 	@$(BIN)/python -m tests.emulator.spec_source
 
-test: install typecheck spec
+test: install typecheck lint spec
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
 	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \

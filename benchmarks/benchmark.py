@@ -55,15 +55,17 @@ from typing import Any
 from benchlib.api import Api, check_state
 from benchlib.emulator import EmulatorProcess
 from benchlib.measure import OpResult, ProcessMonitor, run_op
+from benchlib.native import install as install_native
+from benchlib.native import native_program
 from benchlib.noop import PICKLER_LEAK, noop_program
 from benchlib.report import memory_summary, print_memory, print_table, print_verdicts, table_rows
-from benchlib.native import install as install_native, native_program
 from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_changes, real_program
 
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProcess, api: Api, workdir: Path, engine: Path, engine_env: dict[str, str], check: bool
+def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProcess, api: Api, workdir: Path,
+              engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
     """The five operations, in order, on a new stack of `kind` ("noop", "chat", or "native": the same
     chats through `pulumi-resource-pachca`); (figures, problems)."""

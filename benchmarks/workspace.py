@@ -68,7 +68,8 @@ def needed(op: str, specs: dict[str, dict[str, Any]], visible: int, users: int) 
     the archives."""
     count, tags = len(specs), len({t for spec in specs.values() for t in spec.get("group_tag_ids", [])})
     with_roles = [spec for spec in specs.values() if spec.get("admins") or spec.get("editors")]
-    people = {ref for spec in specs.values() for group in ("members", "admins", "editors") for ref in spec.get(group, [])}
+    people = {ref for spec in specs.values() for group in ("members", "admins", "editors")
+              for ref in spec.get(group, [])}
     verified = min(len(people), math.ceil(users / PAGE))
     role_reads = sum(1 + bool(spec.get("channel")) for spec in with_roles)
     return {"up": count + 1 + len(with_roles) + tags + verified,

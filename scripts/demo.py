@@ -4,8 +4,8 @@ Everything lives in .demo/ and starts afresh; the token and base URL come from t
 
 from __future__ import annotations
 
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path

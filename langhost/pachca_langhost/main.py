@@ -90,8 +90,9 @@ def import_service() -> ModuleType | None:
 
 def start_server(host: Any, service: ModuleType) -> Any:
     """Serve `host` on a free loopback port and announce the port on stdout; None if none binds."""
-    import grpc
     from concurrent import futures
+
+    import grpc
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=_WORKERS), options=GRPC_OPTIONS)
     service.language_pb2_grpc.add_LanguageRuntimeServicer_to_server(host, server)

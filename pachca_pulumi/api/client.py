@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ._base_client import BaseClient, parser, params_of, whole
+from ._base_client import BaseClient, params_of, parser, whole
 from .models import (
     AuditEvent,
     AvatarSet,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .inputs import is_unknown
-from .members import Membership, MemberPlan, declared_roles, plan_members
+from .members import MemberPlan, Membership, declared_roles, plan_members
 from .schema import INPUTS, PEOPLE, Compare, Role, default, rule
 
 __all__ = ["ChatDiff", "diff_chat", "membership_of", "observed_inputs", "people_plan"]

@@ -14,9 +14,9 @@ from typing import Any
 import pulumi
 
 from ..api.config import ProviderConfig
+from ..api.directory import Directory
 from ..api.errors import PachcaError
 from ..api.models import User
-from ..api.directory import Directory
 from .people import reference_key
 
 __all__ = ["UserLookupError", "lookup_user"]

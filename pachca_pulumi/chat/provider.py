@@ -30,9 +30,9 @@ from ..api.redact import redacting_errors
 from ..kit import oneline
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
+from .journal import CreateJournal, journal_for
 from .members import undeclared_kept
 from .verify import one_owner_message
-from .journal import CreateJournal, journal_for
 
 if TYPE_CHECKING:
     from .service import ChatService
@@ -159,7 +159,8 @@ class ChatProvider(ResourceProvider):
             outs = self._service().read(int(id_), props)
         if outs is None:
             return ReadResult(None, {})
-        return ReadResult(id_, {**_hidden(props), **outs}, inputs={**_hidden(props), **observed_inputs(outs, self._key_of)})
+        inputs = {**_hidden(props), **observed_inputs(outs, self._key_of)}
+        return ReadResult(id_, {**_hidden(props), **outs}, inputs=inputs)
 
     @redacting_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

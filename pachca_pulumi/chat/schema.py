@@ -28,9 +28,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
 from .people import reference_key
+from .tags import normalise_names
 
 Role = Literal["admin", "editor", "member"]
-from .tags import normalise_names
 
 __all__ = [
     "INPUTS",

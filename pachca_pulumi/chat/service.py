@@ -2,7 +2,8 @@
 
 A `ChatService` is built once per provider process around one `PachcaClient`; it caches what does
 not change during a run (the directory: token user, users, group tags) and the chat snapshot used by
-refresh, and binds each chat to one resource of the run. Every write is safe to repeat: re-running an update that failed half-way converges.
+refresh, and binds each chat to one resource of the run. Every write is safe to repeat: re-running an
+update that failed half-way converges.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..api.client import PachcaClient
+from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
 from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
 from .inputs import is_unknown
-from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
-from ..api.directory import Directory
-from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .journal import ChatKey, CreateJournal
+from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
+from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .snapshot import ChatSnapshot
-from .state import declared as _declared, named as _named, whole as _whole
+from .state import declared as _declared
+from .state import named as _named
 from .tags import TagNames
 from .verify import Verdict, verify_inputs
 

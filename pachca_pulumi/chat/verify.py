@@ -17,10 +17,10 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
+from ..api.directory import Directory, UnknownReference
 from ..api.errors import PachcaError
 from ..api.models import Chat
 from .inputs import is_unknown
-from ..api.directory import Directory, UnknownReference
 from .schema import PEOPLE
 
 __all__ = ["Verdict", "needed_scopes", "verify_inputs"]

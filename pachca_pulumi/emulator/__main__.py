@@ -17,11 +17,10 @@ import click
 from .._loopback import is_loopback
 from .._token_option import token_callback
 from .faults import MALFORMED_MODES, Faults
-from .persistence import StateError
 from .help_text import token_lines
+from .persistence import StateError
 from .seed import SeedError, load_seed
 from .server import EmulatorServer
-
 
 _HELP_TEMPLATE = """Run a local emulator of the Pachca API: chats, members, roles, avatars, tags, directory.
 

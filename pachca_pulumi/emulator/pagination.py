@@ -37,7 +37,7 @@ class Cursor:
 def encode_cursor(key_fields: Sequence[str], direction: str, boundary: Key | None) -> str:
     payload: dict[str, Any] = {}
     if boundary is not None:
-        payload.update(zip(key_fields, boundary))
+        payload.update(zip(key_fields, boundary, strict=False))
     payload["dir"] = direction
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -57,7 +57,7 @@ def decode_cursor(token: str, key_fields: Sequence[str], types: Sequence[type]) 
     if len(present) != len(key_fields):
         raise _invalid(token)
     values = tuple(data[f] for f in key_fields)
-    if not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, types)):
+    if not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(values, types, strict=False)):
         raise _invalid(token)
     return Cursor(data["dir"], values)
 

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..api.client import PachcaClient
+from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
+from ..chat.schema import Source
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
-from ..api.directory import Directory
 from .people import resolve_people
-from ..chat.schema import Source
 from .schema import INPUTS, OUTPUTS, GroupTagInputs, rule
 
 __all__ = ["GroupTagService", "tag_outputs"]

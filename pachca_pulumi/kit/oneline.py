@@ -7,8 +7,9 @@ resource, id, cause, fix). Two parts of the SDK's dynamic-provider host would ad
 - from pulumi 3.260 (on PyPI: 3.272; not in 3.259), the host (`sdk/python/lib/pulumi/dynamic/__main__.py`)
   wraps each hook in `_abort_with_traceback`, which aborts the call with `traceback.format_exc()` as the
   message (pulumi/pulumi#24465, "improve python provider stack traces", merged 2026-08-26, a companion of
-  pulumi/pulumi-policy#459 for pulumi/pulumi#16741). `install()` gives that module a `traceback` whose `format_exc()` renders our errors as their
-  message alone, and anything else (a bug) with its full traceback, as before.
+  pulumi/pulumi-policy#459 for pulumi/pulumi#16741). `install()` gives that module a `traceback`
+  whose `format_exc()` renders our errors as their message alone, and anything else (a bug) with its
+  full traceback, as before.
 
 Both are installed by `install()`, called when a provider module is imported, which in the provider
 process happens as the engine's pickled provider is loaded: before any hook runs. On an SDK without

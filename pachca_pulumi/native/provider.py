@@ -17,7 +17,6 @@ from typing import Any, Protocol, TypeVar
 
 from pulumi.dynamic.config import Config
 from pulumi.provider.experimental import provider as px
-from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..api.config import ProviderConfig
 from ..api.redact import redact

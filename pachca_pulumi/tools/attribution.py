@@ -133,8 +133,9 @@ def _attribute_tag(tag: TagDrift, read: _Reader) -> TagDrift:
     for finding in tag.findings:
         key = "user_removed_from_tag" if finding.change == "missing" else "user_added_to_tag"
         subject = str(finding.subject)
-        event = _latest(tag_events, lambda e: finding.property == "members" and e.event_key == key
-                        and e.actor_id == subject)
+        matching = [e for e in tag_events
+                    if finding.property == "members" and e.event_key == key and e.actor_id == subject]
+        event = max(matching, key=lambda e: e.created_at, default=None)
         findings.append(finding if event is None else finding.attributed(_who(event), event.created_at))
     return replace(tag, findings=tuple(findings))
 

@@ -29,10 +29,10 @@ import pulumi
 import yaml
 from pydantic import ValidationError
 
-from ..chat.resource import Chat
-from ..group_tag.resource import GroupTag
 from ..chat.avatar import AVATAR_DIGEST_PREFIX
+from ..chat.resource import Chat
 from ..chat.schema import PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
+from ..group_tag.resource import GroupTag
 from .dataparse import JSON_SUFFIXES, YAML_SUFFIXES, ChatFileError, parse  # noqa: F401 (re-exported)
 from .tagfile import GROUP_TAGS_KEY, GroupTagSpec, split_tag_refs, tag_specs
 

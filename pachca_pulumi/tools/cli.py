@@ -30,19 +30,18 @@ from .._token_option import token_callback
 from ..api._constants import TOKEN_ENV
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
-from ..api.models import GroupTag as ApiGroupTag
 from ..api.errors import ConfigError, PachcaError
+from ..api.models import GroupTag as ApiGroupTag
 from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
+from ..native.plugin import install_command
 from .cli_errors import failure_line
 from .cli_workflows import drift_command, inventory_command
-from ..native.plugin import install_command
+from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render, resource_names
 from .listing import nothing_listed_hint
 from .people_listing import people_row, render_rows
-from .importer import (FORMATS, Selection, build_specs, format_for_output, header, list_chats, render,
-                       resource_names)
-from .tag_import import import_tags
 from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
+from .tag_import import import_tags
 
 __all__ = ["main"]
 

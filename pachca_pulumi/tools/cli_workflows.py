@@ -22,8 +22,8 @@ from .._token_option import token_callback
 from ..api._constants import BASE_URL_CONFIG_KEY, TOKEN_CONFIG_KEY
 from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
-from ..api.models import Chat as ApiChat
 from ..api.errors import PachcaError
+from ..api.models import Chat as ApiChat
 from .attribution import attribute
 from .cli_errors import failure_line
 from .drift import StackDrift, open_stack, refresh_preview
@@ -98,7 +98,8 @@ def drift_command(stack: str | None, cwd: Path, file_format: str, output: str, s
 @cwd_option
 @click.option("--format", "file_format", type=click.Choice(INVENTORY_FORMATS), default="text", show_default=True)
 @click.option("--include-archived", is_flag=True, help="Also archived chats.")
-@click.option("--fail-on-unmanaged", is_flag=True, help=f"Exit {EXIT_UNMANAGED} when any chat is unmanaged (a CI gate).")
+@click.option("--fail-on-unmanaged", is_flag=True,
+              help=f"Exit {EXIT_UNMANAGED} when any chat is unmanaged (a CI gate).")
 @click.option("--fail-on-unmanaged-public", is_flag=True,
               help=f"Exit {EXIT_UNMANAGED} when a public chat or channel is unmanaged (as Tempelis does).")
 @click.option("--write", "write_to", metavar="FILE",

@@ -61,7 +61,8 @@ def yaml_usage(table: ResourceTable, examples: tuple[Example, ...]) -> str:
     for example in examples:
         lines += [f"  {example.resource_name}:", f"    type: {table.native_token}", "    properties:"]
         lines += [f"      {camel(key)}: {json.dumps(value)}" for key, value in example.inputs.items()]
-        outputs += [f"  {camel(name)}: ${{{example.resource_name}.{camel(out)}}}" for name, out in example.exports.items()]
+        outputs += [f"  {camel(name)}: ${{{example.resource_name}.{camel(out)}}}"
+                    for name, out in example.exports.items()]
     return "\n".join(lines + (["outputs:", *outputs] if outputs else [])) + "\n"
 
 
@@ -130,7 +131,8 @@ def function_page(page: FunctionPage) -> str:
         "## Example usage\n\n" + _tabs({"Python": ("python", page.example)}),
     ]
     if returned is not None:
-        rows = "".join(f"| `{name}` | `{_type_name(info.annotation)}` |\n" for name, info in returned.model_fields.items())
+        rows = "".join(f"| `{name}` | `{_type_name(info.annotation)}` |\n"
+                       for name, info in returned.model_fields.items())
         parts.append(f"## Returns `{returned.__name__}`\n\n{inspect.getdoc(returned)}\n\n"
                      f"| Field | Type |\n| --- | --- |\n{rows}")
     return "\n".join(part.rstrip("\n") + "\n" for part in parts)

@@ -160,7 +160,8 @@ def _markdown(drift: StackDrift, rows: Rows, note: str | None) -> str:
     lines = [f"### Pachca drift: stack `{drift.stack}`", "", _headline(drift)]
     if not drift.drifted:
         return "\n".join(lines) + "\n"
-    lines += ["", "| Chat | Property | Declared | Actual | Changed by | When |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += ["", "| Chat | Property | Declared | Actual | Changed by | When |",
+              "| --- | --- | --- | --- | --- | --- |"]
     for item, records in rows:
         kind = "" if item.kind == "chat" else f"{item.kind} "
         where = f"`{item.resource}` ({kind}{item.entity_id}, {_cell(item.name)})"

@@ -16,9 +16,9 @@ import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient

@@ -24,4 +24,5 @@ def render_rows(rows: list[dict[str, Any]], output_format: str, columns: Sequenc
         return json.dumps(rows, ensure_ascii=False, indent=2)
     table = [list(columns), *([str(row[column]) for column in columns] for row in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in table)
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+                     for line in table)

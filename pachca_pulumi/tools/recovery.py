@@ -18,12 +18,12 @@ and `config_from_stack()` reads the stack's own `pachca:token` / `pachca:baseUrl
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
 import json
 import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,8 @@ from ..api.config import ProviderConfig
 from ..api.errors import PachcaError
 from ..api.models import Chat
 from ..chat.inputs import inputs_from
-from ..chat.schema import ChatInputs
 from ..chat.journal import CREATED, INTENT, ORPHAN, ChatKey, JournalEntry, read_journal, write_orphans
+from ..chat.schema import ChatInputs
 from ..chat.service import RECOVERY_WINDOW, ChatService
 from .checkpoint import repair_checkpoint_metadata
 

@@ -22,7 +22,8 @@ __all__ = ["TAG_KIND", "TAG_TYPE", "TagDrift", "compare_tag", "tag_drift"]
 
 TAG_TYPE = "pulumi-python:dynamic/pachca:GroupTag"
 TAG_KIND = "group tag"
-_TAKEN = "the next `pulumi up --refresh` (or any `up` that changes this tag) takes the tag from them (exclusive_members)"
+_TAKEN = ("the next `pulumi up --refresh` (or any `up` that changes this tag) takes the tag from them"
+          " (exclusive_members)")
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,8 @@ def test_killed_up_then_recover_leaves_exactly_one_chat_per_resource(project, ap
 def test_recover_repairs_the_metadata_file_a_kill_cut_short(project, api: Api, emulator):
     cwd, env = project
     _pulumi(cwd, env, "up", "--yes", "--skip-preview")
-    attrs = next((Path(env["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "stacks").rglob("dev.json.attrs"))
+    stacks = Path(env["PULUMI_BACKEND_URL"].removeprefix("file://")) / ".pulumi" / "stacks"
+    attrs = next(stacks.rglob("dev.json.attrs"))
     attrs.write_text("")  # what a SIGKILL between the checkpoint's rename and its metadata write leaves
     broken = subprocess.run(["pulumi", "stack", "export"], cwd=cwd, env=env, capture_output=True, text=True)
     assert "failed to load checkpoint: EOF" in broken.stderr

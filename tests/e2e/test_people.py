@@ -40,7 +40,8 @@ def _chat(**people: Any) -> dict[str, Any]:
 def test_preview_shows_people_added_and_removed_by_reference(make_stack, api: Api) -> None:
     stack = make_stack(_chat(members=["tatiana.moreau@example.com", "@chiaranielsen", "natalialopez"]))
     stack.up()
-    stack.set_program(chats_program(_chat(members=["tatiana.moreau@example.com", "natalialopez", "pavel.lee@example.com"])))
+    people = ["tatiana.moreau@example.com", "natalialopez", "pavel.lee@example.com"]
+    stack.set_program(chats_program(_chat(members=people)))
 
     preview = stack.preview(diff=True, color="never").stdout
 

@@ -72,7 +72,8 @@ def _mixed_stack(size: int) -> dict[str, dict[str, Any]]:
     fifth with admins (every tenth a channel with an editor)."""
     specs: dict[str, dict[str, Any]] = {}
     for i in range(size):
-        spec: dict[str, Any] = {"name": f"Mixed {i:03}", "members": [130 + (i * 97) % (USERS - 130), f"@user{200 + i * 31}"]}
+        spec: dict[str, Any] = {"name": f"Mixed {i:03}",
+                                "members": [130 + (i * 97) % (USERS - 130), f"@user{200 + i * 31}"]}
         if i % 3 == 0:
             spec["group_tag_ids"] = [9101 + i % 4]
         if i % 5 == 0:

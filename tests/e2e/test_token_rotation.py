@@ -56,8 +56,9 @@ def program() -> None:
 
 def _workspace(server: EmulatorServer) -> list[dict[str, Any]]:
     with httpx.Client(base_url=server.base_url + "/", headers={"Authorization": f"Bearer {TOKENS['owner']}"}) as api:
-        return [c for a in ("active", "archived")
-                for c in api.get("company/chats", params={"activity": a, "limit": 50}).raise_for_status().json()["data"]]
+        pages = [api.get("company/chats", params={"activity": a, "limit": 50}).raise_for_status().json()
+                 for a in ("active", "archived")]
+        return [c for page in pages for c in page["data"]]
 
 
 def _assert_once_and_tracked(server: EmulatorServer, stack: LocalStack) -> None:

@@ -10,8 +10,8 @@ Usage::
     recorder.assert_clean()                   # every response matched the spec
 
 The spec is the file named by ``PACHCA_OPENAPI_SPEC``, else ``../shared/pachca/openapi.yaml``
-relative to the repository root, else Pachca's public copy at a pinned commit (``spec_source.py``). Requests whose path does
-not start with ``base_path`` (e.g. the emulator's ``/_emulator`` control endpoints) pass
+relative to the repository root, else Pachca's public copy at a pinned commit (``spec_source.py``).
+Requests whose path does not start with ``base_path`` (e.g. the emulator's ``/_emulator`` control endpoints) pass
 through unchecked. The spec's server is ``https://api.pachca.com/api/shared/v1``; the
 exchange's path below ``base_path`` is mapped onto it.
 
@@ -30,9 +30,9 @@ import copy
 import functools
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import yaml
@@ -102,7 +102,7 @@ def apply_nullable_errata(spec: dict) -> list[str]:
     return changed
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(path: str) -> OpenAPI:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as handle:

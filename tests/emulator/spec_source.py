@@ -60,7 +60,8 @@ def _fetch(target: Path, transport: httpx.BaseTransport | None) -> None:
             body = client.get(SPEC_URL).raise_for_status().content
     except httpx.HTTPError as exc:
         raise SpecNotFound(f"Pachca OpenAPI spec: no {SHARED_SPEC.name} at ../shared/pachca/ and fetching "
-                           f"{SPEC_URL} failed ({type(exc).__name__}: {exc}); go online once or set {SPEC_ENV}") from None
+                           f"{SPEC_URL} failed ({type(exc).__name__}: {exc}); go online once or set {SPEC_ENV}"
+                           ) from None
     digest = hashlib.sha256(body).hexdigest()
     if digest != SPEC_SHA256:
         raise SpecNotFound(f"Pachca OpenAPI spec fetched from {SPEC_URL} has SHA-256 {digest}, "

@@ -4,7 +4,6 @@ the company-wide listing still shows every chat to owner and admin tokens. Answe
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from pachca_pulumi.emulator import Faults

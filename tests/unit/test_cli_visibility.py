@@ -99,7 +99,8 @@ def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, 
     project = tmp_path / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
-    config = f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, "pachca:baseUrl": {{"value": "{server.base_url}"}}}}'
+    config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
+              f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
     monkeypatch.setenv("PATH", f"{_fake_pulumi(tmp_path, config)}:{__import__('os').environ['PATH']}")
 
     result = CliRunner().invoke(main, ["import", "--cwd", str(project)], env={"PACHCA_TOKEN": None,

@@ -12,8 +12,8 @@ import respx
 
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
-from pachca_pulumi.api.errors import AuthenticationError
 from pachca_pulumi.api.directory import Directory, UnknownReference
+from pachca_pulumi.api.errors import AuthenticationError
 from pachca_pulumi.chat.verify import verify_inputs
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
@@ -35,7 +35,8 @@ def api() -> respx.MockRouter:
     router = respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
     router.get("/profile").mock(return_value=httpx.Response(200, json={"data": _user(1, "bot", "bot@corp.ru")}))
     people = [_user(12, "oleg", "oleg@corp.ru"), _user(55, "anna", "anna@corp.ru"),
-              {**_user(60, "ira", "ira@corp.ru"), "suspended": True}, {**_user(70, "ci-bot", "ci@corp.ru"), "bot": True}]
+              {**_user(60, "ira", "ira@corp.ru"), "suspended": True},
+              {**_user(70, "ci-bot", "ci@corp.ru"), "bot": True}]
     router.get("/users").mock(side_effect=lambda request: _page(_search(people, request.url.params.get("query"))))
     by_id = {user["id"]: user for user in people}
     router.get(path__regex=r"/users/(?P<user_id>\d+)$").mock(side_effect=lambda request, user_id: (

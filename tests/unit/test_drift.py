@@ -145,7 +145,8 @@ def test_render_names_people_in_every_format(emulator):
 
 def test_render_no_drift_is_one_line():
     text = render(StackDrift("dev", "2026-01-01T00:00:00.000Z"), People(None), "text", None)
-    assert text == "No drift in stack dev: every chat is as the last `pulumi up` (at 2026-01-01T00:00:00.000Z) left it.\n"
+    assert text == ("No drift in stack dev: every chat is as the last `pulumi up` (at 2026-01-01T00:00:00.000Z)"
+                    " left it.\n")
 
 
 def test_drift_command_without_the_pulumi_cli_fails_with_the_fix(tmp_path):

@@ -10,7 +10,8 @@ import pytest
 from pulumi.output import Unknown
 
 from pachca_pulumi import GroupTag
-from pachca_pulumi.chat.diff import diff_chat, observed_inputs as chat_observed
+from pachca_pulumi.chat.diff import diff_chat
+from pachca_pulumi.chat.diff import observed_inputs as chat_observed
 from pachca_pulumi.chat.inputs import check_inputs as check_chat
 from pachca_pulumi.chat.inputs import is_unknown
 from pachca_pulumi.group_tag.diff import diff_tag, observed_inputs, users_to_change

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-
-import uuid
 
 import httpx
 import pytest
@@ -75,7 +74,8 @@ def test_group_tag_create_gives_the_tag_its_people_by_any_reference(world: World
     assert "Platform" in world.tags_of(4) and "Engineering" in world.tags_of(4)  # other tags kept
     assert outs["tag_id"] == int(tag_id) and outs["users_count"] == 3 and outs["user_ids"] == [3, 4, 5]
     assert outs["resolved_members"] == {"3": 3, "natalia.lopez@example.com": 4, "@ninosilva": 5}
-    assert diff_tag(outs, checked(provider, name="Platform", members=["@ninosilva", 3, "Natalia.Lopez@example.com"])) == ()
+    people = ["@ninosilva", 3, "Natalia.Lopez@example.com"]
+    assert diff_tag(outs, checked(provider, name="Platform", members=people)) == ()
 
 
 def test_group_tag_update_removes_people_no_longer_declared_and_tolerates_hand_added(world: World) -> None:

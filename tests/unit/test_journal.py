@@ -13,12 +13,6 @@ from pydantic import SecretStr
 
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import JournalSetting, ProviderConfig
-from pachca_pulumi.chat.schema import ChatInputs
-from pachca_pulumi.chat.service import ChatService
-from pachca_pulumi.emulator import Store
-from pachca_pulumi.emulator.app import create_app
-from pachca_pulumi.tools.recovery import recover_journal
-
 from pachca_pulumi.api.errors import PachcaError
 from pachca_pulumi.chat.journal import (
     ChatKey,
@@ -29,6 +23,11 @@ from pachca_pulumi.chat.journal import (
     read_journal,
     write_orphans,
 )
+from pachca_pulumi.chat.schema import ChatInputs
+from pachca_pulumi.chat.service import ChatService
+from pachca_pulumi.emulator import Store
+from pachca_pulumi.emulator.app import create_app
+from pachca_pulumi.tools.recovery import recover_journal
 
 TWIN = ChatKey("Twin", False, False)
 

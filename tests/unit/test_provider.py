@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import dill
@@ -19,7 +19,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
-from pachca_pulumi.api.errors import ConfigError, PachcaError, ServerError
+from pachca_pulumi.api.errors import ConfigError, PachcaError
 from pachca_pulumi.chat.avatar import CHANGED_BY_HAND
 from pachca_pulumi.chat.inputs import check_inputs
 from pachca_pulumi.chat.provider import ChatError, ChatProvider

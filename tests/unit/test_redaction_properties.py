@@ -160,7 +160,7 @@ def _collected_logs() -> Iterator[list[str]]:
     try:
         yield collector.lines
     finally:
-        for logger, level in zip(loggers, levels):
+        for logger, level in zip(loggers, levels, strict=True):
             logger.removeHandler(collector)
             logger.setLevel(level)
 

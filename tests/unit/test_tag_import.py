@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pachca_pulumi.api.models import GroupTag as ApiGroupTag
 from pachca_pulumi.group_tag.schema import GroupTagInputs
 from pachca_pulumi.tools.importer import Selection, header, resource_names
-from pachca_pulumi.api.models import GroupTag as ApiGroupTag
 from pachca_pulumi.tools.tag_import import ImportedTags, tag_expressions, tag_program, tag_variables
 from pachca_pulumi.tools.tagfile import GroupTagSpec
 

@@ -35,8 +35,9 @@ Behaviour invented where the spec is silent (docs/guides/emulator.md renders thi
   still lists it to owner and admin tokens.
 * The i-th configured token acts as seed ``token_user_ids[i]`` (default seed: token 1 ->
   user 1 ``pachca-bot``, a bot with role admin; token 2 -> user 2, admin; token 3 -> user 3,
-  role user; token 4 -> user 122 ``ci-bot``, a bot in no chat; token 5 -> user 5). Extra tokens are refused at start. Tokens are never persisted or
-  logged; token info shows them masked (first 8 and last 4 characters; 2 and 2 under 24).
+  role user; token 4 -> user 122 ``ci-bot``, a bot in no chat; token 5 -> user 5). Extra tokens
+  are refused at start. Tokens are never persisted or logged; token info shows them masked (first 8
+  and last 4 characters; 2 and 2 under 24).
 * Token info: ``id`` is the token's position (1-based), ``name`` null for bots else
   ``Emulator token N``, ``created_at`` the user's, ``scopes`` the operations the emulator
   serves (admins also ``group_tags:write`` and ``company_chats:read``), ``last_used_at`` the

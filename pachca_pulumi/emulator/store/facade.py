@@ -21,9 +21,9 @@ from .chats import ChatRecord, ChatTable, name_problems
 from .clock import Clock
 from .directory import Directory
 from .group_tags import GroupTags
+from .listing_api import ChatListing
 from .membership import Membership, unique_ids
 from .messages import Messages, check_content
-from .listing_api import ChatListing
 from .people_api import PeopleApi
 from .tokens import CORPORATION, Tokens
 from .workspace_tools import WorkspaceTools

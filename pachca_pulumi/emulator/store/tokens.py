@@ -109,7 +109,7 @@ def _map_tokens(tokens: Sequence[str] | Mapping[str, int], seed: Json) -> dict[s
         owners = seed["token_user_ids"]
         if len(tokens) > len(owners):
             raise ValueError(f"the seed maps only {len(owners)} tokens to users (token_user_ids)")
-        mapping = dict(zip(tokens, owners))
+        mapping = dict(zip(tokens, owners, strict=False))
     users = {u["id"] for u in seed["users"]}
     if not mapping or any(not t for t in mapping) or not set(mapping.values()) <= users:
         raise ValueError("tokens must be non-empty and map to seeded users")

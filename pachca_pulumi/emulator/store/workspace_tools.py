@@ -45,11 +45,13 @@ class WorkspaceTools:
         name = f"Chat {self._store.chats.next_id}" if not personal else ""
         if personal:
             other = pick.choice(others)
-            chat = self._store.chats.insert(self._store.directory.full_name(other), self._store.clock.now(), personal=True)
+            name = self._store.directory.full_name(other)
+            chat = self._store.chats.insert(name, self._store.clock.now(), personal=True)
             self._store.membership.open(chat.id, user_id, [other], [])
             return chat.id
         owner = pick.choice(others)
-        chat = self._store.chats.insert(name, self._store.clock.now(), channel=pick.random() < 0.2, public=pick.random() < 0.3)
+        chat = self._store.chats.insert(name, self._store.clock.now(), channel=pick.random() < 0.2,
+                                        public=pick.random() < 0.3)
         self._store.membership.open(chat.id, owner, [user_id, *pick.sample(others, min(members, len(others)))], [])
         return chat.id
 
