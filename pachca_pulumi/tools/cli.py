@@ -16,12 +16,8 @@ invoked. The token is never printed: every error passes through the redaction st
 
 from __future__ import annotations
 
-import os
 import shlex
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -29,47 +25,28 @@ from .. import __version__
 from .._token_option import token_callback
 from ..api._constants import TOKEN_ENV
 from ..api.client import PachcaClient
-from ..api.config import ProviderConfig
-from ..api.errors import ConfigError, PachcaError
 from ..api.models import GroupTag as ApiGroupTag
-from ..api.redact import redact
 from ..emulator.__main__ import main as emulator_main
 from ..native.plugin import install_command
-from .cli_errors import failure_line
+from .cli_config import (
+    CliError,
+    api_errors,
+    config,
+    import_config,
+    recover_config,
+    stack_managed,
+)
 from .cli_workflows import drift_command, inventory_command
 from .importer import FORMATS, Selection, build_specs, format_for_output, header, list_chats, render, resource_names
 from .listing import nothing_listed_hint
+from .managed import Managed
 from .people_listing import people_row, render_rows
-from .recovery import PulumiNotFoundError, RecoveryReport, config_from_stack, recover_stack
+from .recovery import RecoveryReport, recover_stack
 from .tag_import import import_tags
 
 __all__ = ["main"]
 
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
-_WHERE_CONFIG = ("This command reads --token or PACHCA_TOKEN, and --base-url or PACHCA_BASE_URL "
-                 "(no stack config).")
-_WHERE_IMPORT_CONFIG = ("import reads --token or PACHCA_TOKEN (and --base-url or PACHCA_BASE_URL); without a "
-                        "token, in a project directory (a Pulumi.yaml), the stack's pachca:token and pachca:baseUrl.")
-_WHERE_RECOVER_CONFIG = ("recover reads --token or PACHCA_TOKEN, else the stack's pachca:token (and then "
-                         "pachca:baseUrl); --base-url or PACHCA_BASE_URL set the base URL.")
-
-
-class _CliError(click.ClickException):
-    """A failure shown as `Error: <message>` on stderr, without a traceback or a token; exit status 1."""
-
-    exit_code = EXIT_FAILURE
-
-    def __init__(self, message: str) -> None:
-        super().__init__(redact(message))
-
-
-class _ConfigUsageError(_CliError):
-    """The command cannot run as invoked (token, base URL, or the pulumi CLI); exit status 2."""
-
-    exit_code = EXIT_USAGE
 
 
 @click.group(context_settings=_CONTEXT)
@@ -109,7 +86,10 @@ main.add_command(install_command)
               help="Also declare the workspace's group tags as GroupTag resources adopting them with their "
                    "members, and reference them from the chats by resource instead of by id.")
 @click.option("--stack", metavar="NAME", help="In a project directory without --token/PACHCA_TOKEN: the stack "
-              "whose pachca:token and pachca:baseUrl to use; default the selected stack.")
+              "whose pachca:token and pachca:baseUrl to use, and whose chats and tags are left out; default "
+              "the selected stack.")
+@click.option("--include-managed", is_flag=True,
+              help="Also write the chats and tags the project's stack already manages (left out by default).")
 @click.option("--cwd", default=".", show_default=True, metavar="DIR",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The Pulumi project directory whose stack config is read (when it has a Pulumi.yaml).")
@@ -125,23 +105,31 @@ def import_command(
     exclusive_members: bool,
     group_tags: bool,
     stack: str | None,
+    include_managed: bool,
     cwd: Path,
 ) -> None:
     """Write a Pulumi program (or chat file) that adopts the workspace's group chats and channels.
 
     Each chat is declared with its current name, members, group tags and flags, and with
     adopt_id=<its id>, so the first `pulumi up` adopts it and changes nothing. Chats are sorted by
-    id; resource names are slugs of the chat names (duplicates get the chat id appended).
+    id; resource names are slugs of the chat names (duplicates get the chat id appended). Pointed at a
+    project's stack (no --token/PACHCA_TOKEN, or --stack), it leaves out what that stack manages.
     """
     selection = Selection(patterns, ids, channels_only, include_archived)
     file_format = file_format or format_for_output(output)
-    config = _import_config(token, base_url, cwd, stack)
-    with _api_errors(), PachcaClient(config) as client:
+    config = import_config(token, base_url, cwd, stack)
+    owned = None if include_managed else stack_managed(token, cwd, stack)
+    with api_errors(), PachcaClient(config) as client:
         listed = list_chats(client, selection, progress=_echo_listed)
         if not listed and not selection.ids:
             click.echo(f"note: {nothing_listed_hint(client)}", err=True)
-        tags = import_tags(client, _tag_names, exclusive_members=exclusive_members) if group_tags else None
-        specs = build_specs(client, listed, selection, exclusive_members=exclusive_members, tags=tags)
+        skip = owned or Managed()
+        tags = import_tags(client, _tag_names, exclusive_members=exclusive_members, skip=skip.tags) \
+            if group_tags else None
+        specs = build_specs(client, listed, selection, exclusive_members=exclusive_members, tags=tags,
+                            skip=skip.chats)
+    if owned:
+        click.echo(owned.note(owned.chosen(listed, selection), group_tags), err=True)
     tag_count = None if tags is None else len(tags.specs)
     text = header(config.base_url, len(specs), selection, file_format, exclusive_members=exclusive_members,
                   tag_count=tag_count)
@@ -193,8 +181,8 @@ def recover_command(
     After a fast rollout (engine checkpoints skipped, creates journaled), pass --journal: the chats
     the killed run made become orphans that the next `pulumi up` takes over, one per resource.
     """
-    config = _recover_config(token, base_url, cwd, stack, pulumi_command)
-    with _api_errors():
+    config = recover_config(token, base_url, cwd, stack, pulumi_command)
+    with api_errors():
         report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command, journal=journal)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
 
@@ -213,7 +201,7 @@ _FORMAT = click.Choice(["text", "json"])
 def users_command(token: str | None, base_url: str | None, query: str | None, output_format: str) -> None:
     """List the workspace's people, so programs can name them in members, admins and editors
     (by id, email or @nickname)."""
-    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+    with api_errors(), PachcaClient(config(token, base_url)) as client:
         rows = [people_row(user) for user in client.list_users(query=query)]
     click.echo(render_rows(rows, output_format, ("id", "nickname", "email", "name", "note")))
 
@@ -224,68 +212,9 @@ def users_command(token: str | None, base_url: str | None, query: str | None, ou
 @click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
 def tags_command(token: str | None, base_url: str | None, output_format: str) -> None:
     """List the workspace's group tags, so programs can name them in group_tag_ids."""
-    with _api_errors(), PachcaClient(_config(token, base_url)) as client:
+    with api_errors(), PachcaClient(config(token, base_url)) as client:
         rows = [{"id": tag.id, "name": tag.name, "users_count": tag.users_count} for tag in client.list_tags()]
     click.echo(render_rows(rows, output_format, ("id", "name", "users_count")))
-
-
-# Configuration and errors
-
-
-def _config(
-    token: str | None,
-    base_url: str | None,
-    config_get: Callable[[str], Any] | None = None,
-    *,
-    where: str = _WHERE_CONFIG,
-) -> ProviderConfig:
-    try:
-        return ProviderConfig.resolve(config_get, token=token, base_url=base_url, explicit_source="set by --base-url")
-    except ConfigError as exc:
-        raise _ConfigUsageError(f"{exc}\n{where}") from None
-
-
-def _import_config(token: str | None, base_url: str | None, cwd: Path, stack: str | None) -> ProviderConfig:
-    """--token or PACHCA_TOKEN; without either, in a project directory, its stack's config."""
-    given = (token or "").strip() or os.environ.get(TOKEN_ENV, "").strip()
-    if given or not (cwd / "Pulumi.yaml").is_file():
-        return _config(token, base_url, where=_WHERE_IMPORT_CONFIG)
-    try:
-        stack_config = config_from_stack(cwd, stack)
-    except PachcaError as exc:
-        raise _ConfigUsageError(f"no --token or PACHCA_TOKEN, and the stack's config could not be read: {exc}\n"
-                                f"{_WHERE_IMPORT_CONFIG}") from None
-    return _config(None, base_url, stack_config.get, where=_WHERE_IMPORT_CONFIG)
-
-
-def _recover_config(
-    token: str | None, base_url: str | None, cwd: Path, stack: str | None, pulumi: str
-) -> ProviderConfig:
-    """--token or PACHCA_TOKEN when given; without either, the stack's own pachca:token and pachca:baseUrl."""
-    token = (token or "").strip() or None
-    if token is not None:
-        return _config(token, base_url, where=_WHERE_RECOVER_CONFIG)
-    try:
-        stack_config = config_from_stack(cwd, stack, pulumi=pulumi)
-    except PachcaError as exc:
-        raise _cli_error(exc) from None
-    return _config(None, base_url, stack_config.get, where=_WHERE_RECOVER_CONFIG)
-
-
-@contextmanager
-def _api_errors() -> Iterator[None]:
-    """Translate `PachcaError`s into one-line CLI errors (no traceback)."""
-    try:
-        yield
-    except PachcaError as exc:
-        raise _cli_error(exc) from None
-
-
-def _cli_error(exc: PachcaError) -> _CliError:
-    """Exit 2 when the pulumi CLI cannot be run at all (the fix is installing it), else exit 1."""
-    if isinstance(exc, PulumiNotFoundError):
-        return _ConfigUsageError(str(exc))
-    return _CliError(failure_line(exc))
 
 
 # Output
@@ -300,7 +229,7 @@ def _write(output: str, text: str) -> None:
         with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as stream:
             stream.write(text)
     except OSError as exc:
-        raise _CliError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+        raise CliError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
 
 
 def _pulumi_words(stack: str | None, cwd: Path) -> str:

@@ -14,7 +14,7 @@ import re
 import shlex
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -103,14 +103,15 @@ def list_chats(
 
 def build_specs(
     client: PachcaClient, listed: list[ApiChat], selection: Selection, *, exclusive_members: bool = False,
-    tags: ImportedTags | None = None,
+    tags: ImportedTags | None = None, skip: Container[int] = (),
 ) -> list[ChatSpec]:
     """One spec per selected chat, sorted by id, declaring the chat as it is and adopting it; a tag
-    among `tags` is referenced by its resource name (`tag_keys`) instead of its id.
+    among `tags` is referenced by its resource name (`tag_keys`) instead of its id. Chats in `skip`
+    (those a stack already manages) are left out, even when asked for by `--id`.
 
     Raises SelectionError when an asked-for id is not among the eligible listed chats.
     """
-    chats = _choose(client, listed, selection)
+    chats = [chat for chat in _choose(client, listed, selection) if chat.id not in skip]
     implied = _ImpliedMembers(client)
     names = resource_names(chats)
     tags = tags or ImportedTags()

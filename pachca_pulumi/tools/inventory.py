@@ -16,8 +16,8 @@ from pulumi import automation as auto
 
 from ..api.client import PachcaClient
 from ..api.models import Chat as ApiChat
-from .drift import CHAT_TYPE, DriftError
 from .listing import visible_chats
+from .managed import managed
 
 __all__ = ["FORMATS", "managed_chat_ids", "render", "unmanaged_chats"]
 
@@ -25,15 +25,8 @@ FORMATS = ("text", "json")
 
 
 def managed_chat_ids(stacks: Iterable[auto.Stack]) -> set[int]:
-    """The ids of the chats the stacks' `Chat` resources hold (pending creates have none yet)."""
-    managed: set[int] = set()
-    for stack in stacks:
-        try:
-            resources = (stack.export_stack().deployment or {}).get("resources", [])
-        except auto.CommandError as exc:
-            raise DriftError(f"cannot export stack {stack.name}: {str(exc).strip()[-400:]}") from None
-        managed |= {int(r["id"]) for r in resources if r.get("type") == CHAT_TYPE and str(r.get("id", "")).isdigit()}
-    return managed
+    """The ids of the chats the stacks' `Chat` resources (dynamic or native) hold."""
+    return set(managed(stacks).chats)
 
 
 def unmanaged_chats(client: PachcaClient, managed: set[int], *, include_archived: bool = False) -> list[ApiChat]:

@@ -84,12 +84,19 @@ def test_import_keeps_a_name_with_spaces_adoptable(server):
     assert _adopted(result.stdout) == [spaced] and 'name="Spaced out"' in result.stdout
 
 
-def _fake_pulumi(tmp_path: Path, config: str) -> Path:
-    """A `pulumi` on PATH that answers `config --json --show-secrets` with `config`."""
+def _fake_pulumi(tmp_path: Path, config: str, managed: tuple[tuple[str, int], ...] = ()) -> Path:
+    """A `pulumi` on PATH for a project with one stack `dev`: `stack ls` lists it, `stack export`
+    holds a resource per `(type, id)` of `managed`, and `config --json --show-secrets` is `config`."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
+    resources = ",".join(f'{{"urn": "urn:x::{i}", "type": "{t}", "id": "{i}"}}' for t, i in managed)
+    export = f'{{"version": 3, "deployment": {{"resources": [{resources}]}}}}'
     script = bin_dir / "pulumi"
-    script.write_text(f"#!/bin/sh\ncat <<'EOF'\n{config}\nEOF\n")
+    script.write_text("#!/bin/sh\ncase \"$*\" in\n"
+                      "  *'stack ls'*) echo '[{\"name\": \"dev\", \"current\": true}]' ;;\n"
+                      "  *'stack select'*) ;;\n"
+                      f"  *'stack export'*) cat <<'EOF'\n{export}\nEOF\n ;;\n"
+                      f"  *) cat <<'EOF'\n{config}\nEOF\n ;;\nesac\n")
     script.chmod(0o755)
     return bin_dir
 
@@ -108,3 +115,27 @@ def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, 
 
     assert result.exit_code == 0, result.output
     assert _adopted(result.stdout) == [lobby] and OWNER not in result.output
+
+
+def test_import_pointed_at_a_stack_leaves_out_what_it_manages(server, tmp_path, monkeypatch):
+    managed_chat, lobby = _chat(server, "Managed", public=True), _chat(server, "Lobby", public=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
+    config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
+              f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
+    fake = _fake_pulumi(tmp_path, config, (("pulumi-python:dynamic/pachca:Chat", managed_chat),
+                                           ("pachca:index:GroupTag", 9101)))
+    monkeypatch.setenv("PATH", f"{fake}:{__import__('os').environ['PATH']}")
+    env = {"PACHCA_TOKEN": None, "PACHCA_BASE_URL": None}
+
+    left_out = CliRunner().invoke(main, ["import", "--cwd", str(project), "--group-tags"], env=env)
+    everything = CliRunner().invoke(main, ["import", "--cwd", str(project), "--include-managed"], env=env)
+
+    assert left_out.exit_code == 0, left_out.output
+    adopted = _adopted(left_out.stdout)  # chats and, with --group-tags, the tags
+    assert lobby in adopted and managed_chat not in adopted and 9101 not in adopted and 9102 in adopted
+    assert ("left out 1 chat and 1 group tag that stack dev already manages (--include-managed writes them too)"
+            in left_out.stderr)
+    assert everything.exit_code == 0, everything.output
+    assert _adopted(everything.stdout) == [managed_chat, lobby] and "left out" not in everything.stderr
