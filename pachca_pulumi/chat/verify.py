@@ -18,7 +18,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 
 from ..api.directory import Directory, UnknownReference
-from ..api.errors import PachcaError
+from ..api.errors import AuthenticationError, PachcaError, TransportError
 from ..api.models import Chat
 from .inputs import is_unknown
 from .schema import PEOPLE
@@ -45,8 +45,9 @@ def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
     apply checked (people already resolved there, tags already verified).
     """
     verdict = Verdict(dict(inputs))
+    if not _token_works(verdict, chat, directory):
+        return verdict
     try:
-        directory.token_user()
         _verify_scopes(verdict, chat, directory)
         for name in PEOPLE:
             _resolve_people(verdict, name, chat, directory, _resolved(known, name))
@@ -55,6 +56,21 @@ def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
     except PachcaError as exc:
         verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
     return verdict
+
+
+def _token_works(verdict: Verdict, chat: str, directory: Directory) -> bool:
+    """Read the token's user; a refused token or an unreachable API is the stack's problem, not this
+    chat's, and the failure says so (the chat only names where it was found)."""
+    try:
+        directory.token_user()
+    except (AuthenticationError, TransportError) as exc:
+        verdict.failures.append(CheckFailure("", f"the stack's Pachca API settings fail for every chat (found "
+                                                 f"checking chat {chat!r}), so nothing was changed: {exc}"))
+        return False
+    except PachcaError as exc:
+        verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
+        return False
+    return True
 
 
 def needed_scopes(inputs: dict[str, Any]) -> dict[str, str]:

@@ -53,6 +53,23 @@ def test_unreachable_api_from_stack_config_names_the_url_and_pachca_base_url(mak
     _assert_quiet(text)
 
 
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_refused_token_is_the_stacks_problem_said_once_in_one_line(make_stack, emulator, api,
+                                                                     front_end: str) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}, "ops": {"name": "Ops"}}, front_end=front_end)
+    stack.configure(token="refused-token-5c1e9a77", base_url=emulator.base_url)
+    api.http.post(api.server.root_url + "/_emulator/stats/reset").raise_for_status()
+
+    text = _failed_up(stack)
+
+    lines = [line for line in text.splitlines() if "the stack's Pachca API settings fail for every chat" in line]
+    assert lines and all("401" in line for line in lines), text
+    assert len({line.split("settings fail")[1] for line in lines}) == 1  # one problem, however many chats
+    assert "refused-token-5c1e9a77" not in text
+    _assert_quiet(text)
+    assert {route.split()[0] for route in api.stats()["by_route"]} <= {"GET"}  # nothing written
+
+
 def test_unreachable_api_from_the_environment_names_pachca_base_url(make_stack, emulator) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
     stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False)
