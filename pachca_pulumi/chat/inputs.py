@@ -11,24 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
-from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value known only at apply time
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from ..kit.schema import UNKNOWN, is_unknown
 from .schema import INPUTS, ChatInputs, error_field, show_value
 
 __all__ = ["UNKNOWN", "check_inputs", "inputs_from", "is_unknown"]
-
-
-def is_unknown(value: Any) -> bool:
-    """True for a preview-time unknown (the SDK's `Unknown` or the wire sentinel), or a list or map
-    that still holds one."""
-    if isinstance(value, (list, tuple)):
-        return any(is_unknown(v) for v in value)
-    if isinstance(value, dict):
-        return any(is_unknown(v) for v in value.values())
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def inputs_from(props: Mapping[str, Any]) -> ChatInputs:

@@ -16,21 +16,26 @@ the chat data files and the tests' fixtures all read these two tables.
 
 from __future__ import annotations
 
-import copy
-import functools
-import math
-import unicodedata
-from dataclasses import dataclass
-from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
+from ..kit.schema import (
+    NAME_MAX,
+    Compare,
+    Output,
+    Role,
+    Rule,
+    Source,
+    default_of,
+    name_validator,
+    parse_id,
+    rule_of,
+    show_value,
+)
 from .avatar import AVATAR_DIGEST_PREFIX, load_avatar
 from .people import reference_key
 from .tags import normalise_names
-
-Role = Literal["admin", "editor", "member"]
 
 __all__ = [
     "INPUTS",
@@ -53,69 +58,11 @@ __all__ = [
     "show_value",
 ]
 
-NAME_MAX = 255
-_ID_MAX = 2**31 - 1
-
-
-class Compare(Enum):
-    """How `diff` compares a declared input with the chat's stored state."""
-
-    VALUE = "value"  # plain equality
-    TEXT = "text"  # equality after trimming: the API keeps " Ops " as sent, the program declares "Ops"
-    ID_SET = "id_set"  # ids as a set: order, duplicates and 186.0 vs 186 do not matter
-    PEOPLE = "people"  # reference -> user id maps, compared as a membership plan (`chat/members.py`)
-    NEVER = "never"  # read on create only; changing it later is no change
-
-
-class Source(Enum):
-    """Where an output's value comes from."""
-
-    CHAT = "chat"  # the chat as the API last reported it (attribute of the same name)
-    DECLARED = "declared"  # the declared input
-    RUN = "run"  # what the service learnt during the run (token user, tag members, roles)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Per-input metadata that pydantic does not have a place for."""
-
-    compare: Compare
-    output: Source = Source.CHAT
-    replaces: bool = False
-    written_when_default: bool = True  # data files and imports show it even at its default
-    from_program: bool = True  # False: `check` derives it from another input; programs do not set it
-    role: Role | None = None  # for people: the chat role the field grants
-
-
-@dataclass(frozen=True)
-class Output:
-    """An output that is not an input: its name, source and the attribute it is read from."""
-
-    name: str
-    source: Source
-    attribute: str
-    doc: str
-
-
 # Validation, shared by the fields below (errors name the field and the fix; `check` maps them).
+# Compare, Source, Rule, Output and the id and name rules are the kit's (`kit/schema.py`).
 
-
-def show_value(value: Any) -> str:
-    """A value as an error message shows it: its repr, cut at 60 characters."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _to_id(item: Any, field: str) -> int:
-    if isinstance(item, str) and item.strip().isdigit():
-        item = int(item.strip())  # ids of other resources (`Chat.id`) are strings
-    if isinstance(item, bool) or not isinstance(item, (int, float)):
-        raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not one")
-    if isinstance(item, float) and (not math.isfinite(item) or not item.is_integer()):
-        raise ValueError(f"{field} must hold integer ids only; {show_value(item)} is not a whole number")
-    if int(item) <= 0 or int(item) > _ID_MAX:
-        raise ValueError(f"{field} ids are positive 32-bit integers; {show_value(item)} is out of range")
-    return int(item)
+_to_id = parse_id
+_name = name_validator("give the chat a visible name")
 
 
 def normalise_ids(value: Any, field: str) -> list[int]:
@@ -125,19 +72,6 @@ def normalise_ids(value: Any, field: str) -> list[int]:
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"{field} must be a list of integer ids, e.g. {field}=[186, 187]; got {show_value(value)}")
     return sorted({_to_id(item, field) for item in value})
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"name must be a string of 1 to {NAME_MAX} characters; got {show_value(value)}")
-    name = value.strip()
-    if not name:
-        raise ValueError("name must not be empty or blank: give the chat a visible name")
-    if len(name) > NAME_MAX:
-        raise ValueError(f"name is {len(name)} characters long; shorten it to at most {NAME_MAX}")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise ValueError("name contains control characters (such as newlines or tabs); remove them")
-    return name
 
 
 def normalise_people(value: Any, field: str, *, ids_only: bool = False) -> dict[str, int | None]:
@@ -280,21 +214,12 @@ def error_field(loc: tuple[int | str, ...], message: str) -> str:
 
 def rule(field: str) -> Rule:
     """The `Rule` of one input field."""
-    return next(item for item in ChatInputs.model_fields[field].metadata if isinstance(item, Rule))
+    return rule_of(ChatInputs, field)
 
 
 def default(field: str) -> Any:
     """An input's default value (None for a required one), a fresh copy on each call."""
-    return copy.deepcopy(field_defaults(ChatInputs)[field])
-
-
-@functools.cache
-def field_defaults(model: type[BaseModel]) -> dict[str, Any]:
-    """Every field's default (None for a required one), worked out once per model: pydantic's
-    `get_default` inspects the default factory's signature on every call (0.2 s of the 2.0 s that
-    a program's 1000 `Chat(...)` calls took, delaying the engine's first create as much)."""
-    return {field: None if info.is_required() else info.get_default(call_default_factory=True)
-            for field, info in model.model_fields.items()}
+    return default_of(ChatInputs, field)
 
 
 INPUTS: tuple[str, ...] = tuple(ChatInputs.model_fields)

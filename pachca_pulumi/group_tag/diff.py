@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..chat.inputs import is_unknown
-from ..chat.schema import Compare
+from ..kit.schema import Compare, is_unknown
 from .schema import INPUTS, default, rule
 
 __all__ = ["diff_tag", "observed_inputs", "users_to_change"]

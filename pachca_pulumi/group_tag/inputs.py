@@ -13,8 +13,7 @@ from pulumi.dynamic import CheckFailure
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..chat.inputs import is_unknown
-from ..chat.schema import show_value
+from ..kit.schema import is_unknown, show_value
 from .schema import INPUTS, GroupTagInputs
 
 __all__ = ["check_inputs", "inputs_from"]

@@ -7,13 +7,21 @@ it, and where each output comes from (the same `Rule`s as the `Chat` schema).
 
 from __future__ import annotations
 
-import copy
-import unicodedata
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from ..chat.schema import Compare, Output, Rule, Source, field_defaults, show_value
+from ..kit.schema import (
+    NAME_MAX,
+    Compare,
+    Output,
+    Rule,
+    Source,
+    default_of,
+    name_validator,
+    rule_of,
+    show_value,
+)
 from .people import canonical_reference
 
 __all__ = [
@@ -27,20 +35,7 @@ __all__ = [
     "rule",
 ]
 
-NAME_MAX = 255
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"name must be a string of 1 to {NAME_MAX} characters; got {show_value(value)}")
-    name = value.strip()
-    if not name:
-        raise ValueError("name must not be empty or blank: give the tag a name, e.g. name=\"Backend\"")
-    if len(name) > NAME_MAX:
-        raise ValueError(f"name is {len(name)} characters long; shorten it to at most {NAME_MAX}")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise ValueError("name contains control characters (such as newlines or tabs); remove them")
-    return name
+_name = name_validator('give the tag a name, e.g. name="Backend"')
 
 
 def normalise_members(value: Any) -> dict[str, bool]:
@@ -97,12 +92,12 @@ class GroupTagInputs(BaseModel):
 
 def rule(field: str) -> Rule:
     """The `Rule` of one input field."""
-    return next(item for item in GroupTagInputs.model_fields[field].metadata if isinstance(item, Rule))
+    return rule_of(GroupTagInputs, field)
 
 
 def default(field: str) -> Any:
     """An input's default value (None for a required one), a fresh copy on each call."""
-    return copy.deepcopy(field_defaults(GroupTagInputs)[field])
+    return default_of(GroupTagInputs, field)
 
 
 INPUTS: tuple[str, ...] = tuple(GroupTagInputs.model_fields)

@@ -15,7 +15,7 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
-from ..chat.schema import Source
+from ..kit.schema import Source
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
 from .people import resolve_people
