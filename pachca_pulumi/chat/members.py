@@ -1,4 +1,5 @@
-"""Who must join, leave or change role in a chat: one pure function shared by preview and `up`.
+"""Who must join, leave or change role in a chat: the kit's one membership plan (`kit/members.py`),
+fed from a chat's inputs, shared by preview and `up`.
 
 `diff` (preview) and the service (`up`) both call `plan_members()`, so they cannot disagree.
 Ownership rules:
@@ -13,40 +14,15 @@ Ownership rules:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from .inputs import UNKNOWN, is_unknown
-from .schema import PEOPLE, Role, rule
+from ..kit.members import ROLE_RANK, MemberPlan, Membership, plan_members
+from ..kit.schema import UNKNOWN, Role, is_unknown
+from .schema import PEOPLE, rule
 
 __all__ = [
     "MemberPlan", "Membership", "ROLE_RANK", "declared_roles", "plan_members", "roles_tracked", "undeclared_kept",
 ]
-
-ROLE_RANK: dict[str, int] = {"member": 0, "editor": 1, "admin": 2}
-
-
-@dataclass(frozen=True)
-class Membership:
-    """A chat's people as last seen: members, role holders (None when not read) and implied members."""
-
-    members: frozenset[int]
-    owner_id: int
-    implied: frozenset[int]
-    roles: Mapping[int, Role] | None = None
-
-
-@dataclass(frozen=True)
-class MemberPlan:
-    """What reconciling a chat's people takes: additions, removals and role changes, by user id."""
-
-    add: tuple[int, ...] = ()
-    remove: tuple[int, ...] = ()
-    roles: tuple[tuple[int, Role], ...] = field(default=())
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.add or self.remove or self.roles)
 
 
 def declared_roles(props: Mapping[str, Any]) -> dict[int, Role]:
@@ -77,34 +53,3 @@ def undeclared_kept(old_inputs: Mapping[str, Any], inputs: Mapping[str, Any]) ->
         return {}
     declared = declared_roles(inputs)
     return {key: int(uid) for key, uid in sorted(seen.items()) if uid is not None and int(uid) not in declared}
-
-
-def plan_members(wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership, *,
-                 exclusive: bool) -> MemberPlan:
-    """The additions, removals and role changes that bring `actual` to `wanted` under the ownership rules."""
-    dropped = set(previous) - set(wanted)
-    if exclusive:
-        dropped |= actual.members - set(wanted)
-    remove = sorted((dropped & actual.members) - actual.implied - {actual.owner_id})
-    add = sorted(set(wanted) - actual.members)
-    staying = (actual.members | set(add)) - set(remove)
-    roles = [(uid, role) for uid in sorted(staying) if (role := _role_change(uid, wanted, previous, actual,
-                                                                             exclusive)) is not None]
-    return MemberPlan(add=tuple(add), remove=tuple(remove), roles=tuple(roles))
-
-
-def _role_change(uid: int, wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership,
-                 exclusive: bool) -> Role | None:
-    """The role `uid` must be given, or None when it keeps its role."""
-    if uid == actual.owner_id:
-        return None
-    current = actual.roles.get(uid, "member") if actual.roles is not None else None
-    target = wanted.get(uid)
-    if target in (None, "member"):  # a plain member keeps a role given by hand, unless the program took it away
-        dropped = previous.get(uid, "member") != "member" or (exclusive and uid not in actual.implied)
-        target = "member" if dropped else None
-    if target is None or target == current:
-        return None
-    if current is None and target == "member":
-        return None  # roles not read (none declared) and nothing to grant
-    return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..kit.members import Membership, as_members, plan_members
 from ..kit.schema import Compare, is_unknown
 from .schema import INPUTS, default, rule
 
@@ -23,10 +24,12 @@ def diff_tag(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[str, ...
 
 def users_to_change(actual: set[int], wanted: set[int], previously: set[int],
                     exclusive: bool) -> tuple[set[int], set[int]]:
-    """(users to add, users to remove): declared ones added; those declared before and no longer,
-    or with `exclusive` anyone not declared, removed. People added by hand stay otherwise."""
-    extra = actual - wanted
-    return wanted - actual, extra if exclusive else extra & previously
+    """(users to add, users to remove): the kit's membership plan for people without roles and with
+    no implied members: declared ones added; those declared before and no longer, or with `exclusive`
+    anyone not declared, removed. People added by hand stay otherwise."""
+    plan = plan_members(as_members(wanted), as_members(previously), Membership(frozenset(actual)),
+                        exclusive=exclusive)
+    return set(plan.add), set(plan.remove)
 
 
 def observed_inputs(outs: Mapping[str, Any]) -> dict[str, Any]:
