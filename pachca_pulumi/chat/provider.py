@@ -28,6 +28,7 @@ from ..api.config import JournalSetting, ProviderConfig
 from ..api.errors import PachcaError
 from ..api.redact import redacting_errors
 from ..kit import oneline
+from ..kit.session import checked, session_for
 from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .journal import CreateJournal, journal_for
@@ -64,10 +65,9 @@ Connect = Callable[[ProviderConfig], "ChatService"]
 def connect(config: ProviderConfig) -> ChatService:
     """The production seam: a `ChatService` over a real `PachcaClient`. Imported late, so `check`
     and `diff` never load the HTTP client (a faster provider start for previews)."""
-    from ..api.client import PachcaClient
     from .service import ChatService
 
-    return ChatService(PachcaClient(config))
+    return ChatService(session_for(config))
 
 
 class ChatProvider(ResourceProvider):
@@ -114,6 +114,7 @@ class ChatProvider(ResourceProvider):
         """Validate and normalise inputs, then verify every reference the last apply did not resolve
         (`olds`) through the per-process directory. Failures name the field, the chat and the fix.
         People added by hand that the last refresh saw (`olds`) stay `undeclared_members` while tolerated."""
+        checked()
         inputs, failures = check_inputs(news)
         if failures:
             return CheckResult(inputs, failures)
@@ -149,7 +150,7 @@ class ChatProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST with members and tags (or adoption of `adopt_id`); returns every output."""
         with _reported("create", props):
-            chat_id, outs = self._service().create(inputs_from(props))
+            chat_id, outs = self._service().create(inputs_from(props), resource_name(props))
         return CreateResult(str(chat_id), {**_hidden(props), **outs})
 
     @redacting_errors

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import pickle
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from ..kit.pickling import pickler_restored
 from .avatar import avatar_path
 from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
@@ -86,7 +85,7 @@ class Chat(Resource, module="pachca", name="Chat"):
         props["avatar"] = _avatar_input(avatar)
         props.update({output.name: None for output in OUTPUTS if output.name not in props})
         props[NAME_KEY] = resource_name
-        with _pickler_restored():
+        with pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
         _fail_when_members_missing(self, resource_name, (member_ids, members, admins, editors))
 
@@ -129,21 +128,3 @@ def _fail_if_missing(resource_name: str, missing: list[Any] | None, declared: li
             "is tracked (nothing will be created twice); fix member_ids (`pachca-pulumi users` lists "
             "people) and run `pulumi up` again."
         )
-
-
-@contextmanager
-def _pickler_restored() -> Iterator[None]:
-    """Undo what pulumi.dynamic's serialize_provider leaves behind on every resource.
-
-    It wraps `pickle._Pickler._batch_setitems` in one more sorting function each time and never
-    restores it (pulumi SDK 3.259, pulumi/dynamic/dynamic.py), so a program with ~960 dynamic
-    resources dies with RecursionError. Restoring the method after each registration keeps the
-    wrapper depth at one; the serialized provider is byte-for-byte the same.
-    """
-    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-    save_dict = pickle._Pickler.save_dict  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
-        pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
+from ..kit.session import Session, settle
 from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
@@ -28,8 +29,7 @@ from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .snapshot import ChatSnapshot
 from .state import declared as _declared
 from .state import named as _named
-from .tags import TagNames
-from .verify import Verdict, verify_inputs
+from .verify import Verdict, one_owner_message, verify_inputs
 
 __all__ = ["ChatService", "chat_outputs"]
 
@@ -68,14 +68,16 @@ def _actual(chat: Chat, attribute: str) -> Any:
 class ChatService:
     """The provider's API-facing half: every method returns the chat's outputs or raises PachcaError."""
 
-    def __init__(self, client: PachcaClient) -> None:
-        self.client = client
-        self.snapshot = ChatSnapshot(client)
-        self.directory = Directory(client)
-        self.tag_names = TagNames(client)
+    def __init__(self, client: PachcaClient | Session) -> None:
+        """Over the process's `Session` for the token (shared with every resource kind), or over a
+        client alone (a session of its own)."""
+        self.session = client if isinstance(client, Session) else Session(client)
+        self.client = self.session.client
+        self.snapshot = self.session.part(ChatSnapshot)
+        self.directory: Directory = self.session.directory
+        self.tag_names = self.session.tag_names
         self._lock = threading.Lock()
         self._claimed: set[int] = set()
-        self._owners: dict[int, str] = {}
         self.journal: CreateJournal | None = None
         self._company_lock = threading.Lock()
         self._company: dict[int, Chat] | None = None
@@ -86,13 +88,12 @@ class ChatService:
         """Resolve and verify every reference of checked inputs not resolved at the last apply
         (`known`: the previous inputs; see `chat/verify.py`)."""
         return verify_inputs(inputs, chat, self.directory, find_chat=self.snapshot.get, claim=self.claim_owner,
-                             known=known)
+                             known=known, tag_names=self.tag_names)
 
     def claim_owner(self, chat_id: int, resource: str) -> str | None:
-        """Bind a chat to one resource of this run; returns the other resource if it is already bound."""
-        with self._lock:
-            other = self._owners.setdefault(chat_id, resource)
-        return None if other == resource else other
+        """Bind a chat to one resource of this run; returns the other resource if it is already bound
+        (the chat is then contested: neither resource writes it in this run)."""
+        return self.session.claims.claim("chat", chat_id, resource)
 
     def implied(self, *props: Mapping[str, Any], fresh: bool = False, stored: Mapping[str, Any] | None = None
                 ) -> set[int]:
@@ -117,10 +118,11 @@ class ChatService:
 
     # Lifecycle
 
-    def create(self, inputs: ChatInputs) -> tuple[int, dict[str, Any]]:
-        """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs)."""
+    def create(self, inputs: ChatInputs, resource: str | None = None) -> tuple[int, dict[str, Any]]:
+        """Create the chat with one POST (members and tags included), or adopt `adopt_id`: (id, outputs).
+        `resource` is the resource's name in the program (the one-owner rule of adoption)."""
         if inputs.adopt_id is not None:
-            return inputs.adopt_id, self.adopt(inputs)
+            return inputs.adopt_id, self.adopt(inputs, resource)
         inputs, named = self._with_named_tags(inputs)
         orphan = self._take_orphan(inputs)
         if orphan is not None:
@@ -137,9 +139,18 @@ class ChatService:
         return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing,
                                        named_tag_ids=named)
 
-    def adopt(self, inputs: ChatInputs) -> dict[str, Any]:
-        """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs."""
+    def adopt(self, inputs: ChatInputs, resource: str | None = None) -> dict[str, Any]:
+        """Take over an existing chat (unarchiving it if needed) and reconcile it to the inputs.
+
+        Before the first write, the run settles (`kit/session.py`): with `up --skip-preview` a second
+        resource adopting the same chat is checked meanwhile, and then neither writes it."""
         assert inputs.adopt_id is not None
+        if resource is not None:
+            self.claim_owner(inputs.adopt_id, resource)
+            settle()
+            other = self.session.claims.rival("chat", inputs.adopt_id, resource)
+            if other is not None:
+                raise PachcaError(one_owner_message(inputs.adopt_id, resource, other))
         try:
             chat = self.client.get_chat(inputs.adopt_id)
         except NotFoundError:

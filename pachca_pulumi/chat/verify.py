@@ -12,65 +12,48 @@ Failures name the property, the reference, the chat and the fix; warnings do not
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure
 
-from ..api.directory import Directory, UnknownReference
-from ..api.errors import AuthenticationError, PachcaError, TransportError
+from ..api.directory import Directory
+from ..api.errors import PachcaError, UnknownReference
 from ..api.models import Chat
+from ..kit.provider import one_owner_message as kit_one_owner_message
+from ..kit.verify import Verdict, resolve_people, token_works
 from .inputs import is_unknown
 from .schema import PEOPLE
 
-__all__ = ["Verdict", "needed_scopes", "verify_inputs"]
+if TYPE_CHECKING:
+    from ..kit.tags import TagNames
 
-
-@dataclass
-class Verdict:
-    """The inputs with people resolved to ids, the failures that stop the run, and warnings."""
-
-    inputs: dict[str, Any]
-    failures: list[CheckFailure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+__all__ = ["Verdict", "needed_scopes", "one_owner_message", "verify_inputs"]
 
 
 def verify_inputs(inputs: dict[str, Any], chat: str, directory: Directory, *,
                   find_chat: Callable[[int], Chat | None], claim: Callable[[int, str], str | None],
-                  known: Mapping[str, Any] | None = None) -> Verdict:
+                  known: Mapping[str, Any] | None = None, tag_names: TagNames | None = None) -> Verdict:
     """Resolve and verify the references of checked `inputs` for the resource named `chat`.
 
     `find_chat(id)` returns a visible chat or None; `claim(chat id, resource)` returns the other
     resource that already owns the chat in this run, or None; `known` holds the inputs the last
-    apply checked (people already resolved there, tags already verified).
+    apply checked (people already resolved there, tags already verified); `tag_names` verifies
+    the tags `group_tags` names (with the closest name of a mistyped one).
     """
     verdict = Verdict(dict(inputs))
-    if not _token_works(verdict, chat, directory):
+    if not token_works(verdict, "chat", chat, directory):
         return verdict
     try:
         _verify_scopes(verdict, chat, directory)
         for name in PEOPLE:
             _resolve_people(verdict, name, chat, directory, _resolved(known, name))
         _verify_tags(verdict, chat, directory, _verified_tags(known))
+        if tag_names is not None:
+            _verify_tag_names(verdict, chat, tag_names, known)
         _verify_adoption(verdict, chat, find_chat, claim)
     except PachcaError as exc:
         verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
     return verdict
-
-
-def _token_works(verdict: Verdict, chat: str, directory: Directory) -> bool:
-    """Read the token's user; a refused token or an unreachable API is the stack's problem, not this
-    chat's, and the failure says so (the chat only names where it was found)."""
-    try:
-        directory.token_user()
-    except (AuthenticationError, TransportError) as exc:
-        verdict.failures.append(CheckFailure("", f"the stack's Pachca API settings fail for every chat (found "
-                                                 f"checking chat {chat!r}), so nothing was changed: {exc}"))
-        return False
-    except PachcaError as exc:
-        verdict.failures.append(CheckFailure("", f"cannot verify chat {chat!r} before any change: {exc}"))
-        return False
-    return True
 
 
 def needed_scopes(inputs: dict[str, Any]) -> dict[str, str]:
@@ -117,21 +100,7 @@ def _resolve_people(verdict: Verdict, name: str, chat: str, directory: Directory
     people = verdict.inputs.get(name)
     if not isinstance(people, dict) or is_unknown(people):
         return
-    resolved: dict[str, int] = {}
-    for key in people:
-        if key in known:
-            resolved[key] = known[key]
-            continue
-        try:
-            user = directory.resolve(key)
-        except UnknownReference as exc:
-            verdict.failures.append(CheckFailure(name, f"{exc} (in {name} of chat {chat!r})"))
-            continue
-        resolved[key] = user.id
-        if user.suspended or user.bot:
-            kind = "suspended: they cannot read the chat" if user.suspended else "a bot"
-            verdict.warnings.append(f"chat {chat!r}: {key} ({user.display_name}) in {name} is {kind}")
-    verdict.inputs[name] = resolved
+    verdict.inputs[name] = resolve_people(verdict, name, f"chat {chat!r}", directory, people, known)
 
 
 def _verify_tags(verdict: Verdict, chat: str, directory: Directory, known: set[int]) -> None:
@@ -143,6 +112,20 @@ def _verify_tags(verdict: Verdict, chat: str, directory: Directory, known: set[i
             verdict.failures.append(CheckFailure(
                 "group_tag_ids", f"group tag {tag_id} does not exist in this workspace (in chat {chat!r}); "
                 "`pachca-pulumi tags` lists the tags with their ids"))
+
+
+def _verify_tag_names(verdict: Verdict, chat: str, tag_names: TagNames, known: Mapping[str, Any] | None) -> None:
+    """Every name in `group_tags` names a tag (case aside); names the last apply had are not read again."""
+    names = verdict.inputs.get("group_tags")
+    if not isinstance(names, list) or is_unknown(names):
+        return
+    before = {str(n).casefold() for n in (known or {}).get("group_tags") or [] if isinstance(n, str)}
+    for name in names:
+        if is_unknown(name) or not isinstance(name, str) or name.casefold() in before:
+            continue
+        if tag_names.named(name) is None:
+            failure: UnknownReference = tag_names.unknown(name, f"chat {chat!r}")
+            verdict.failures.append(CheckFailure("group_tags", str(failure)))
 
 
 def _verify_adoption(verdict: Verdict, chat: str, find_chat: Callable[[int], Chat | None],
@@ -162,5 +145,4 @@ def _verify_adoption(verdict: Verdict, chat: str, find_chat: Callable[[int], Cha
 
 def one_owner_message(chat_id: int, chat: str, other: str) -> str:
     """Two resources bound to one chat: name both and the way out."""
-    return (f"chat {chat_id} is claimed by two resources, {other!r} and {chat!r}; one chat has one owner: "
-            f"remove adopt_id from one of them (to rename a resource, use the `aliases` option)")
+    return kit_one_owner_message("chat", chat_id, chat, other)

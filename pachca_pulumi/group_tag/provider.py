@@ -1,118 +1,133 @@
-"""The dynamic provider behind `GroupTag`: hooks in lifecycle order, each thin.
+"""The dynamic provider behind `GroupTag`: the kit's provider (`kit/provider.py`: pickling by
+reference, `configure`, the per-process service over the token's session, the one-line error,
+redaction, the one-owner rule) with the tag's own steps, each thin.
 
-Like the `Chat` provider it is pickled by reference (pulumi/pulumi#6490), captures nothing at
-pickle time, reads the token in `configure()` and builds its service lazily once per process
-through the `connect` seam.
+Preview verification (`verify`) holds a `GroupTag` to the promises a `Chat` keeps: before any
+write, every person in `members` names a user (else the closest name), `adopt_id` names a tag, a
+new tag's name is free (names are unique regardless of case: `"backend"` where `Backend` exists
+says to adopt it), and one tag has one resource.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckFailure, DiffResult
 
 from ..api.config import ProviderConfig
-from ..api.redact import redacting_errors
+from ..api.errors import PachcaError
 from ..kit import oneline
+from ..kit.provider import KitProvider, one_owner_message, resource_name
+from ..kit.schema import is_unknown
+from ..kit.session import session_for
+from ..kit.verify import Verdict, resolve_people, token_works
 from .diff import diff_tag, observed_inputs
 from .inputs import check_inputs, inputs_from
+from .schema import ADOPTION
 
 if TYPE_CHECKING:
     from .service import GroupTagService
 
-__all__ = ["Connect", "GroupTagProvider", "connect"]
+__all__ = ["GroupTagProvider", "connect"]
 
 oneline.install()
 
-Connect = Callable[[ProviderConfig], "GroupTagService"]
-
-
 def connect(config: ProviderConfig) -> GroupTagService:
-    """The production seam: a `GroupTagService` over a real `PachcaClient` (imported late)."""
-    from ..api.client import PachcaClient
+    """The production seam: a `GroupTagService` over the process's session for the token."""
     from .service import GroupTagService
 
-    return GroupTagService(PachcaClient(config))
+    return GroupTagService(session_for(config))
 
 
-class GroupTagProvider(ResourceProvider):
+class GroupTagProvider(KitProvider["GroupTagService"]):
     """Manages one Pachca group tag per resource; deleting a resource deletes its tag (the API has
     no archive). `connect` builds the service; tests pass one over a mock transport or an emulator."""
 
-    serialize_as_secret_always = False
+    kind: ClassVar[str] = "group tag"
+    resource_type: ClassVar[str] = "GroupTag"
+    example: ClassVar[Mapping[str, Any]] = {"name": "Backend"}
+    adoption: ClassVar[str] = ADOPTION
+    delete_verb: ClassVar[str] = "delete"
 
-    _connect: Connect
-    _config: ProviderConfig | None
-    _service_instance: GroupTagService | None
-    _lock: threading.Lock
+    default_connect = staticmethod(connect)
 
-    def __init__(self, *, connect: Connect | None = None) -> None:
-        super().__init__()
-        self.__setstate__({})
-        if connect is not None:
-            self._connect = connect
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, _state: dict[str, Any]) -> None:
-        self._connect = connect
-        self._config = None
-        self._service_instance = None
-        self._lock = threading.Lock()
-
-    @redacting_errors
-    def configure(self, req: ConfigureRequest) -> None:
-        """Read `pachca:token`/`pachca:baseUrl` (or PACHCA_TOKEN/PACHCA_BASE_URL); fail early if missing."""
-        self._config = ProviderConfig.resolve(req.config.get)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate and normalise inputs (`members` becomes a map by reference); no API call."""
+    def check_inputs(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
         inputs, failures = check_inputs(news)
-        return CheckResult(inputs, failures)
+        return {**{k: v for k, v in news.items() if k.startswith("__") and k != "__provider"}, **inputs}, failures
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def verify(self, service: GroupTagService, inputs: dict[str, Any], name: str, olds: Mapping[str, Any]) -> Verdict:
+        verdict = Verdict(dict(inputs))
+        if not token_works(verdict, self.kind, name, service.session.directory):
+            return verdict
+        where = f"group tag {name!r}"
+        try:
+            members = inputs.get("members")
+            if isinstance(members, dict) and not is_unknown(members):
+                old = olds.get("members")
+                before = old if isinstance(old, dict) else {}
+                resolve_people(verdict, "members", where, service.session.directory,
+                               [ref for ref in members if ref not in before])
+            _verify_target(verdict, service, name, olds)
+        except PachcaError as exc:
+            verdict.fail("", f"cannot verify {where} before any change: {exc}")
+        return verdict
+
+    def compare(self, service: GroupTagService, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """"No change" is decided here (tolerated people, references already resolved); otherwise
         "unknown", so the engine's own input diff lists people added and removed by reference."""
         changes = None if diff_tag(olds, news) else False
         return DiffResult(changes=changes, replaces=[], delete_before_replace=False)
 
-    @redacting_errors
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create (or adopt) the tag and give it its people; returns every output."""
-        tag_id, outs = self._service().create(inputs_from(props))
-        return CreateResult(str(tag_id), outs)
+    def create_with(self, service: GroupTagService, props: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return service.create(inputs_from(props), resource_name(props))
 
-    @redacting_errors
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Refresh from the API; a tag that no longer exists leaves state. Returns inputs too."""
-        outs = self._service().read(int(id_), props)
-        if outs is None:
-            return ReadResult(None, {})
-        return ReadResult(id_, outs, inputs=observed_inputs(outs))
+    def read_with(self, service: GroupTagService, id_: str, props: dict[str, Any]
+                  ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        outs = service.read(int(id_), props)
+        return None if outs is None else (outs, observed_inputs(outs))
 
-    @redacting_errors
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Rename and reconcile people; safe to re-run after a partial failure."""
-        return UpdateResult(self._service().update(int(id_), inputs_from(news), olds))
+    def update_with(self, service: GroupTagService, id_: str, olds: dict[str, Any], news: dict[str, Any]
+                    ) -> dict[str, Any]:
+        return service.update(int(id_), inputs_from(news), olds)
 
-    @redacting_errors
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        """Delete the tag; already gone is success."""
-        self._service().delete(int(id_))
+    def delete_with(self, service: GroupTagService, id_: str, props: dict[str, Any]) -> None:
+        service.delete(int(id_))
 
-    def _service(self) -> GroupTagService:
-        with self._lock:
-            if self._service_instance is None:
-                self._service_instance = self._connect(self._config or ProviderConfig.resolve())
-            return self._service_instance
+
+def _verify_target(verdict: Verdict, service: GroupTagService, name: str, olds: Mapping[str, Any]) -> None:
+    """The tag the resource manages: `adopt_id` names one; a new tag's name is free, or adopted."""
+    inputs = verdict.inputs
+    where = f"group tag {name!r}"
+    adopt_id = inputs.get("adopt_id")
+    if adopt_id is not None:
+        if is_unknown(adopt_id):
+            return
+        if service.tag(int(adopt_id)) is None:
+            verdict.fail("adopt_id", f"adopt_id {adopt_id}: no such group tag (in {where}); check the id "
+                                     "(`pachca-pulumi tags` lists the tags with their ids) or remove adopt_id "
+                                     "to create a new tag")
+            return
+        _claimed(verdict, service, int(adopt_id), name)
+        return
+    declared = inputs.get("name")
+    if not isinstance(declared, str) or is_unknown(declared):
+        return
+    before = olds.get("name")
+    if isinstance(before, str) and before.casefold() == declared.casefold():
+        return  # the tag this resource already manages
+    taken = service.named(declared)
+    if taken is None:
+        return
+    if inputs.get("adopt_by_name"):
+        _claimed(verdict, service, taken.id, name)
+        return
+    verdict.fail("name", f"name {declared!r}: group tag {taken.id} is already named {taken.name!r} (names are "
+                         f"unique in the workspace, regardless of case; in {where}); to manage that tag set "
+                         f"adopt_id={taken.id} or adopt_by_name=True, or choose another name")
+
+
+def _claimed(verdict: Verdict, service: GroupTagService, tag_id: int, name: str) -> None:
+    other = service.claim(tag_id, name)
+    if other is not None:
+        verdict.fail("adopt_id", one_owner_message("group tag", tag_id, name, other, ADOPTION))

@@ -8,7 +8,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from ..chat.resource import _pickler_restored
+from ..kit.pickling import pickler_restored
+from ..kit.provider import NAME_KEY
 from .provider import GroupTagProvider
 from .schema import INPUTS, OUTPUTS, default
 
@@ -51,5 +52,6 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
         if members is None:
             props["members"] = []
         props.update({output.name: None for output in OUTPUTS})
-        with _pickler_restored():
+        props[NAME_KEY] = resource_name  # how messages and the one-owner rule name the resource
+        with pickler_restored():
             super().__init__(GroupTagProvider(), resource_name, props, opts)

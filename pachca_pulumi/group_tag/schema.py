@@ -25,6 +25,7 @@ from ..kit.schema import (
 from .people import canonical_reference
 
 __all__ = [
+    "ADOPTION",
     "INPUTS",
     "NAME_MAX",
     "OUTPUTS",
@@ -34,6 +35,8 @@ __all__ = [
     "normalise_members",
     "rule",
 ]
+
+ADOPTION = "adopt_id or adopt_by_name"  # the inputs that adopt an existing tag, for messages
 
 _name = name_validator('give the tag a name, e.g. name="Backend"')
 

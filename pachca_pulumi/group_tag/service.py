@@ -1,8 +1,10 @@
 """Bringing one group tag to its declared state through the API: create, adopt, read, update, delete.
 
-A `GroupTagService` is built once per provider process around one `PachcaClient`. It resolves
-people through the per-process `Directory` (`api/directory.py`, each person read once) and changes users' tags through
-`membership.UserTags`, serialised per user. Every write is safe to repeat.
+A `GroupTagService` is built once per provider process over the process's `Session` for the token
+(`kit/session.py`, shared with `Chat`): people resolve through its `Directory` (each person read
+once), tag names through its `TagNames`, and every write tells the session, so chats that follow
+the tag read no more. Users' tags change through `membership.UserTags`, serialised per user. Every
+write is safe to repeat.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
+from ..kit.provider import one_owner_message
 from ..kit.schema import Source
+from ..kit.session import Session, settle
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
 from .people import resolve_people
-from .schema import INPUTS, OUTPUTS, GroupTagInputs, rule
+from .schema import ADOPTION, INPUTS, OUTPUTS, GroupTagInputs, rule
 
 __all__ = ["GroupTagService", "tag_outputs"]
 
@@ -37,21 +41,42 @@ def tag_outputs(tag: GroupTag, inputs: GroupTagInputs, run: Mapping[str, Any]) -
 class GroupTagService:
     """The provider's API-facing half: every method returns the tag's outputs or raises PachcaError."""
 
-    def __init__(self, client: PachcaClient) -> None:
-        self.client = client
-        self.people = Directory(client)
-        self.user_tags = UserTags(client)
+    def __init__(self, client: PachcaClient | Session) -> None:
+        """Over the process's `Session` for the token, or over a client alone (a session of its own)."""
+        self.session = client if isinstance(client, Session) else Session(client)
+        self.client = self.session.client
+        self.people: Directory = self.session.directory
+        self.user_tags = UserTags(self.client)
         self._lock = threading.Lock()
         self._claimed: set[int] = set()
 
     # Lifecycle
 
-    def create(self, inputs: GroupTagInputs) -> tuple[int, dict[str, Any]]:
+    def create(self, inputs: GroupTagInputs, resource: str | None = None) -> tuple[int, dict[str, Any]]:
         """Create the tag (or adopt `adopt_id`, or with `adopt_by_name` the tag of that name), then
-        give it its people: (id, outputs)."""
+        give it its people: (id, outputs). `resource` is the resource's name in the program: an
+        adopted tag that another resource of the run claims too is not written."""
         resolved = self._resolve(inputs)
-        tag = self._adopted(inputs) or self._create_once(inputs)
+        tag = self._adopted(inputs)
+        if tag is not None and resource is not None:
+            self._may_write(tag.id, resource)
+        tag = tag or self._create_once(inputs)
         return tag.id, self._reconcile(tag, inputs, resolved, {})
+
+    def tag(self, tag_id: int) -> GroupTag | None:
+        """The tag with this id, or None when there is none."""
+        try:
+            return self.client.get_tag(tag_id)
+        except NotFoundError:
+            return None
+
+    def claim(self, tag_id: int, resource: str) -> str | None:
+        """Bind a tag to one resource of this run; the other resource if another already holds it."""
+        return self.session.claims.claim("group tag", tag_id, resource)
+
+    def named(self, name: str) -> GroupTag | None:
+        """The tag of this name, case aside (names are unique in a workspace regardless of case)."""
+        return self.session.tag_names.named(name)
 
     def read(self, tag_id: int, stored: Mapping[str, Any]) -> dict[str, Any] | None:
         """The tag's current outputs, or None when it is gone (the engine drops it from state)."""
@@ -81,6 +106,7 @@ class GroupTagService:
             self.client.delete_tag(tag_id)
         except NotFoundError:
             pass
+        self.session.tag_deleted(tag_id)
 
     # Steps
 
@@ -110,8 +136,15 @@ class GroupTagService:
                 "or choose another name") from None
 
     def _named(self, name: str) -> GroupTag | None:
-        return next((tag for tag in self.client.list_tags(names=[name])
-                     if tag.name.casefold() == name.casefold()), None)
+        return self.session.tag_names.named(name, fresh=True)
+
+    def _may_write(self, tag_id: int, resource: str) -> None:
+        """Wait for the run to settle, then refuse a tag two resources adopt (`kit/session.py`)."""
+        self.claim(tag_id, resource)
+        settle()
+        other = self.session.claims.rival("group tag", tag_id, resource)
+        if other is not None:
+            raise PachcaError(one_owner_message("group tag", tag_id, resource, other, ADOPTION))
 
     def _reconcile(self, tag: GroupTag, inputs: GroupTagInputs, resolved: dict[str, int],
                    stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,6 +162,7 @@ class GroupTagService:
         if add or remove:
             tag = self.client.get_tag(tag.id)
             actual = {user.id for user in self.client.list_tag_users(tag.id)}
+        self.session.tag_written(tag, actual)
         run = {"user_ids": sorted(actual), "resolved_members": resolved, "declared_user_ids": sorted(wanted)}
         outputs = tag_outputs(tag, inputs, run)
         _verify_converged(tag.id, outputs, inputs)

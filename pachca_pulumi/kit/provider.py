@@ -22,7 +22,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pulumi.dynamic import (
@@ -40,6 +39,7 @@ from ..api.config import ProviderConfig
 from ..api.errors import PachcaError, ResourceError
 from ..api.redact import redacting_errors
 from .session import Session, checked
+from .verify import Verdict
 
 __all__ = ["KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "one_owner_message", "reported",
            "resource_name"]
@@ -54,15 +54,6 @@ class KitService(Protocol):
 
 
 S = TypeVar("S", bound=KitService)
-
-
-@dataclass
-class Verdict:
-    """Preview verification's answer: the inputs (references resolved), failures, warnings."""
-
-    inputs: dict[str, Any]
-    failures: list[CheckFailure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 class _NoTracebackForResourceErrors(logging.Filter):
@@ -178,11 +169,14 @@ class KitProvider(ResourceProvider, Generic[S]):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """The one-owner rule, then the kind's comparison of inputs with the stored state."""
         with reported(self.kind, "compare", news, id_):
-            service = self._service()
-            other = service.session.claims.claim(self.kind, int(id_), resource_name(news))
-            if other is not None:
-                raise ResourceError(one_owner_message(self.kind, int(id_), resource_name(news), other, self.adoption))
-            return self.compare(service, id_, olds, news)
+            self.own(id_, resource_name(news))
+            return self.compare(self._service(), id_, olds, news)
+
+    def own(self, id_: str, resource: str) -> None:
+        """Bind the target to `resource` for this run; ResourceError when another resource holds it."""
+        other = self._service().session.claims.claim(self.kind, int(id_), resource)
+        if other is not None:
+            raise ResourceError(one_owner_message(self.kind, int(id_), resource, other, self.adoption))
 
     @redacting_errors
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -33,9 +33,10 @@ class TagNames:
         self._tags: dict[str, GroupTag | None] = {}  # casefolded name -> tag (None: asked, none such)
         self._listed = False
 
-    def named(self, name: str) -> GroupTag | None:
-        """The tag with this name (case aside), or None."""
-        self._ask([name])
+    def named(self, name: str, *, fresh: bool = False) -> GroupTag | None:
+        """The tag with this name (case aside), or None; with `fresh`, a name known to name no tag
+        is asked again (a write is about to rely on the answer)."""
+        self._ask([name], again=fresh)
         with self._lock:
             return self._tags.get(name.casefold())
 

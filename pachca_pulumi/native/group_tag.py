@@ -16,10 +16,16 @@ from pulumi.dynamic.config import Config
 
 from ..group_tag.diff import diff_tag
 from ..group_tag.provider import GroupTagProvider
+from ..kit.provider import NAME_KEY
 from .detailed import Entries, field_entries, path
 from .results import Changes, Checked, Read
 
 __all__ = ["GroupTagResource"]
+
+
+def _named(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties with the resource's name (its URN's), as the dynamic `GroupTag` passes it."""
+    return {**props, NAME_KEY: name}
 
 
 class GroupTagResource:
@@ -32,46 +38,48 @@ class GroupTagResource:
         """Read `pachca:token`/`pachca:baseUrl` (else the environment) as the dynamic resource does."""
         self._dynamic.configure(ConfigureRequest(config))
 
-    def check(self, _name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
-        """Validation and normalisation (`members` becomes a map by reference); no API call."""
-        result = self._dynamic.check(olds, news)
+    def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
+        """The dynamic `check`: validation, then verification against the run's session."""
+        result = self._dynamic.check(_named(name, olds) if olds else {}, _named(name, news))
         failures = [(failure.property, failure.reason) for failure in result.failures or []]
         return Checked(result.inputs, failures)
 
-    def diff(self, _name: str, _tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
-        """`diff_tag`'s verdict, with one entry per person added or removed."""
+    def diff(self, name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """The one-owner rule, then `diff_tag`'s verdict, with one entry per person added or removed."""
+        self._dynamic.own(tag_id, name)
         changed = diff_tag(olds, news)
         entries = field_entries([f for f in changed if f != "members"], ())
         if "members" in changed:
             entries.update(member_entries(olds, news))
         return Changes(bool(changed), (), entries)
 
-    def create(self, _name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create (or adopt) the tag and give it its people; every output."""
-        result = self._dynamic.create(props)
+        result = self._dynamic.create(_named(name, props))
         return str(result.id), dict(result.outs or {})
 
-    def read(self, _name: str, tag_id: str, props: dict[str, Any]) -> Read:
+    def read(self, name: str, tag_id: str, props: dict[str, Any]) -> Read:
         """Refresh, or with no state (`pulumi import`) the tag declared as it is."""
-        result = self._dynamic.read(tag_id, props)
+        result = self._dynamic.read(tag_id, _named(name, props) if props else {})
         if result.id is None or props:
             return Read(result.id, dict(result.outs or {}), dict(result.inputs or {}))
         outs = dict(result.outs or {})
         members = sorted(int(uid) for uid in outs.get("user_ids") or [])
         written = {"name": outs["name"], **({"members": members} if members else {})}
         ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
-        declared = {**outs, **self.check("", {}, written).inputs,
+        as_is = {"name": outs["name"]}  # the tag itself holds its name: not a name taken
+        declared = {**outs, **self.check(name, as_is, written).inputs,
                     "resolved_members": ids, "declared_user_ids": members}
-        again = self._dynamic.read(tag_id, declared)
+        again = self._dynamic.read(tag_id, _named(name, declared))
         return Read(again.id, dict(again.outs or {}), written)
 
-    def update(self, _name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    def update(self, name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Rename and reconcile people; safe to re-run after a partial failure."""
-        return dict(self._dynamic.update(tag_id, olds, news).outs or {})
+        return dict(self._dynamic.update(tag_id, _named(name, olds), _named(name, news)).outs or {})
 
-    def delete(self, _name: str, tag_id: str, props: dict[str, Any]) -> None:
+    def delete(self, name: str, tag_id: str, props: dict[str, Any]) -> None:
         """Delete the tag (the API has no archive); already gone is success."""
-        self._dynamic.delete(tag_id, props)
+        self._dynamic.delete(tag_id, _named(name, props))
 
 
 def member_entries(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Entries:

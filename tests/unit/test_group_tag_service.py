@@ -54,10 +54,16 @@ def world() -> World:
     return World()
 
 
-def checked(provider: GroupTagProvider, **news: Any) -> dict[str, Any]:
-    result = provider.check({}, news)
-    assert not result.failures, result.failures
+def checked(provider: GroupTagProvider, was: dict[str, Any] | None = None, **news: Any) -> dict[str, Any]:
+    """The checked inputs of a new tag, or with `was` (the previous inputs or outputs) of one managed."""
+    result = provider.check(was or {}, news)
+    assert not result.failures, [(f.property, f.reason) for f in result.failures or []]
     return dict(result.inputs)
+
+
+def failures(provider: GroupTagProvider, was: dict[str, Any] | None = None, **news: Any) -> list[tuple[str, str]]:
+    """What preview verification says of these inputs: (field, reason) per failure."""
+    return [(f.property, f.reason) for f in provider.check(was or {}, news).failures or []]
 
 
 def created(provider: GroupTagProvider, **news: Any) -> tuple[str, dict[str, Any]]:
@@ -75,7 +81,7 @@ def test_group_tag_create_gives_the_tag_its_people_by_any_reference(world: World
     assert outs["tag_id"] == int(tag_id) and outs["users_count"] == 3 and outs["user_ids"] == [3, 4, 5]
     assert outs["resolved_members"] == {"3": 3, "natalia.lopez@example.com": 4, "@ninosilva": 5}
     people = ["@ninosilva", 3, "Natalia.Lopez@example.com"]
-    assert diff_tag(outs, checked(provider, name="Platform", members=people)) == ()
+    assert diff_tag(outs, checked(provider, outs, name="Platform", members=people)) == ()
 
 
 def test_group_tag_update_removes_people_no_longer_declared_and_tolerates_hand_added(world: World) -> None:
@@ -83,7 +89,7 @@ def test_group_tag_update_removes_people_no_longer_declared_and_tolerates_hand_a
     tag_id, outs = created(provider, name="Platform", members=[3, 4])
     world.store.update_user(1, 42, ["Platform"])  # given the tag by hand
 
-    news = checked(provider, name="Platform team", members=[3])
+    news = checked(provider, outs, name="Platform team", members=[3])
     outs = dict(provider.update(tag_id, outs, news).outs or {})
 
     assert world.users_of(tag_id) == {3, 42}
@@ -95,15 +101,43 @@ def test_group_tag_exclusive_members_removes_everyone_not_declared(world: World)
     tag_id, outs = created(provider, name="Platform", members=[3])
     world.store.update_user(1, 42, ["Platform"])
 
-    outs = dict(provider.update(tag_id, outs, checked(provider, name="Platform", members=[3],
+    outs = dict(provider.update(tag_id, outs, checked(provider, outs, name="Platform", members=[3],
                                                       exclusive_members=True)).outs or {})
 
     assert world.users_of(tag_id) == {3} and outs["user_ids"] == [3]
 
 
-def test_group_tag_taken_name_fails_naming_the_tag_and_the_adoption_fix(world: World) -> None:
-    with pytest.raises(PachcaError, match=r"taken by group tag 9102.*adopt_id=9102 or adopt_by_name=True"):
-        created(world.provider(), name="Design")
+def test_group_tag_taken_name_fails_preview_whatever_the_case_naming_the_tag_and_the_adoption_fix(
+        world: World) -> None:
+    assert failures(world.provider(), name="design") == [("name", (
+        "name 'design': group tag 9102 is already named 'Design' (names are unique in the workspace, regardless "
+        "of case; in group tag 'design'); to manage that tag set adopt_id=9102 or adopt_by_name=True, or choose "
+        "another name"))]
+    assert failures(world.provider(), name="design", adopt_by_name=True) == []
+    assert failures(world.provider(), {"name": "Design"}, name="DESIGN") == []  # its own tag, renamed in case
+
+
+def test_group_tag_taken_name_at_apply_time_fails_naming_the_tag_and_the_adoption_fix(world: World) -> None:
+    provider = world.provider()  # taken between preview and apply: the API's 422, explained
+    inputs = checked(provider, name="Fresh")
+    world.store.create_group_tag("fresh")
+    with pytest.raises(PachcaError, match=r"taken by group tag 9111.*adopt_id=9111 or adopt_by_name=True"):
+        provider.create(inputs)
+
+
+def test_group_tag_unknown_adopt_id_fails_preview(world: World) -> None:
+    assert failures(world.provider(), name="Design", adopt_id=999) == [("adopt_id", (
+        "adopt_id 999: no such group tag (in group tag 'Design'); check the id (`pachca-pulumi tags` lists the "
+        "tags with their ids) or remove adopt_id to create a new tag"))]
+
+
+def test_group_tag_adopted_by_two_resources_fails_the_second_preview_naming_both(world: World) -> None:
+    provider = world.provider()
+    assert failures(provider, name="Design", adopt_id=9102, __name="design") == []
+    [(field, reason)] = failures(provider, name="Design", adopt_by_name=True, __name="design-again")
+    assert field == "adopt_id" and reason.startswith(
+        "group tag 9102 is claimed by two resources, 'design' and 'design-again'; one group tag has one owner: "
+        "remove adopt_id or adopt_by_name from one of them")
 
 
 def test_group_tag_adopt_by_name_takes_over_the_existing_tag(world: World) -> None:
@@ -113,9 +147,20 @@ def test_group_tag_adopt_by_name_takes_over_the_existing_tag(world: World) -> No
     assert 6 in outs["user_ids"] and 7 in outs["user_ids"]  # people given the tag by hand stay
 
 
-def test_group_tag_unknown_people_fail_naming_every_reference(world: World) -> None:
+def test_group_tag_unknown_people_fail_preview_naming_every_reference_and_the_closest_name(world: World) -> None:
+    found = failures(world.provider(), name="Platform", members=["@ninosilv", 99999, 3])
+    assert found == [
+        ("members", "99999 is not a user of this workspace (in members of group tag 'Platform')"),
+        ("members", "@ninosilv is not a user of this workspace; did you mean @ninosilva? "
+                    "(in members of group tag 'Platform')")]
+
+
+def test_group_tag_unknown_people_at_apply_time_fail_naming_every_reference(world: World) -> None:
+    provider = world.provider()  # the apply-time guard, for inputs that skipped verification
+    props = {"name": "Platform", "members": {"@nobody": True, "99999": True}, "exclusive_members": False,
+             "adopt_by_name": False}
     with pytest.raises(PachcaError, match="no such users in the workspace: 99999, @nobody"):
-        created(world.provider(), name="Platform", members=["@nobody", 99999])
+        provider.create(props)
 
 
 def test_group_tag_plain_user_token_fails_naming_the_scope_and_fix(world: World) -> None:
@@ -151,7 +196,7 @@ def test_group_tag_read_shows_hand_made_changes_as_observed_inputs(world: World)
     read = provider.read(tag_id, outs)
 
     assert read.inputs is not None and read.inputs["name"] == "Renamed" and read.inputs["members"] == {"3": True}
-    assert diff_tag(dict(read.outs or {}), checked(provider, name="Platform", members=[3, "@ninosilva"])) == (
+    assert diff_tag(dict(read.outs or {}), checked(provider, outs, name="Platform", members=[3, "@ninosilva"])) == (
         "members", "name")
 
 
@@ -182,7 +227,7 @@ def test_group_tag_parallel_hooks_sharing_people_lose_no_list_tags_update(slow_w
 
     made = _parallel([lambda n=name: created(provider, name=n, members=SHARED) for name in names])
     halves = [(tag_id, outs, SHARED[:3] if i % 2 else SHARED[3:]) for i, (tag_id, outs) in enumerate(made)]
-    _parallel([lambda t=tag_id, o=outs, m=members: provider.update(t, o, checked(provider, name=o["name"], members=m))
+    _parallel([lambda t=tag_id, o=outs, m=members: provider.update(t, o, checked(provider, o, name=o["name"], members=m))
                for tag_id, outs, members in halves])
 
     for tag_id, _outs, members in halves:
@@ -193,7 +238,7 @@ def test_group_tag_parallel_hooks_sharing_people_lose_no_list_tags_update(slow_w
 
 
 def test_chat_tag_names_resolve_a_tag_made_earlier_in_the_run_and_unknown_ones_fail(world: World) -> None:
-    from pachca_pulumi.chat.tags import TagNames
+    from pachca_pulumi.kit.tags import TagNames
 
     client = PachcaClient(ProviderConfig.resolve(token=world.admin, base_url=BASE_URL),
                           transport=httpx.WSGITransport(app=world.app))
@@ -204,3 +249,21 @@ def test_chat_tag_names_resolve_a_tag_made_earlier_in_the_run_and_unknown_ones_f
     assert names.resolve(["platform", "Design"], "chat 'Eng'") == {"platform": 9111, "Design": 9102}
     with pytest.raises(PachcaError, match="chat 'Eng': no group tags named 'Nope'"):
         names.resolve(["Nope"], "chat 'Eng'")
+
+
+def test_chat_group_tags_by_name_fail_preview_with_the_closest_name(world: World) -> None:
+    from pachca_pulumi import ChatProvider
+    from pachca_pulumi.chat.service import ChatService
+
+    def connect(config: ProviderConfig) -> ChatService:
+        return ChatService(PachcaClient(config, transport=httpx.WSGITransport(app=world.app), rate_limit=10_000))
+
+    provider = ChatProvider(connect=connect)
+    provider.configure(ConfigureRequest(Config({"pachca:token": world.admin, "pachca:baseUrl": BASE_URL}, "proj")))
+    news = {"__name": "eng", "name": "Eng", "group_tags": ["Desing", "engineering"]}
+    found = [(f.property, f.reason) for f in provider.check({}, news).failures or []]
+
+    assert found == [("group_tags", (
+        "chat 'eng': no group tags named 'Desing' (did you mean 'Design'?); check group_tags (`pachca-pulumi tags` "
+        "lists the tags; names are the tags' names), or declare the tag with GroupTag and pass its `name` output"))]
+    assert not provider.check({}, {**news, "group_tags": ["design"]}).failures  # names are case-blind
