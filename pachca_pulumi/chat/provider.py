@@ -117,11 +117,14 @@ class ChatProvider(ResourceProvider):
         checked()
         inputs, failures = check_inputs(news)
         if failures:
+            self._invalid(resource_name(news))
             return CheckResult(inputs, failures)
         with _reported("check", news):
             verdict = self._service().verify(inputs, resource_name(news), olds)
         for warning in verdict.warnings:
             _warn(warning)
+        if verdict.failures:
+            self._invalid(resource_name(news))
         verdict.inputs["undeclared_members"] = undeclared_kept(olds, verdict.inputs)
         return CheckResult(verdict.inputs, verdict.failures)
 
@@ -175,6 +178,14 @@ class ChatProvider(ResourceProvider):
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""
         with _reported("archive", props, id_):
             self._service().archive(int(id_))
+
+    def _invalid(self, resource: str) -> None:
+        """Tell the run's session that `resource` failed its check: adoptions under way write nothing
+        (`kit/session.py`)."""
+        try:
+            self._service().session.claims.failed(resource)
+        except PachcaError:
+            pass  # no usable settings: no write of this process can happen either
 
     def _key_of(self, user_id: int) -> str:
         """How refresh names a person nobody declared: `@nickname` when the directory knows one."""

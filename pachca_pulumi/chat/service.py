@@ -18,7 +18,7 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
-from ..kit.session import Session, settle
+from ..kit.session import Session, may_adopt
 from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
@@ -29,7 +29,7 @@ from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
 from .snapshot import ChatSnapshot
 from .state import declared as _declared
 from .state import named as _named
-from .verify import Verdict, one_owner_message, verify_inputs
+from .verify import Verdict, verify_inputs
 
 __all__ = ["ChatService", "chat_outputs"]
 
@@ -145,12 +145,10 @@ class ChatService:
         Before the first write, the run settles (`kit/session.py`): with `up --skip-preview` a second
         resource adopting the same chat is checked meanwhile, and then neither writes it."""
         assert inputs.adopt_id is not None
-        if resource is not None:
-            self.claim_owner(inputs.adopt_id, resource)
-            settle()
-            other = self.session.claims.rival("chat", inputs.adopt_id, resource)
-            if other is not None:
-                raise PachcaError(one_owner_message(inputs.adopt_id, resource, other))
+        refused = None if resource is None else may_adopt(self.session.claims, "chat", inputs.adopt_id, resource)
+        if refused is not None:
+            raise PachcaError(f"{refused}; remove adopt_id from one of them (to rename a resource, use the "
+                              "`aliases` option)" if "two resources" in refused else refused)
         try:
             chat = self.client.get_chat(inputs.adopt_id)
         except NotFoundError:

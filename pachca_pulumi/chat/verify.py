@@ -115,13 +115,14 @@ def _verify_tags(verdict: Verdict, chat: str, directory: Directory, known: set[i
 
 
 def _verify_tag_names(verdict: Verdict, chat: str, tag_names: TagNames, known: Mapping[str, Any] | None) -> None:
-    """Every name in `group_tags` names a tag (case aside); names the last apply had are not read again."""
+    """Every name in `group_tags` names a tag (case aside) or one a `GroupTag` of this run declares;
+    names the last apply had are not read again."""
     names = verdict.inputs.get("group_tags")
     if not isinstance(names, list) or is_unknown(names):
         return
     before = {str(n).casefold() for n in (known or {}).get("group_tags") or [] if isinstance(n, str)}
     for name in names:
-        if is_unknown(name) or not isinstance(name, str) or name.casefold() in before:
+        if is_unknown(name) or not isinstance(name, str) or name.casefold() in before or tag_names.planned(name):
             continue
         if tag_names.named(name) is None:
             failure: UnknownReference = tag_names.unknown(name, f"chat {chat!r}")

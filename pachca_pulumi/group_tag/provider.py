@@ -69,6 +69,8 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
                 resolve_people(verdict, "members", where, service.session.directory,
                                [ref for ref in members if ref not in before])
             _verify_target(verdict, service, name, olds)
+            if isinstance(inputs.get("name"), str) and not is_unknown(inputs["name"]) and not verdict.failures:
+                service.session.tag_names.plan(inputs["name"])  # chats may name it before it exists
         except PachcaError as exc:
             verdict.fail("", f"cannot verify {where} before any change: {exc}")
         return verdict

@@ -17,9 +17,8 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
-from ..kit.provider import one_owner_message
 from ..kit.schema import Source
-from ..kit.session import Session, settle
+from ..kit.session import Session, may_adopt
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
 from .people import resolve_people
@@ -139,12 +138,11 @@ class GroupTagService:
         return self.session.tag_names.named(name, fresh=True)
 
     def _may_write(self, tag_id: int, resource: str) -> None:
-        """Wait for the run to settle, then refuse a tag two resources adopt (`kit/session.py`)."""
-        self.claim(tag_id, resource)
-        settle()
-        other = self.session.claims.rival("group tag", tag_id, resource)
-        if other is not None:
-            raise PachcaError(one_owner_message("group tag", tag_id, resource, other, ADOPTION))
+        """Wait for the run to settle; refuse a tag two resources adopt, or a run already invalid."""
+        refused = may_adopt(self.session.claims, "group tag", tag_id, resource)
+        if refused is not None:
+            raise PachcaError(f"{refused}; remove {ADOPTION} from one of them" if "two resources" in refused
+                              else refused)
 
     def _reconcile(self, tag: GroupTag, inputs: GroupTagInputs, resolved: dict[str, int],
                    stored: Mapping[str, Any]) -> dict[str, Any]:

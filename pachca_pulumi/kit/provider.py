@@ -158,12 +158,20 @@ class KitProvider(ResourceProvider, Generic[S]):
         checked()
         with reported(self.kind, "check", news):
             inputs, failures = self.check_inputs(news)
-            if failures:
-                return CheckResult(inputs, failures)
-            verdict = self.verify(self._service(), inputs, resource_name(news), olds)
+            verdict = Verdict(inputs, failures) if failures else self.verify(self._service(), inputs,
+                                                                             resource_name(news), olds)
         for warning in verdict.warnings:
             _warn(warning)
+        if verdict.failures:
+            self.invalid(resource_name(news))
         return CheckResult(verdict.inputs, verdict.failures)
+
+    def invalid(self, resource: str) -> None:
+        """Tell the run's session that `resource` failed its check (adoptions under way write nothing)."""
+        try:
+            self._service().session.claims.failed(resource)
+        except PachcaError:
+            pass  # no usable settings: no write of this process can happen either
 
     @redacting_errors
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..api.client import PachcaClient
     from ..api.config import ProviderConfig
 
-__all__ = ["Claims", "Session", "checked", "session_for", "settle"]
+__all__ = ["Claims", "Session", "checked", "may_adopt", "session_for", "settle"]
 
 T = TypeVar("T")
 
@@ -48,6 +48,18 @@ class Claims:
         self._owners: dict[tuple[str, int], str] = {}
         self._contested: set[tuple[str, int]] = set()
         self._written: set[tuple[str, int]] = set()
+        self._failed: str | None = None
+
+    def failed(self, resource: str) -> None:
+        """A resource of this run failed its check: the run is invalid, and adoptions write nothing
+        (the engine lets steps already under way finish, even with `up --skip-preview`)."""
+        with self._lock:
+            self._failed = self._failed or resource
+
+    def invalid(self) -> str | None:
+        """The first resource of this run that failed its check, or None."""
+        with self._lock:
+            return self._failed
 
     def claim(self, kind: str, target: int, resource: str) -> str | None:
         """Bind a target to `resource`; returns the other resource if another already holds it
@@ -95,6 +107,23 @@ def settle(quiet: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:
         if left <= 0:
             return
         time.sleep(min(left, deadline - now))
+
+
+def may_adopt(claims: Claims, kind: str, target: int, resource: str) -> str | None:
+    """Why `resource` may not write the existing target it adopts, or None: the run settles first
+    (every resource registered by then has been checked), then a target two resources claim, or a
+    run where any resource failed its check, is left as it is."""
+    claims.claim(kind, target, resource)
+    settle()
+    other = claims.rival(kind, target, resource)
+    if other is not None:
+        return (f"{kind} {target} is claimed by two resources, {other!r} and {resource!r}; one {kind} has one owner, "
+                "so neither writes it")
+    failed = claims.invalid()
+    if failed is not None:
+        return (f"resource {failed!r} of this run failed its check, so {kind} {target} is not adopted (nothing is "
+                "written before a run is known to be valid); fix that resource and run `pulumi up` again")
+    return None
 
 
 _ACTIVITY_LOCK = threading.Lock()

@@ -32,6 +32,7 @@ class TagNames:
         self._lock = threading.Lock()
         self._tags: dict[str, GroupTag | None] = {}  # casefolded name -> tag (None: asked, none such)
         self._listed = False
+        self._planned: set[str] = set()  # casefolded names a `GroupTag` of this run declares
 
     def named(self, name: str, *, fresh: bool = False) -> GroupTag | None:
         """The tag with this name (case aside), or None; with `fresh`, a name known to name no tag
@@ -68,6 +69,16 @@ class TagNames:
             names = {tag.name.casefold(): tag.name for tag in self._tags.values() if tag is not None}
         match = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=0.6)
         return names[match[0]] if match else None
+
+    def plan(self, name: str) -> None:
+        """A `GroupTag` of this run declares this name (checked, not created yet): a chat naming it in
+        `group_tags` is valid in a preview, where the tag does not exist yet."""
+        with self._lock:
+            self._planned.add(name.casefold())
+
+    def planned(self, name: str) -> bool:
+        with self._lock:
+            return name.casefold() in self._planned
 
     def learn(self, tag: GroupTag) -> None:
         """A tag this run created or renamed (a `GroupTag` write)."""
