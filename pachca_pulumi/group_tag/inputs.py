@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
-from ..kit.schema import is_unknown, show_value
+from ..kit.check import check_model
 from .schema import INPUTS, GroupTagInputs
 
 __all__ = ["check_inputs", "inputs_from"]
@@ -25,26 +23,6 @@ def inputs_from(props: Mapping[str, Any]) -> GroupTagInputs:
 
 
 def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
-    """Validate declared inputs: (normalised inputs, failures). Unknown values are left for apply time."""
-    props = {k: v for k, v in news.items() if not k.startswith("__") and v is not None}
-    failures = [CheckFailure(k, f"unknown property {k!r}; a GroupTag takes: {', '.join(INPUTS)}")
-                for k in props if k not in INPUTS]
-    known = {k: v for k, v in props.items() if k in INPUTS and not is_unknown(v)}
-    pending = {k: v for k, v in props.items() if k in INPUTS and is_unknown(v)}
-    if "name" in pending:
-        known.setdefault("name", "pending")
-    try:
-        checked = GroupTagInputs.model_validate(known).model_dump()
-    except ValidationError as exc:
-        return dict(props), failures + [_failure(err) for err in exc.errors()]
-    return {**checked, **pending}, failures
-
-
-def _failure(err: ErrorDetails) -> CheckFailure:
-    field = str(err["loc"][0]) if err["loc"] else "inputs"
-    if err["type"] == "missing":
-        return CheckFailure(field, f"{field} is required: give the tag a name, e.g. name=\"Backend\"")
-    if err["type"] == "bool_type":
-        return CheckFailure(field, f"{field} must be true or false; got {show_value(err.get('input'))}")
-    message = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
-    return CheckFailure(field, message if message.startswith(field) else f"{field}: {message}")
+    """Validate declared inputs: (normalised inputs, failures), the kit's one check (`kit/check.py`).
+    Unknown values are left for apply time; hidden `__` inputs (the resource's name) are kept."""
+    return check_model(GroupTagInputs, news, kind="GroupTag", missing_fix='give the tag a name, e.g. name="Backend"')

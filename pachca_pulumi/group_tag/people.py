@@ -12,34 +12,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import PachcaError
+from ..kit.references import reference_key
 
 if TYPE_CHECKING:
     from ..api.directory import Directory
 
 __all__ = ["UnknownPeopleError", "canonical_reference", "resolve_people"]
 
-_ID_MAX = 2**31 - 1
-
-
 def canonical_reference(value: Any, field: str) -> str:
-    """The canonical key of one user reference; ValueError naming `field` and the fix otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"{field} holds user references (an id, an email or a nickname); got {value!r}")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"{field}: {value!r} is not a whole user id")
-        value = int(value)
-    text = str(value).strip()
-    if text.isdigit():
-        if not 0 < int(text) <= _ID_MAX:
-            raise ValueError(f"{field}: user id {text} is out of range (positive 32-bit integers)")
-        return str(int(text))
-    if not text or text == "@" or any(ch.isspace() for ch in text):
-        raise ValueError(f"{field}: {value!r} is not a user reference; write an id (186), an email "
-                         "(anna@corp.ru) or a nickname (@oleg)")
-    if "@" in text[1:]:
-        return text.casefold()
-    return "@" + text.removeprefix("@").casefold()
+    """The canonical key of one user reference: the kit's one rule (`kit/references.py`)."""
+    return reference_key(value, field)
 
 
 class UnknownPeopleError(PachcaError):

@@ -53,8 +53,7 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
     default_connect = staticmethod(connect)
 
     def check_inputs(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
-        inputs, failures = check_inputs(news)
-        return {**{k: v for k, v in news.items() if k.startswith("__") and k != "__provider"}, **inputs}, failures
+        return check_inputs(news)
 
     def verify(self, service: GroupTagService, inputs: dict[str, Any], name: str, olds: Mapping[str, Any]) -> Verdict:
         verdict = Verdict(dict(inputs))

@@ -227,8 +227,8 @@ def test_group_tag_parallel_hooks_sharing_people_lose_no_list_tags_update(slow_w
 
     made = _parallel([lambda n=name: created(provider, name=n, members=SHARED) for name in names])
     halves = [(tag_id, outs, SHARED[:3] if i % 2 else SHARED[3:]) for i, (tag_id, outs) in enumerate(made)]
-    _parallel([lambda t=tag_id, o=outs, m=members: provider.update(t, o, checked(provider, o, name=o["name"], members=m))
-               for tag_id, outs, members in halves])
+    _parallel([lambda t=tag_id, o=outs, m=members: provider.update(
+        t, o, checked(provider, o, name=o["name"], members=m)) for tag_id, outs, members in halves])
 
     for tag_id, _outs, members in halves:
         assert slow_world.users_of(tag_id) == set(members)
