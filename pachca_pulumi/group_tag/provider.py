@@ -46,7 +46,7 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
 
     kind: ClassVar[str] = "group tag"
     resource_type: ClassVar[str] = "GroupTag"
-    example: ClassVar[Mapping[str, Any]] = {"name": "Backend"}
+    example: ClassVar[Mapping[str, Any]] = {"name": "Platform"}
     adoption: ClassVar[str] = ADOPTION
     delete_verb: ClassVar[str] = "delete"
 

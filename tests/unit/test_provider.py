@@ -19,7 +19,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
-from pachca_pulumi.api.errors import ConfigError, PachcaError
+from pachca_pulumi.api.errors import PachcaError
 from pachca_pulumi.chat.avatar import CHANGED_BY_HAND
 from pachca_pulumi.chat.inputs import check_inputs
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
@@ -142,11 +142,15 @@ def provider(token: str, api: respx.MockRouter) -> ChatProvider:
 # configure and pickling
 
 
-def test_provider_configure_without_token_raises_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_provider_configure_without_token_fails_in_one_line_naming_both_settings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PACHCA_TOKEN", raising=False)
 
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ChatError) as info:
         ChatProvider().configure(ConfigureRequest(Config({}, "proj")))
+
+    assert str(info.value).startswith("configure the Chat resources: No Pachca API token")
+    assert "\n" not in str(info.value)
 
     assert "pulumi config set --secret pachca:token" in str(info.value)
     assert "PACHCA_TOKEN" in str(info.value)

@@ -1,0 +1,114 @@
+"""Every resource class the package exports keeps every promise, because each is a kind of the kit
+(`kit/provider.py`): a third resource cannot forget one. Against the emulator over real HTTP, through
+each provider's production `connect` (the process's session for the token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest, Resource
+from pulumi.dynamic.dynamic import serialize_provider
+
+import pachca_pulumi
+from pachca_pulumi.api.errors import PachcaError
+from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.kit.provider import KINDS, KitProvider
+
+TOKEN = "kinds-promise-token-3e9b"
+
+
+def exported_resources() -> list[str]:
+    return sorted(name for name in pachca_pulumi.__all__
+                  if isinstance(obj := getattr(pachca_pulumi, name), type) and issubclass(obj, Resource))
+
+
+def kinds() -> list[type[KitProvider[Any]]]:
+    exported_resources()  # importing the resource classes registers their kinds
+    return sorted(KINDS.values(), key=lambda cls: cls.resource_type)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EmulatorServer]:
+    with EmulatorServer(tokens=(TOKEN,), quiet=True) as running:
+        yield running
+
+
+def provider_of(cls: type[KitProvider[Any]], server: EmulatorServer, token: str = TOKEN) -> KitProvider[Any]:
+    provider = cls()
+    provider.configure(ConfigureRequest(Config({"pachca:token": token, "pachca:baseUrl": server.base_url}, "proj")))
+    return provider
+
+
+def declared(cls: type[KitProvider[Any]], resource: str, **extra: Any) -> dict[str, Any]:
+    """The kind's example under a name of its own (a tag's name is unique in the workspace)."""
+    return {**cls.example, "name": f"{cls.example['name']} {resource}", "__name": resource, **extra}
+
+
+def one_line(error: BaseException | str, token: str = TOKEN) -> str:
+    text = str(error)
+    assert "\n" not in text and "Traceback" not in text and token not in text, text
+    return text
+
+
+def test_every_exported_resource_is_a_kind_of_the_kit() -> None:
+    assert exported_resources() == ["Chat", "GroupTag"]
+    assert [cls.resource_type for cls in kinds()] == exported_resources()
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_is_pickled_by_reference_with_nothing_captured(cls: type[KitProvider[Any]],
+                                                              server: EmulatorServer) -> None:
+    serialized = serialize_provider(provider_of(cls, server))
+
+    assert len(serialized) < 300 and TOKEN not in serialized
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_names_an_unknown_property_and_what_it_takes(cls: type[KitProvider[Any]],
+                                                            server: EmulatorServer) -> None:
+    result = provider_of(cls, server).check({}, declared(cls, "x", colour="red"))
+
+    [failure] = result.failures or []
+    assert failure.property == "colour"
+    assert one_line(failure.reason).startswith(f"unknown property 'colour'; a {cls.resource_type} takes: name")
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_fails_a_refused_token_in_preview_as_the_stacks_problem(cls: type[KitProvider[Any]],
+                                                                       server: EmulatorServer) -> None:
+    refused = "refused-token-for-kinds-71c2"
+    result = provider_of(cls, server, refused).check({}, declared(cls, "x"))
+
+    [failure] = result.failures or []
+    assert one_line(failure.reason, refused).startswith(
+        f"the stack's Pachca API settings fail for every {cls.kind} (found checking {cls.kind} 'x'), so nothing "
+        "was changed:")
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_fails_a_hook_in_one_line_naming_the_operation_and_the_resource(cls: type[KitProvider[Any]],
+                                                                               server: EmulatorServer) -> None:
+    provider = provider_of(cls, server)
+    checked = provider.check({}, declared(cls, "gone"))
+    assert not checked.failures, [f.reason for f in checked.failures or []]
+
+    with pytest.raises(PachcaError) as info:
+        provider.update("999999", dict(checked.inputs), dict(checked.inputs))
+
+    assert one_line(info.value).startswith(f"update {cls.kind} 'gone' (id 999999): ")
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_keeps_one_owner_per_target(cls: type[KitProvider[Any]], server: EmulatorServer) -> None:
+    provider = provider_of(cls, server)
+    made = provider.create(dict(provider.check({}, declared(cls, "first")).inputs))
+    outs = dict(made.outs or {})
+    provider.diff(str(made.id), outs, {**outs, "__name": "first"})
+
+    with pytest.raises(PachcaError) as info:
+        provider.diff(str(made.id), outs, {**outs, "__name": "second"})
+
+    assert one_line(info.value).startswith(
+        f"{cls.kind} {made.id} is claimed by two resources, 'first' and 'second'; one {cls.kind} has one owner")
