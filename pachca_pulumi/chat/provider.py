@@ -19,7 +19,7 @@ from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult
 from ..api.config import JournalSetting, ProviderConfig
 from ..api.errors import ResourceError
 from ..kit import oneline
-from ..kit.provider import NAME_KEY, KitProvider, resource_name
+from ..kit.provider import NAME_KEY, KitProvider, resource_name, warn
 from ..kit.session import session_for
 from ..kit.verify import Verdict
 from .diff import diff_chat, observed_inputs
@@ -94,8 +94,13 @@ class ChatProvider(KitProvider["ChatService"]):
         the engine's input diff sees the same drift as this one. When only the declaration of people
         changed and the chat needs nothing, the answer is "changes": an update that makes no write
         records the new declaration (the engine would call equal refreshed inputs "no change").
+        People the program stops declaring whom the chat keeps (a tag's, the owner) are named in a
+        warning with the reason (`chat/explain.py`).
         """
-        result = diff_chat(olds, news, service.implied(news, stored=olds))
+        implied = service.implied(news, stored=olds)
+        result = diff_chat(olds, news, implied)
+        for line in service.kept(olds, news, implied, resource_name(news)):
+            warn(line)
         changes = None if result.changes else (True if result.redeclared else False)
         return DiffResult(changes=changes, replaces=list(result.replaces), delete_before_replace=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -22,6 +22,7 @@ from ..kit.session import Session, may_adopt
 from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
 from .diff import diff_chat, previous_roles
+from .explain import kept_warnings
 from .inputs import is_unknown
 from .journal import ChatKey, CreateJournal
 from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
@@ -106,6 +107,12 @@ class ChatService:
             tag_ids -= {int(t) for t in stored.get("group_tag_ids") or [] if not is_unknown(t)}
         tag_members = self._tag_users_now(tag_ids) if fresh else self.directory.tag_member_ids(tag_ids)
         return {self.token_user_id(), *tag_members}
+
+    def kept(self, olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterable[int], chat: str
+             ) -> list[str]:
+        """Warnings naming the people the program stops declaring who stay, and why (`chat/explain.py`)."""
+        return kept_warnings(olds, news, implied, chat, directory=self.directory, tag_names=self.tag_names,
+                             token_user_id=self.token_user_id())
 
     def _tag_users_now(self, tag_ids: set[int]) -> set[int]:
         users: set[int] = set()

@@ -40,6 +40,7 @@ class MemberPlan:
     add: tuple[int, ...] = ()
     remove: tuple[int, ...] = ()
     roles: tuple[tuple[int, Role], ...] = field(default=())
+    kept: tuple[int, ...] = ()  # no longer declared, yet staying: implied members the server keeps
 
     @property
     def changes(self) -> bool:
@@ -53,8 +54,10 @@ def as_members(user_ids: Iterable[int]) -> dict[int, Role]:
 
 def plan_members(wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership, *,
                  exclusive: bool) -> MemberPlan:
-    """The additions, removals and role changes that bring `actual` to `wanted` under the ownership rules."""
-    dropped = set(previous) - set(wanted)
+    """The additions, removals and role changes that bring `actual` to `wanted` under the ownership rules;
+    `kept` names the people the program stopped declaring who stay (the owner, implied members)."""
+    undeclared = set(previous) - set(wanted)
+    dropped = set(undeclared)
     if exclusive:
         dropped |= actual.members - set(wanted)
     remove = sorted((dropped & actual.members) - actual.implied - {actual.owner_id})
@@ -62,7 +65,8 @@ def plan_members(wanted: Mapping[int, Role], previous: Mapping[int, Role], actua
     staying = (actual.members | set(add)) - set(remove)
     roles = [(uid, role) for uid in sorted(staying) if (role := _role_change(uid, wanted, previous, actual,
                                                                              exclusive)) is not None]
-    return MemberPlan(add=tuple(add), remove=tuple(remove), roles=tuple(roles))
+    kept = sorted(undeclared & actual.members & (actual.implied | {actual.owner_id}))
+    return MemberPlan(add=tuple(add), remove=tuple(remove), roles=tuple(roles), kept=tuple(kept))
 
 
 def _role_change(uid: int, wanted: Mapping[int, Role], previous: Mapping[int, Role], actual: Membership,

@@ -22,6 +22,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pulumi.dynamic import (
@@ -41,8 +42,8 @@ from ..api.redact import redacting_errors
 from .session import Session, checked
 from .verify import Verdict
 
-__all__ = ["KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "one_owner_message", "reported",
-           "resource_name"]
+__all__ = ["KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_warnings", "one_owner_message",
+           "reported", "resource_name", "warn"]
 
 NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
 
@@ -161,7 +162,7 @@ class KitProvider(ResourceProvider, Generic[S]):
             verdict = Verdict(inputs, failures) if failures else self.verify(self._service(), inputs,
                                                                              resource_name(news), olds)
         for warning in verdict.warnings:
-            _warn(warning)
+            warn(warning)
         if verdict.failures:
             self.invalid(resource_name(news))
         return CheckResult(verdict.inputs, verdict.failures)
@@ -265,6 +266,27 @@ def hidden(props: Mapping[str, Any]) -> dict[str, Any]:
     return {NAME_KEY: props[NAME_KEY]} if NAME_KEY in props else {}
 
 
-def _warn(message: str) -> None:
-    """A warning the engine shows under the resource (the provider's stderr reaches the user)."""
-    print(f"warning: {message}", file=sys.stderr, flush=True)
+_COLLECTING: ContextVar[list[str] | None] = ContextVar("pachca_warnings", default=None)
+
+
+def warn(message: str) -> None:
+    """A warning the engine shows: the dynamic provider's stderr reaches the user (`preview` prints
+    it on stderr, `up` under Diagnostics); inside `collected_warnings` (the native provider, whose
+    stderr the engine does not show) it is kept for the engine's log instead."""
+    collecting = _COLLECTING.get()
+    if collecting is not None:
+        collecting.append(message)
+    else:
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def collected_warnings() -> Iterator[list[str]]:
+    """Collect the warnings of the code run inside (threads started with the context's copy, such
+    as `asyncio.to_thread`, included)."""
+    collecting: list[str] = []
+    token = _COLLECTING.set(collecting)
+    try:
+        yield collecting
+    finally:
+        _COLLECTING.reset(token)

@@ -62,13 +62,17 @@ class TagNames:
 
     def suggest(self, name: str) -> str | None:
         """The existing tag name closest to `name` (reads the whole listing once), or None."""
+        self._list()
         with self._lock:
-            if not self._listed:
-                self._tags.update({tag.name.casefold(): tag for tag in self._client.list_tags()})
-                self._listed = True
             names = {tag.name.casefold(): tag.name for tag in self._tags.values() if tag is not None}
         match = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=0.6)
         return names[match[0]] if match else None
+
+    def name_of(self, tag_id: int) -> str | None:
+        """The name of a tag by id (the whole listing is read once when this session has not seen it)."""
+        self._list()
+        with self._lock:
+            return next((tag.name for tag in self._tags.values() if tag is not None and tag.id == tag_id), None)
 
     def plan(self, name: str) -> None:
         """A `GroupTag` of this run declares this name (checked, not created yet): a chat naming it in
@@ -92,6 +96,12 @@ class TagNames:
         """A tag this run deleted."""
         with self._lock:
             self._tags = {key: None if tag is not None and tag.id == tag_id else tag for key, tag in self._tags.items()}
+
+    def _list(self) -> None:
+        with self._lock:
+            if not self._listed:
+                self._tags.update({tag.name.casefold(): tag for tag in self._client.list_tags()})
+                self._listed = True
 
     def _ask(self, names: list[str], *, again: bool = False) -> None:
         """Read the names not known yet (with `again`, also those known to name no tag)."""

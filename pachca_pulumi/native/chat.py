@@ -22,8 +22,8 @@ from ..chat.diff import diff_chat, people_plan
 from ..chat.provider import NAME_KEY, ChatError, ChatProvider, connect
 from ..chat.schema import PROGRAM_INPUTS, Compare, default, people_written, rule
 from ..chat.service import ChatService
-from ..chat.verify import one_owner_message
-from .detailed import Entries, chat_entries
+from ..kit.provider import warn
+from .detailed import Entries, chat_entries, kept_entries
 from .results import Changes, Checked, Read
 
 __all__ = ["ChatResource"]
@@ -54,14 +54,15 @@ class ChatResource:
 
     def diff(self, name: str, chat_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """`diff_chat`'s verdict, with one detailed entry per changed input, person and tag."""
+        self._dynamic.own(chat_id, name)
         service = self._service()
-        other = service.claim_owner(int(chat_id), name)
-        if other is not None:
-            raise ChatError(one_owner_message(int(chat_id), name, other))
         implied = service.implied(news, stored=olds)
         result = diff_chat(olds, news, implied)
-        if not result.changes:
-            return Changes(bool(result.redeclared), (), {})
+        for line in service.kept(olds, news, implied, name):
+            warn(line)
+        if not result.changes:  # a reference dropped to someone the chat keeps is still shown, as declared
+            kept = kept_entries(people_plan(olds, news, implied), olds) if result.redeclared else {}
+            return Changes(bool(result.redeclared), (), kept)
         plan = people_plan(olds, news, implied) if "members" in result.changed else None
         entries: Entries = chat_entries(result.changed, result.replaces, plan, olds, news, self._key_of)
         return Changes(True, result.replaces, entries)

@@ -19,7 +19,7 @@ from ..chat.members import MemberPlan
 from ..chat.schema import PEOPLE, Role
 from .values import camel
 
-__all__ = ["Entries", "chat_entries", "field_entries", "people_entries", "tag_entries"]
+__all__ = ["Entries", "chat_entries", "field_entries", "kept_entries", "people_entries", "tag_entries"]
 
 Entries = dict[str, PropertyDiff]
 
@@ -29,6 +29,9 @@ _UPDATE = PropertyDiff(PropertyDiffKind.UPDATE, input_diff=False)
 _REPLACE = PropertyDiff(PropertyDiffKind.UPDATE_REPLACE, input_diff=False)
 # People nobody declared are shown from the old inputs, where refresh keeps them (`undeclared_members`).
 _LEAVES = PropertyDiff(PropertyDiffKind.DELETE, input_diff=True)
+# People the program stops declaring whom the chat keeps (a tag's, the owner): the declaration leaves,
+# the person stays (a warning says why, `chat/explain.py`).
+_UNDECLARED = PropertyDiff(PropertyDiffKind.DELETE, input_diff=True)
 _ROLE_FIELD: dict[Role, str] = {"admin": "admins", "editor": "editors", "member": "members"}
 
 
@@ -72,7 +75,13 @@ def people_entries(plan: MemberPlan, olds: Mapping[str, Any], news: Mapping[str,
             entries[path("undeclared_members", name_of(uid))] = _LEAVES
     for uid, role in plan.roles:
         entries.update(_role_entries(uid, role, olds, news, name_of))
+    entries.update(kept_entries(plan, olds))
     return entries
+
+
+def kept_entries(plan: MemberPlan, olds: Mapping[str, Any]) -> Entries:
+    """One entry per reference the program dropped to a person the chat keeps."""
+    return {path(name, key): _UNDECLARED for uid in plan.kept for name, key in _keys(olds, uid)}
 
 
 def _role_entries(uid: int, role: Role, olds: Mapping[str, Any], news: Mapping[str, Any],

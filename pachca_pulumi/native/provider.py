@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 from pulumi.dynamic.config import Config
@@ -20,6 +20,7 @@ from pulumi.provider.experimental import provider as px
 
 from ..api.config import ProviderConfig
 from ..api.redact import redact
+from ..kit.provider import collected_warnings
 from .chat import ChatResource
 from .functions import invoke
 from .group_tag import GroupTagResource
@@ -48,21 +49,33 @@ class Adapter(Protocol):
     def delete(self, name: str, id_: str, props: dict[str, Any]) -> None: ...
 
 
-async def _run(call: Callable[[], T]) -> T:
-    """Run a synchronous hook in a worker thread; any exception becomes one redacted line."""
-    try:
-        return await asyncio.to_thread(call)
-    except Exception as exc:  # the engine would otherwise print the exception's class and repr
-        raise ProviderError(redact(str(exc) or type(exc).__name__).replace("\n", " ")) from None
+Log = Callable[[str, str], Awaitable[None]]  # (warning, resource URN): the engine's log (`server.py`)
+
+
+async def _on_stderr(message: str, _urn: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 class PachcaProvider(px.Provider):
     """Serves `pachca:index:Chat` and `pachca:index:GroupTag`, their functions and the schema."""
 
-    def __init__(self, adapters: dict[str, Adapter] | None = None) -> None:
+    def __init__(self, adapters: dict[str, Adapter] | None = None, log: Log = _on_stderr) -> None:
         self._adapters: dict[str, Adapter] = adapters or {CHAT_TOKEN: ChatResource(),
                                                           GROUP_TAG_TOKEN: GroupTagResource()}
         self._config: ProviderConfig | None = None
+        self.log = log  # `serve` points it at the engine, which shows each warning under its resource
+
+    async def _run(self, call: Callable[[], T], urn: str = "") -> T:
+        """Run a synchronous hook in a worker thread; any exception becomes one redacted line. The
+        hook's warnings (`kit.provider.warn`) go to the engine's log under the resource's URN."""
+        with collected_warnings() as warnings:
+            try:
+                return await asyncio.to_thread(call)
+            except Exception as exc:  # the engine would otherwise print the exception's class and repr
+                raise ProviderError(redact(str(exc) or type(exc).__name__).replace("\n", " ")) from None
+            finally:
+                for warning in warnings:
+                    await self.log(redact(warning), urn)
 
     async def get_schema(self, request: px.GetSchemaRequest) -> px.GetSchemaResponse:
         """The schema generated from the resources' tables (`schema.py`)."""
@@ -78,14 +91,14 @@ class PachcaProvider(px.Provider):
                 adapter.configure(config)
             self._config = ProviderConfig.resolve(config.get)
 
-        await _run(configure_all)
+        await self._run(configure_all)
         return px.ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     async def check(self, request: px.CheckRequest) -> px.CheckResponse:
         """Validate and normalise inputs; verify references (people, tags, adoption) in preview."""
         adapter = self._adapter(request.type)
-        result = await _run(lambda: adapter.check(request.name, from_wire(request.old_inputs),
-                                                  from_wire(request.new_inputs)))
+        result = await self._run(lambda: adapter.check(request.name, from_wire(request.old_inputs),
+                                                       from_wire(request.new_inputs)), request.urn)
         failures = [px.CheckFailure(camel(field), reason) for field, reason in result.failures]
         return px.CheckResponse(to_wire(result.inputs), failures)
 
@@ -93,7 +106,7 @@ class PachcaProvider(px.Provider):
         """What changes, one detailed entry per property, person and tag; `channel` replaces."""
         adapter = self._adapter(request.type)
         olds, news = from_wire(request.old_state), from_wire(request.new_inputs)
-        result = await _run(lambda: adapter.diff(request.name, request.resource_id, olds, news))
+        result = await self._run(lambda: adapter.diff(request.name, request.resource_id, olds, news), request.urn)
         diffs = sorted({path.split("[", 1)[0] for path in result.entries})
         return px.DiffResponse(changes=result.changes, replaces=[camel(f) for f in result.replaces],
                                diffs=diffs, detailed_diff=result.entries)
@@ -103,14 +116,14 @@ class PachcaProvider(px.Provider):
         adapter = self._adapter(request.type)
         if request.preview:
             return px.CreateResponse(None, request.properties)
-        id_, outs = await _run(lambda: adapter.create(request.name, from_wire(request.properties)))
+        id_, outs = await self._run(lambda: adapter.create(request.name, from_wire(request.properties)), request.urn)
         return px.CreateResponse(id_, to_wire(outs))
 
     async def read(self, request: px.ReadRequest) -> px.ReadResponse:
         """Refresh, or import from the id alone; a resource proven gone returns no id."""
         adapter = self._adapter(request.type)
         props = from_wire(request.properties)
-        result = await _run(lambda: adapter.read(request.name, request.resource_id, props))
+        result = await self._run(lambda: adapter.read(request.name, request.resource_id, props), request.urn)
         if result.id is None:
             return px.ReadResponse()
         return px.ReadResponse(result.id, to_wire(result.outputs), to_wire(result.inputs))
@@ -120,20 +133,21 @@ class PachcaProvider(px.Provider):
         adapter = self._adapter(request.type)
         if request.preview:
             return px.UpdateResponse({**request.olds, **request.news})
-        outs = await _run(lambda: adapter.update(request.name, request.resource_id, from_wire(request.olds),
-                                                 from_wire(request.news)))
+        outs = await self._run(lambda: adapter.update(request.name, request.resource_id, from_wire(request.olds),
+                                                      from_wire(request.news)), request.urn)
         return px.UpdateResponse(to_wire(outs))
 
     async def delete(self, request: px.DeleteRequest) -> None:
         """Archive a chat, delete a tag; already gone is success."""
         adapter = self._adapter(request.type)
-        await _run(lambda: adapter.delete(request.name, request.resource_id, from_wire(request.properties)))
+        await self._run(lambda: adapter.delete(request.name, request.resource_id, from_wire(request.properties)),
+                        request.urn)
 
     async def invoke(self, request: px.InvokeRequest) -> px.InvokeResponse:
         """`pachca:index:lookupUser` and `pachca:index:getChat`."""
         config = self._config
         args = from_wire(request.args)
-        result = await _run(lambda: invoke(config or ProviderConfig.resolve(), request.tok, args))
+        result = await self._run(lambda: invoke(config or ProviderConfig.resolve(), request.tok, args))
         return px.InvokeResponse(to_wire(result))
 
     def _adapter(self, type_: str) -> Adapter:

@@ -4,6 +4,9 @@
 resource that is gone; the engine then keeps it in state with no outputs on refresh, and imports a
 missing id as an empty resource. A read that finds nothing must send no properties at all (the
 engine's "does not exist"), so `Read` here drops them when the response has no id.
+
+The engine does not show a resource plugin's stderr, so the provider's warnings go to the engine's
+`Log` service (`EngineLog`), under the resource's URN, as a native provider's diagnostics do.
 """
 
 from __future__ import annotations
@@ -11,14 +14,33 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc  # type: ignore[import-untyped]  # grpcio ships no stubs (types-grpcio is not a dependency)
-from pulumi.provider.experimental import provider as px
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
-__all__ = ["serve"]
+if TYPE_CHECKING:
+    from .provider import PachcaProvider
+
+__all__ = ["EngineLog", "serve"]
+
+
+class EngineLog:
+    """Warnings to the engine that started the plugin, each under its resource (`pulumi` prints them
+    beside the resource in a preview and under Diagnostics after `up`)."""
+
+    def __init__(self, address: str) -> None:
+        self._address = address
+        self._engine: Any = None
+
+    async def __call__(self, message: str, urn: str) -> None:
+        try:
+            if self._engine is None:
+                self._engine = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(self._address))
+            await self._engine.Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
+        except grpc.RpcError:  # an engine going away must not fail the hook: the warning is still printed
+            print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 class _Servicer(ProviderServicer):
@@ -27,11 +49,12 @@ class _Servicer(ProviderServicer):
         return response if response.id else provider_pb2.ReadResponse()
 
 
-def serve(args: list[str], version: str, provider: px.Provider) -> None:
+def serve(args: list[str], version: str, provider: PachcaProvider) -> None:
     """Start the gRPC server on a free loopback port, print the port (the plugin handshake) and serve."""
     parser = argparse.ArgumentParser(description="pulumi-resource-pachca (a Pulumi resource plugin)")
     parser.add_argument("engine", help="the Pulumi engine's address")
     known, _ = parser.parse_known_args(args)
+    provider.log = EngineLog(known.engine)
 
     async def run() -> None:
         server = grpc.aio.server()

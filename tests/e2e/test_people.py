@@ -11,7 +11,7 @@ import pytest
 
 from pachca_pulumi import Chat
 
-from .conftest import TOKEN_USER, Api, chats_program
+from .conftest import FRONT_ENDS, TOKEN_USER, Api, chats_program
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,27 @@ def test_preview_shows_people_added_and_removed_by_reference(make_stack, api: Ap
     assert shows(preview, "+", "pavel.lee@example.com", PAVEL)
     assert "[1]" not in preview  # never list positions
     assert "Chat::eng]" in preview
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_preview_names_who_a_tag_keeps_when_the_program_removes_them(make_stack, api: Api, front_end: str) -> None:
+    design, camille = 9102, 7  # the seeded Design tag holds user 7
+    stack = make_stack(_chat(member_ids=[TATIANA, camille], group_tag_ids=[design]), front_end=front_end)
+    stack.up()
+    stack.set_program(chats_program(_chat(member_ids=[TATIANA], group_tag_ids=[design]), front_end))
+
+    shown = stack.preview(diff=True, color="never")
+    preview = shown.stdout + shown.stderr  # `preview --diff` prints the provider's warnings on stderr
+    stack.up()
+    again = stack.preview(diff=True, color="never")
+    after = again.stdout + again.stderr
+
+    nickname = api.http.get(f"users/{camille}").json()["data"]["nickname"]
+    assert (f"chat 'eng': {camille} (@{nickname}) is no longer declared but stays in the chat: the group tag "
+            f"'Design' ({design}) keeps them") in " ".join(preview.split()), preview
+    assert shows(shown.stdout, "-", str(camille), camille)  # the declaration leaves, as the program says
+    assert camille in _members(api, "Engineering")  # `up` agreed: the server kept them
+    assert "stays in the chat" not in after
 
 
 @pytest.mark.parametrize("exclusive", [False, True], ids=["default", "exclusive"])

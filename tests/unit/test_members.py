@@ -101,3 +101,22 @@ def test_undeclared_kept_is_unknown_while_exclusive_members_is() -> None:
 
 def test_undeclared_kept_of_a_new_chat_is_empty() -> None:
     assert undeclared_kept({}, {"members": {"@anna": 11}}) == {}
+
+
+@pytest.mark.parametrize(
+    ("previous", "actual", "exclusive", "kept"),
+    [
+        (member(2, TAG_MEMBER), chat(2, TAG_MEMBER), False, (TAG_MEMBER,)),  # a tag keeps them
+        (member(2, OWNER), chat(2), False, (OWNER,)),  # the owner never leaves
+        (member(2, 3), chat(2, 3), False, ()),  # a plain removal is carried out
+        (member(2), chat(2, TAG_MEMBER), True, ()),  # never declared: nothing to explain
+        (member(2, TAG_MEMBER), chat(2), False, ()),  # already gone
+    ],
+    ids=["tag", "owner", "removed", "undeclared", "gone"],
+)
+def test_plan_members_names_who_stays_though_no_longer_declared(previous: Any, actual: Membership, exclusive: bool,
+                                                                kept: tuple[int, ...]) -> None:
+    plan = plan_members(member(2), previous, actual, exclusive=exclusive)
+
+    assert plan.kept == kept
+    assert TAG_MEMBER not in plan.remove and OWNER not in plan.remove

@@ -13,13 +13,16 @@ import pytest
 from pulumi.provider.experimental import provider as px
 from pulumi.provider.experimental.property_value import PropertyValue
 
+from pachca_pulumi.api.redact import REDACTOR
 from pachca_pulumi.chat.inputs import UNKNOWN
 from pachca_pulumi.chat.members import MemberPlan
-from pachca_pulumi.native.detailed import chat_entries, people_entries
+from pachca_pulumi.kit.provider import warn
+from pachca_pulumi.native.detailed import chat_entries, kept_entries, people_entries
 from pachca_pulumi.native.functions import FUNCTIONS
 from pachca_pulumi.native.group_tag import member_entries
 from pachca_pulumi.native.plugin import LAUNCHER, plugin_archive
 from pachca_pulumi.native.provider import PachcaProvider, ProviderError
+from pachca_pulumi.native.results import Checked
 from pachca_pulumi.native.schema import TABLES, package_schema, package_version
 from pachca_pulumi.native.values import camel, from_wire, snake, to_wire
 
@@ -152,3 +155,29 @@ def test_plugin_archive_holds_an_executable_launcher(tmp_path: Path) -> None:
         script = opened.extractfile(member)
         assert script is not None and member.mode == 0o755
         assert script.read().decode() == '#!/bin/sh\nexec /opt/venv/bin/python -m pachca_pulumi.native "$@"\n'
+
+
+def test_provider_warnings_go_to_the_engine_log_under_the_resource_redacted() -> None:
+    """The engine does not show a plugin's stderr: a hook's warnings are sent to its log, per resource."""
+    logged: list[tuple[str, str]] = []
+
+    async def log(message: str, urn: str) -> None:
+        logged.append((message, urn))
+
+    class Warns:
+        def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
+            warn(f"chat {name!r}: 7 (@camille) stays; token t0ken-secret-value")
+            return Checked(news, [])
+
+    REDACTOR.register("t0ken-secret-value")
+    provider = PachcaProvider({"pachca:index:Chat": Warns()}, log=log)  # type: ignore[dict-item]
+    _run(provider.check(px.CheckRequest(URN, {}, {"name": PropertyValue("Eng")}, b"")))
+
+    assert logged == [("chat 'eng': 7 (@camille) stays; token [redacted]", URN)]
+
+
+def test_kept_entries_show_the_dropped_reference_as_an_input_change() -> None:
+    olds = {"member_ids": {"2": 2, "7": 7}}
+    entries = kept_entries(MemberPlan(kept=(7,)), olds)
+    assert {p: (d.kind, d.input_diff) for p, d in entries.items()} == {
+        'memberIds["7"]': (px.PropertyDiffKind.DELETE, True)}
