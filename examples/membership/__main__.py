@@ -35,7 +35,9 @@ retro = Chat(
 )
 
 pulumi.export("backend_owner_id", backend.owner_id)  # the token's own user, who created it
-pulumi.export("backend_member_count", backend.member_ids.apply(len))  # declared + tag members + owner
-pulumi.export("incident_room_member_count", incident.member_ids.apply(len))
-pulumi.export("q3_retro_member_ids", retro.member_ids)  # the actual members, owner included
+# present_member_ids is everyone the API reports in the chat, keyed by id ({"7": 7}), so a refresh
+# diff names who came or went; member_ids is what the program declared.
+pulumi.export("backend_member_count", backend.present_member_ids.apply(len))  # declared + tag + owner
+pulumi.export("incident_room_member_count", incident.present_member_ids.apply(len))
+pulumi.export("q3_retro_members", retro.present_member_ids)  # the owner included
 pulumi.export("q3_retro_archived", retro.archived)

@@ -24,6 +24,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
+from ..kit.schema import id_set
+
 __all__ = ["Proof", "judge", "readers", "unproven_message"]
 
 
@@ -42,7 +44,7 @@ def readers(stored: Mapping[str, Any]) -> frozenset[int]:
     if members is None and isinstance(stored.get("member_ids"), list):
         members = stored["member_ids"]
     owner = stored.get("owner_id")
-    return frozenset(int(uid) for uid in [*(members or []), *([owner] if owner is not None else [])])
+    return frozenset([*id_set(members), *([int(owner)] if owner is not None else [])])
 
 
 def judge(status: int, stored: Mapping[str, Any], token_user: int) -> Proof:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..kit.schema import id_set
 from .inputs import is_unknown
 from .members import MemberPlan, Membership, declared_roles, plan_members
 from .schema import INPUTS, PEOPLE, Compare, Role, default, rule
@@ -177,5 +178,6 @@ def _stored_roles(olds: Mapping[str, Any]) -> dict[int, Role] | None:
     return roles
 
 
-def _ids(values: Iterable[Any] | None) -> list[int]:
-    return [int(v) for v in (values or [])]
+def _ids(values: Any) -> list[int]:
+    """Ids from a stored id set (a keyed map, or an older state's list) or any iterable."""
+    return id_set(values)

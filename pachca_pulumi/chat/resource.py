@@ -10,6 +10,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from ..kit.pickling import pickler_restored
+from ..kit.schema import id_set
 from .avatar import avatar_path
 from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
@@ -43,12 +44,12 @@ class Chat(Resource, module="pachca", name="Chat"):
     archived: pulumi.Output[bool]
     exclusive_members: pulumi.Output[bool]
     adopt_id: pulumi.Output[int | None]
-    present_member_ids: pulumi.Output[list[int]]
-    admin_ids: pulumi.Output[list[int] | None]
-    editor_ids: pulumi.Output[list[int] | None]
+    present_member_ids: pulumi.Output[dict[str, int]]
+    admin_ids: pulumi.Output[dict[str, int] | None]
+    editor_ids: pulumi.Output[dict[str, int] | None]
     owner_id: pulumi.Output[int]
     token_user_id: pulumi.Output[int]
-    tag_member_ids: pulumi.Output[list[int]]
+    tag_member_ids: pulumi.Output[dict[str, int]]
     created_at: pulumi.Output[str]
     personal: pulumi.Output[bool]
     meet_room_url: pulumi.Output[str]
@@ -56,7 +57,7 @@ class Chat(Resource, module="pachca", name="Chat"):
     avatar_file: pulumi.Output[str | None]
     undeclared_members: pulumi.Output[dict[str, int]]
     avatar_url: pulumi.Output[str | None]
-    missing_member_ids: pulumi.Output[list[int]]
+    missing_member_ids: pulumi.Output[dict[str, int]]
 
     def __init__(
         self,
@@ -116,13 +117,13 @@ def _written_out(group: Any) -> bool:
     return group is None or (isinstance(group, (list, tuple)) and all(isinstance(ref, (int, str)) for ref in group))
 
 
-def _fail_if_missing(resource_name: str, missing: list[Any] | None, declared: list[Any] | None) -> None:
+def _fail_if_missing(resource_name: str, missing: Any, declared: list[Any] | None) -> None:
     """Fail the run, after the chat is safely in state, when the API created it without members the
     program still declares (`meta.not_found_member_ids`); the next `up` adds them once they exist."""
     still_declared = {int(ref) for ref in declared or [] if isinstance(ref, int) or str(ref).strip().isdigit()}
-    missing = sorted(int(uid) for uid in missing or [] if int(uid) in still_declared)
-    if missing:
-        ids = ", ".join(str(uid) for uid in missing)
+    absent = [uid for uid in id_set(missing) if uid in still_declared]
+    if absent:
+        ids = ", ".join(str(uid) for uid in absent)
         raise pulumi.RunError(
             f"Chat {resource_name!r}: the API created the chat without members {ids}: no such users. The chat "
             "is tracked (nothing will be created twice); fix member_ids (`pachca-pulumi users` lists "

@@ -227,19 +227,20 @@ PROGRAM_INPUTS: tuple[str, ...] = tuple(field for field in INPUTS if rule(field)
 PEOPLE: tuple[str, ...] = tuple(field for field in INPUTS if rule(field).compare is Compare.PEOPLE)
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("present_member_ids", Source.CHAT, "member_ids", "everyone in the chat, as the API reports it"),
-    Output("admin_ids", Source.RUN, "admin_ids", "the chat's admins (read only when the program declares roles)"),
-    Output("editor_ids", Source.RUN, "editor_ids", "the channel's editors (read only when roles are declared)"),
+    Output("present_member_ids", Source.CHAT, "member_ids", "everyone in the chat, as the API reports it", True),
+    Output("admin_ids", Source.RUN, "admin_ids", "the chat's admins (read only when the program declares roles)",
+           True),
+    Output("editor_ids", Source.RUN, "editor_ids", "the channel's editors (read only when roles are declared)", True),
     Output("owner_id", Source.CHAT, "owner_id", "the chat's owner (an implied member)"),
     Output("token_user_id", Source.RUN, "token_user_id", "the token's own user (an implied member)"),
-    Output("tag_member_ids", Source.RUN, "tag_member_ids", "users of the chat's group tags (implied members)"),
+    Output("tag_member_ids", Source.RUN, "tag_member_ids", "users of the chat's group tags (implied members)", True),
     Output("named_tag_ids", Source.RUN, "named_tag_ids", "the id each name of group_tags had at the last apply"),
     Output("created_at", Source.CHAT, "created_at", "when the chat was created"),
     Output("personal", Source.CHAT, "personal", "a personal (one-to-one) chat"),
     Output("meet_room_url", Source.CHAT, "meet_room_url", "the chat's video call link"),
     Output("avatar_url", Source.CHAT, "avatar_url", "the chat's avatar image, as the API serves it"),
     Output("missing_member_ids", Source.RUN, "missing_member_ids",
-           "declared members the API could not add when it created the chat (the resource then fails)"),
+           "declared members the API could not add when it created the chat (the resource then fails)", True),
 )
 
 OUTPUT_NAMES: tuple[str, ...] = (*INPUTS, *(output.name for output in OUTPUTS))

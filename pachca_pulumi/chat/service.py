@@ -18,6 +18,7 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
 from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
+from ..kit.schema import id_set, outputs_of
 from ..kit.session import Session, may_adopt
 from .absence import Proof, judge, unproven_message
 from .avatar import observed_avatar, sync_avatar
@@ -49,9 +50,7 @@ def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any],
         Source.DECLARED: lambda attr: getattr(inputs, attr),
         Source.RUN: lambda attr: learnt.get(attr, _RUN_DEFAULTS.get(attr)),
     }
-    outputs = {field: sources[rule(field).output](field) for field in INPUTS}
-    outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
-    return outputs
+    return outputs_of(INPUTS, OUTPUTS, rule, sources)
 
 
 _RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": [], "named_tag_ids": {}}
@@ -214,8 +213,8 @@ class ChatService:
         try:
             return self._roles(chat)
         except (NotFoundError, PermissionDeniedError):
-            editors: dict[int, Role] = {int(uid): "editor" for uid in stored.get("editor_ids") or []}
-            return {**editors, **{int(uid): "admin" for uid in stored.get("admin_ids") or []}}
+            editors: dict[int, Role] = {uid: "editor" for uid in id_set(stored.get("editor_ids"))}
+            return {**editors, **{uid: "admin" for uid in id_set(stored.get("admin_ids"))}}
 
     def update(self, chat_id: int, inputs: ChatInputs, stored: Mapping[str, Any]) -> dict[str, Any]:
         """Reconcile name, public, tags, people, avatar and archived state against a fresh read.

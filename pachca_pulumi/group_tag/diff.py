@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..kit.members import Membership, as_members, plan_members
-from ..kit.schema import Compare, is_unknown
+from ..kit.schema import Compare, id_set, is_unknown
 from .schema import INPUTS, default, rule
 
 __all__ = ["diff_tag", "observed_inputs", "users_to_change"]
@@ -68,4 +68,5 @@ def _members_differ(olds: Mapping[str, Any], references: list[str], exclusive: b
 
 
 def _ids(values: Any) -> list[int]:
-    return [int(v) for v in (values or [])]
+    """Ids from a stored id set (a keyed map, or an older state's list)."""
+    return id_set(values)

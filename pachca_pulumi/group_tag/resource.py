@@ -30,10 +30,10 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
     adopt_id: pulumi.Output[int | None]
     adopt_by_name: pulumi.Output[bool]
     tag_id: pulumi.Output[int]
-    user_ids: pulumi.Output[list[int]]
+    user_ids: pulumi.Output[dict[str, int]]
     users_count: pulumi.Output[int]
     resolved_members: pulumi.Output[Mapping[str, int]]
-    declared_user_ids: pulumi.Output[list[int]]
+    declared_user_ids: pulumi.Output[dict[str, int]]
 
     def __init__(
         self,

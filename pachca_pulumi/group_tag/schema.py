@@ -107,12 +107,12 @@ INPUTS: tuple[str, ...] = tuple(GroupTagInputs.model_fields)
 
 OUTPUTS: tuple[Output, ...] = (
     Output("tag_id", Source.CHAT, "id", "the tag's id as a number (for Chat group_tag_ids)"),
-    Output("user_ids", Source.RUN, "user_ids", "the tag's users, as the API reports them"),
+    Output("user_ids", Source.RUN, "user_ids", "the tag's users, as the API reports them", True),
     Output("users_count", Source.CHAT, "users_count", "how many users have the tag"),
     Output("resolved_members", Source.RUN, "resolved_members",
            "each declared reference's user id at the last apply"),
     Output("declared_user_ids", Source.RUN, "declared_user_ids",
-           "the users the program declared at the last apply (removed when no longer declared)"),
+           "the users the program declared at the last apply (removed when no longer declared)", True),
 )
 
 OUTPUT_NAMES: tuple[str, ...] = (*INPUTS, *(output.name for output in OUTPUTS))

@@ -17,7 +17,7 @@ from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, UnprocessableEntityError
 from ..api.models import GroupTag, GroupTagFields
-from ..kit.schema import Source
+from ..kit.schema import Source, id_set, outputs_of
 from ..kit.session import Session, may_adopt
 from .diff import diff_tag, users_to_change
 from .membership import UserTags
@@ -32,9 +32,7 @@ def tag_outputs(tag: GroupTag, inputs: GroupTagInputs, run: Mapping[str, Any]) -
     and what the run learnt (`run`: its users, the references resolved, the users declared)."""
     sources = {Source.CHAT: lambda attr: getattr(tag, attr), Source.DECLARED: lambda attr: getattr(inputs, attr),
                Source.RUN: lambda attr: run[attr]}
-    outputs = {field: sources[rule(field).output](field) for field in INPUTS}
-    outputs.update({out.name: sources[out.source](out.attribute) for out in OUTPUTS})
-    return outputs
+    return outputs_of(INPUTS, OUTPUTS, rule, sources)
 
 
 class GroupTagService:
@@ -189,5 +187,5 @@ def _declared(stored: Mapping[str, Any]) -> GroupTagInputs:
 
 
 def _whole(values: Any) -> list[int]:
-    """State keeps numbers as floats."""
-    return [int(v) for v in (values or [])]
+    """An id set as any version stored it (state keeps numbers as floats)."""
+    return id_set(values)

@@ -8,7 +8,7 @@ import copy
 import functools
 import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 __all__ = [
     "ID_MAX", "NAME_MAX", "UNKNOWN", "Compare", "Output", "Role", "Rule", "Source", "default_of", "field_defaults",
-    "is_unknown", "name_validator", "parse_id", "rule_of", "show_value",
+    "id_map", "id_set", "is_unknown", "name_validator", "outputs_of", "parse_id", "rule_of", "show_value",
 ]
 
 NAME_MAX = 255
@@ -66,6 +66,31 @@ class Output:
     source: Source
     attribute: str
     doc: str
+    id_set: bool = False  # a set of ids: state keeps it as a keyed map (`id_map`), diffed by id
+
+
+def outputs_of(fields: Iterable[str], outputs: Iterable[Output], rule: Callable[[str], Rule],
+               sources: Mapping[Source, Callable[[str], Any]]) -> dict[str, Any]:
+    """Every output of a resource, each read from its source: the inputs by their rule, then the
+    table's outputs; an id set as a keyed map."""
+    values = {field: sources[rule(field).output](field) for field in fields}
+    for out in outputs:
+        value = sources[out.source](out.attribute)
+        values[out.name] = id_map(value) if out.id_set and value is not None else value
+    return values
+
+
+def id_map(ids: Iterable[Any]) -> dict[str, int]:
+    """A set of ids as state keeps it, `{"7": 7}`: the engine diffs a map by key, so a refresh that
+    finds someone new prints `+ 50: 50`, never every later position of a sorted list shifting."""
+    return {str(uid): uid for uid in sorted({int(uid) for uid in ids})}
+
+
+def id_set(value: Any) -> list[int]:
+    """The ids of an id set in any stored shape: a keyed map, or the list states kept before maps
+    (numbers may come back as floats); none for None."""
+    items = value.values() if isinstance(value, Mapping) else value or []
+    return sorted({int(uid) for uid in items})
 
 
 def is_unknown(value: Any) -> bool:

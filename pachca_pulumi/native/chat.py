@@ -23,6 +23,7 @@ from ..chat.provider import NAME_KEY, ChatError, ChatProvider, connect
 from ..chat.schema import PROGRAM_INPUTS, Compare, default, people_written, rule
 from ..chat.service import ChatService
 from ..kit.provider import warn
+from ..kit.schema import id_set
 from .detailed import Entries, chat_entries, kept_entries
 from .results import Changes, Checked, Read
 
@@ -109,7 +110,7 @@ class ChatResource:
         written = {key: value for key, value in observed.items() if key in PROGRAM_INPUTS
                    and rule(key).compare is not Compare.PEOPLE and value != default(key)}
         implied = self._service().implied(outs) | {int(outs.get("owner_id") or 0)}
-        people = [int(uid) for uid in outs.get("present_member_ids") or [] if int(uid) not in implied]
+        people = [uid for uid in id_set(outs.get("present_member_ids")) if uid not in implied]
         if people:
             by_name: dict[str, int | None] = {self._name_of(uid): uid for uid in sorted(people)}
             written["members"] = people_written("members", by_name)

@@ -17,6 +17,7 @@ from pulumi.dynamic.config import Config
 from ..group_tag.diff import diff_tag
 from ..group_tag.provider import GroupTagProvider
 from ..kit.provider import NAME_KEY
+from ..kit.schema import id_set
 from .detailed import Entries, field_entries, path
 from .results import Changes, Checked, Read
 
@@ -64,7 +65,7 @@ class GroupTagResource:
         if result.id is None or props:
             return Read(result.id, dict(result.outs or {}), dict(result.inputs or {}))
         outs = dict(result.outs or {})
-        members = sorted(int(uid) for uid in outs.get("user_ids") or [])
+        members = id_set(outs.get("user_ids"))
         written = {"name": outs["name"], **({"members": members} if members else {})}
         ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
         as_is = {"name": outs["name"]}  # the tag itself holds its name: not a name taken
@@ -87,7 +88,7 @@ def member_entries(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Entries:
     from pulumi.provider.experimental.provider import PropertyDiff, PropertyDiffKind
 
     resolved = {ref: int(uid) for ref, uid in (olds.get("resolved_members") or {}).items()}
-    actual = {int(uid) for uid in olds.get("user_ids") or []}
+    actual = set(id_set(olds.get("user_ids")))
     wanted = list(news.get("members") or {})
     entries: Entries = {}
     for ref in wanted:

@@ -143,6 +143,8 @@ def _output(table: Table, name: str) -> dict[str, Any]:
 def _output_type(table: Table, out: Output) -> dict[str, Any]:
     if out.name in table.output_types:
         return table.output_types[out.name]
+    if out.id_set:  # state keeps id sets as maps, `{"7": 7}` (diffed by id, `kit/schema.py`)
+        return {"type": "object", "additionalProperties": _INTEGER}
     if out.name.endswith("_ids"):
         return {"type": "array", "items": _INTEGER}
     if out.name.endswith("_id"):

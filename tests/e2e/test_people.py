@@ -168,3 +168,24 @@ def test_wrong_token_fails_preview_in_one_readable_line(make_stack, api: Api) ->
     message = str(info.value)
     assert "HTTP 401" in message and "pachca:token" in message
     assert "Traceback" not in message and "not-a-valid-token" not in message
+
+
+POSITION = re.compile(r"^\s*[-+~]?\s*\[\d+\]:", re.MULTILINE)  # the engine's `[2]: 3 => 5` list lines
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_refresh_output_names_people_by_id_never_by_position(make_stack, api: Api, front_end: str) -> None:
+    stack = make_stack(_chat(member_ids=[TATIANA, CHIARA, NATALIA]), front_end=front_end)
+    stack.up()
+    chat, = api.by_name("Engineering")
+    api.http.delete(f"chats/{chat['id']}/members/{CHIARA}").raise_for_status()  # shifts everyone after 3
+    api.http.post(f"chats/{chat['id']}/members", json={"member_ids": [50]}).raise_for_status()
+
+    preview = stack.preview(refresh=True, diff=True, color="never").stdout
+    applied = stack.up(refresh=True, diff=True, color="never").stdout
+
+    for shown in (preview, applied):
+        assert POSITION.search(shown) is None, shown
+    outputs = "presentMemberIds" if front_end == "native" else "present_member_ids"
+    assert outputs in preview, preview  # the refreshed outputs are shown, keyed by id
+    assert shows(preview, "+", "50", 50) or shows(preview, "+", '"50"', 50), preview

@@ -10,6 +10,7 @@ import respx
 
 from pachca_pulumi.chat.absence import Proof, judge, readers, unproven_message
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
+from pachca_pulumi.kit.schema import id_map
 
 from .payloads import chat_json, not_found
 from .test_provider import CHAT_ID, OWNER, TOKEN_USER, api, page, provider, requests_made, stored, token
@@ -84,7 +85,7 @@ def test_provider_read_404_for_the_user_that_found_it_through_the_company_listin
     result = provider.read(str(CHAT_ID), stored(token_user_id=TOKEN_USER))  # the same user, not a member
 
     assert result.id == str(CHAT_ID) and result.outs["name"] == "still here"
-    assert result.outs["present_member_ids"] == [OWNER, 186, 187]
+    assert result.outs["present_member_ids"] == id_map([OWNER, 186, 187])
 
 
 def test_provider_read_404_for_a_non_member_is_proof_once_the_company_listing_lacks_it(
@@ -149,4 +150,4 @@ def test_provider_read_of_a_chat_found_only_in_the_company_listing_keeps_the_rol
     api.get(f"/chats/{CHAT_ID}/members").respond(404, json=not_found("id", CHAT_ID))
     outputs = stored(admins={"186": 186}, admin_ids=[186])
 
-    assert provider.read(str(CHAT_ID), outputs).outs["admin_ids"] == [186]
+    assert provider.read(str(CHAT_ID), outputs).outs["admin_ids"] == id_map([186])

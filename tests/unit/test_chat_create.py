@@ -14,6 +14,7 @@ from pachca_pulumi.chat.schema import ChatInputs
 from pachca_pulumi.chat.service import ChatService
 from pachca_pulumi.emulator import Store
 from pachca_pulumi.emulator.app import EmulatorApp, create_app
+from pachca_pulumi.kit.schema import id_map
 
 
 def _service() -> tuple[ChatService, EmulatorApp]:
@@ -28,7 +29,7 @@ def test_create_with_an_admin_reads_the_roles_only_after_writing_them_and_not_th
 
     chat_id, outputs = service.create(ChatInputs(name="Eng", member_ids=[3], admins=[4]))
 
-    assert outputs["admin_ids"] == [4]
+    assert outputs["admin_ids"] == id_map([4])
     assert app.stats.snapshot()["by_route"] == {
         "POST /chats": 1, "PUT /chats/{id}/members/{user_id}": 1, "GET /chats/{id}/members": 1, "GET /profile": 1}
 

@@ -9,6 +9,7 @@ import pytest
 from pachca_pulumi.chat.diff import diff_chat, membership_of, observed_inputs
 from pachca_pulumi.chat.inputs import UNKNOWN
 from pachca_pulumi.chat.schema import INPUTS, ChatInputs, default
+from pachca_pulumi.kit.schema import id_map
 
 from .payloads import chat_json, stored_outputs
 
@@ -87,6 +88,16 @@ def test_diff_chat_tolerates_extra_member_when_not_exclusive() -> None:
     olds = _outs(present_member_ids=[TOKEN_USER, OWNER, 186, 187, 999])
 
     assert not diff_chat(olds, _news()).changes
+
+
+@pytest.mark.parametrize("stored", [list, id_map], ids=["list-before-maps", "keyed-map"])
+def test_diff_chat_reads_an_id_set_in_either_stored_shape(stored) -> None:
+    """States written before id sets became keyed maps keep lists; both read as the same people."""
+    present = stored([TOKEN_USER, OWNER, 186, 187, 999])
+
+    assert not diff_chat(_outs(present_member_ids=present), _news()).changes
+    assert diff_chat(_outs(present_member_ids=present, exclusive_members=True),
+                     _news(exclusive_members=True)).changed == ("members",)
 
 
 def test_diff_chat_reports_extra_member_when_exclusive() -> None:

@@ -16,6 +16,7 @@ from pachca_pulumi import GroupTagProvider, PachcaClient, PachcaError, ProviderC
 from pachca_pulumi.emulator import Faults, Store, create_app
 from pachca_pulumi.group_tag.diff import diff_tag
 from pachca_pulumi.group_tag.service import GroupTagService
+from pachca_pulumi.kit.schema import id_map
 
 BASE_URL = "http://127.0.0.1:9/api/shared/v1"
 SHARED = [3, 4, 5, 6, 7, 8]
@@ -78,7 +79,7 @@ def test_group_tag_create_gives_the_tag_its_people_by_any_reference(world: World
 
     assert world.users_of(tag_id) == {3, 4, 5}
     assert "Platform" in world.tags_of(4) and "Engineering" in world.tags_of(4)  # other tags kept
-    assert outs["tag_id"] == int(tag_id) and outs["users_count"] == 3 and outs["user_ids"] == [3, 4, 5]
+    assert outs["tag_id"] == int(tag_id) and outs["users_count"] == 3 and outs["user_ids"] == id_map([3, 4, 5])
     assert outs["resolved_members"] == {"3": 3, "natalia.lopez@example.com": 4, "@ninosilva": 5}
     people = ["@ninosilva", 3, "Natalia.Lopez@example.com"]
     assert diff_tag(outs, checked(provider, outs, name="Platform", members=people)) == ()
@@ -104,7 +105,7 @@ def test_group_tag_exclusive_members_removes_everyone_not_declared(world: World)
     outs = dict(provider.update(tag_id, outs, checked(provider, outs, name="Platform", members=[3],
                                                       exclusive_members=True)).outs or {})
 
-    assert world.users_of(tag_id) == {3} and outs["user_ids"] == [3]
+    assert world.users_of(tag_id) == {3} and outs["user_ids"] == id_map([3])
 
 
 def test_group_tag_taken_name_fails_preview_whatever_the_case_naming_the_tag_and_the_adoption_fix(
@@ -144,7 +145,7 @@ def test_group_tag_adopt_by_name_takes_over_the_existing_tag(world: World) -> No
     tag_id, outs = created(world.provider(), name="Design", members=[6], adopt_by_name=True)
 
     assert tag_id == "9102" and len(world.store.list_group_tags()) == 10
-    assert 6 in outs["user_ids"] and 7 in outs["user_ids"]  # people given the tag by hand stay
+    assert 6 in outs["user_ids"].values() and 7 in outs["user_ids"].values()  # people given the tag by hand stay
 
 
 def test_group_tag_unknown_people_fail_preview_naming_every_reference_and_the_closest_name(world: World) -> None:

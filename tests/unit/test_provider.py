@@ -25,6 +25,7 @@ from pachca_pulumi.chat.inputs import check_inputs
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
 from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, ChatInputs, default
 from pachca_pulumi.chat.service import ChatService
+from pachca_pulumi.kit.schema import id_map
 
 from ..conftest import TEST_RETRY_ATTEMPTS
 from .payloads import chat_json, not_found, stored_outputs
@@ -280,8 +281,8 @@ def test_provider_create_returns_every_output(api: respx.MockRouter, provider: C
     assert set(result.outs) == OUTPUT_KEYS
     assert result.outs["owner_id"] == OWNER
     assert result.outs["token_user_id"] == TOKEN_USER
-    assert result.outs["tag_member_ids"] == [TAG_MEMBER]
-    assert result.outs["present_member_ids"] == sorted(members)
+    assert result.outs["tag_member_ids"] == id_map([TAG_MEMBER])
+    assert result.outs["present_member_ids"] == id_map(members)
     assert result.outs["member_ids"] == {"186": 186, "187": 187}
     assert result.outs["created_at"] == "2021-08-28T15:56:53.000Z"
     assert result.outs["personal"] is False
@@ -449,7 +450,7 @@ def test_provider_read_returns_outputs_and_observed_inputs(
 
     assert result.id == str(CHAT_ID)
     assert set(result.outs) == OUTPUT_KEYS
-    assert result.outs["present_member_ids"] == sorted([OWNER, 186, 999])
+    assert result.outs["present_member_ids"] == id_map([OWNER, 186, 999])
     assert result.inputs is not None
     assert result.inputs["member_ids"] == {"186": 186}
     assert result.inputs["name"] == "renamed by hand"
@@ -594,7 +595,7 @@ def test_provider_update_member_already_gone_still_succeeds(
 
     result = provider.update(str(CHAT_ID), stored(), inputs(exclusive_members=True))
 
-    assert result.outs["present_member_ids"] == sorted([OWNER, 186, 187])
+    assert result.outs["present_member_ids"] == id_map([OWNER, 186, 187])
 
 
 def test_provider_update_reconciles_tags(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -741,7 +742,7 @@ def test_provider_create_reads_each_tags_people_once_per_process(
 
     results = [provider.create(inputs(group_tag_ids=[TAG])) for _ in range(3)]
 
-    assert [result.outs["tag_member_ids"] for result in results] == [[TAG_MEMBER]] * 3
+    assert [result.outs["tag_member_ids"] for result in results] == [id_map([TAG_MEMBER])] * 3
     assert requests_made(api).count(("GET", f"/group_tags/{TAG}/users")) == 1
     assert not [call for call in api.calls if call.request.url.path.endswith("/users")
                 and "/group_tags/" not in call.request.url.path], "the whole directory was read"
@@ -839,8 +840,8 @@ def test_provider_create_records_members_the_api_could_not_add(api: respx.MockRo
 
     result = provider.create(inputs(member_ids=[186, 999]))
 
-    assert result.outs["missing_member_ids"] == [999]
-    assert result.outs["present_member_ids"] == sorted([OWNER, 186])  # never a member the chat lacks
+    assert result.outs["missing_member_ids"] == id_map([999])
+    assert result.outs["present_member_ids"] == id_map([OWNER, 186])  # never a member the chat lacks
 
 
 def test_provider_create_of_a_complete_chat_records_no_missing_members(
@@ -848,4 +849,4 @@ def test_provider_create_of_a_complete_chat_records_no_missing_members(
 ) -> None:
     api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
 
-    assert provider.create(inputs()).outs["missing_member_ids"] == []
+    assert provider.create(inputs()).outs["missing_member_ids"] == {}

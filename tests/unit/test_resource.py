@@ -72,7 +72,7 @@ class _MissingUser4(_Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         outputs = {key: {str(ref): ref for ref in value} if key in PEOPLE and isinstance(value, list) else value
                    for key, value in args.inputs.items()}
-        return f"{args.name}-id", {**outputs, "missing_member_ids": [4]}
+        return f"{args.name}-id", {**outputs, "missing_member_ids": {"4": 4}}
 
 
 @pytest.fixture
