@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ._base_client import BaseClient, params_of, parser, whole
+from ._constants import DEFAULT_BASE_URL
+from .errors import MalformedResponseError, NotFoundError, NotTheAPIError
 from .models import (
     AuditEvent,
     AvatarSet,
@@ -143,7 +145,14 @@ class PachcaClient(BaseClient):
 
     def get_profile(self) -> User:
         """GET /profile: the token's own user."""
-        return self._request("GET", "profile", "get profile", parse=parser(User, "get profile"))
+        try:
+            return self._request("GET", "profile", "get profile", parse=parser(User, "get profile"))
+        except (NotFoundError, MalformedResponseError) as exc:
+            status = getattr(exc, "status_code", None)
+            raise NotTheAPIError(
+                f"get profile: {self._where} does not serve the Pachca API (GET profile answered HTTP {status}"
+                f"{'' if isinstance(exc, NotFoundError) else ', not JSON'}); the base URL is the API's root, "
+                f"like {DEFAULT_BASE_URL}", operation="get profile") from exc
 
     def get_token_info(self) -> TokenInfo:
         """GET /oauth/token/info: the token's user and scopes."""

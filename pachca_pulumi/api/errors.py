@@ -36,6 +36,7 @@ __all__ = [
     "ConfigError",
     "MalformedResponseError",
     "NotFoundError",
+    "NotTheAPIError",
     "PachcaError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -96,6 +97,11 @@ class TransportError(PachcaError):
 
 class ResponseLostError(TransportError):
     """The request was sent but its answer was lost: the server may have applied it."""
+
+
+class NotTheAPIError(TransportError):
+    """The base URL answers, but not as the Pachca API (`GET /profile` is not there): a setting of
+    the whole stack, not of one resource."""
 
 
 class MalformedResponseError(PachcaError):

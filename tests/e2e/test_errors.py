@@ -70,6 +70,21 @@ def test_a_refused_token_is_the_stacks_problem_said_once_in_one_line(make_stack,
     assert {route.split()[0] for route in api.stats()["by_route"]} <= {"GET"}  # nothing written
 
 
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_base_url_off_the_api_is_the_stacks_problem_naming_the_url(make_stack, emulator, front_end: str) -> None:
+    url = emulator.root_url  # the API's path left off: the server answers 404 to everything
+    stack = make_stack({"eng": {"name": "Engineering"}, "ops": {"name": "Ops"}}, front_end=front_end)
+    stack.configure(base_url=url)
+
+    text = _failed_up(stack)
+
+    lines = [line for line in text.splitlines() if "does not serve the Pachca API" in line]
+    assert lines and all("the stack's Pachca API settings fail for every chat" in line for line in lines), text
+    assert f"{url} (set by the stack config pachca:baseUrl) does not serve the Pachca API" in lines[0]
+    assert "/api/shared/v1" in lines[0] and "cannot verify chat" not in text
+    _assert_quiet(text)
+
+
 def test_unreachable_api_from_the_environment_names_pachca_base_url(make_stack, emulator) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/api/shared/v1"
     stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False)

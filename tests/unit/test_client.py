@@ -20,6 +20,7 @@ from pachca_pulumi.api.errors import (
     BadRequestError,
     MalformedResponseError,
     NotFoundError,
+    NotTheAPIError,
     PachcaError,
     RateLimitError,
     ResponseLostError,
@@ -281,6 +282,23 @@ def test_client_get_profile_parses_user(api: respx.Router, client: PachcaClient)
     api.get("/profile").respond(200, json={"data": user_json(12)})
 
     assert client.get_profile().id == 12
+
+
+@pytest.mark.parametrize("answer", [httpx.Response(404, json={"errors": []}), httpx.Response(200, text="<html/>")],
+                         ids=["404", "html"])
+def test_client_get_profile_off_the_api_names_the_base_url(api: respx.Router, client: PachcaClient,
+                                                           answer: httpx.Response) -> None:
+    """A base URL that answers but is not the API's root (a path left off, a web page) is the stack's
+    setting, said with the URL and the form it takes; never a 404 of one chat."""
+    api.get("/profile").mock(return_value=answer)
+
+    with pytest.raises(NotTheAPIError) as info:
+        client.get_profile()
+
+    message = str(info.value)
+    assert f"{BASE_URL} does not serve the Pachca API" in message
+    assert "https://api.pachca.com/api/shared/v1" in message
+    assert isinstance(info.value, TransportError)  # the kit reports it once, as the stack's
 
 
 # Pagination
