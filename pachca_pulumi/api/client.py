@@ -152,7 +152,7 @@ class PachcaClient(BaseClient):
             raise NotTheAPIError(
                 f"get profile: {self._where} does not serve the Pachca API (GET profile answered HTTP {status}"
                 f"{'' if isinstance(exc, NotFoundError) else ', not JSON'}); the base URL is the API's root, "
-                f"like {DEFAULT_BASE_URL}", operation="get profile") from exc
+                f"like {DEFAULT_BASE_URL}", operation="get profile", status_code=status) from exc
 
     def get_token_info(self) -> TokenInfo:
         """GET /oauth/token/info: the token's user and scopes."""

@@ -103,6 +103,10 @@ class NotTheAPIError(TransportError):
     """The base URL answers, but not as the Pachca API (`GET /profile` is not there): a setting of
     the whole stack, not of one resource."""
 
+    def __init__(self, message: str, *, operation: str, status_code: int | None) -> None:
+        super().__init__(message, operation=operation)
+        self.status_code = status_code  # what the URL answered instead
+
 
 class MalformedResponseError(PachcaError):
     """The API answered, but not with the JSON document the spec promises."""

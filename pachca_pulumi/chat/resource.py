@@ -10,6 +10,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from ..kit.pickling import pickler_restored
+from ..kit.provider import declared_in
 from ..kit.schema import id_set
 from .avatar import avatar_path
 from .provider import NAME_KEY, ChatProvider
@@ -86,6 +87,7 @@ class Chat(Resource, module="pachca", name="Chat"):
         props["avatar"] = _avatar_input(avatar)
         props.update({output.name: None for output in OUTPUTS if output.name not in props})
         props[NAME_KEY] = resource_name
+        props.update(declared_in())  # the data file that declares it, if one does
         with pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
         _fail_when_members_missing(self, resource_name, (member_ids, members, admins, editors))

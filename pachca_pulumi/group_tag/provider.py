@@ -56,23 +56,12 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
         return check_inputs(news)
 
     def verify(self, service: GroupTagService, inputs: dict[str, Any], name: str, olds: Mapping[str, Any]) -> Verdict:
-        verdict = Verdict(dict(inputs))
-        if not token_works(verdict, self.kind, name, service.session.directory):
-            return verdict
-        where = f"group tag {name!r}"
-        try:
-            members = inputs.get("members")
-            if isinstance(members, dict) and not is_unknown(members):
-                old = olds.get("members")
-                before = old if isinstance(old, dict) else {}
-                resolve_people(verdict, "members", where, service.session.directory,
-                               [ref for ref in members if ref not in before])
-            _verify_target(verdict, service, name, olds)
-            if isinstance(inputs.get("name"), str) and not is_unknown(inputs["name"]) and not verdict.failures:
-                service.session.tag_names.plan(inputs["name"])  # chats may name it before it exists
-        except PachcaError as exc:
-            verdict.fail("", f"cannot verify {where} before any change: {exc}")
-        return verdict
+        return _verified(service, inputs, name, olds, whole=True)
+
+    def verify_references(self, service: GroupTagService, inputs: dict[str, Any], name: str) -> Verdict:
+        """People and the tag to adopt; whether a new tag's name is free is left to the tag's own
+        check, which has its stored state (the name may be this resource's already)."""
+        return _verified(service, inputs, name, {}, whole=False)
 
     def compare(self, service: GroupTagService, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """"No change" is decided here (tolerated people, references already resolved); otherwise
@@ -94,6 +83,29 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
 
     def delete_with(self, service: GroupTagService, id_: str, props: dict[str, Any]) -> None:
         service.delete(int(id_))
+
+
+def _verified(service: GroupTagService, inputs: dict[str, Any], name: str, olds: Mapping[str, Any], *,
+              whole: bool) -> Verdict:
+    """The tag's references verified (`whole`: its target too, and its name planned for chats)."""
+    verdict = Verdict(dict(inputs))
+    if not token_works(verdict, "group tag", name, service.session.directory):
+        return verdict
+    where = f"group tag {name!r}"
+    try:
+        members = inputs.get("members")
+        if isinstance(members, dict) and not is_unknown(members):
+            old = olds.get("members")
+            before = old if isinstance(old, dict) else {}
+            resolve_people(verdict, "members", where, service.session.directory,
+                           [ref for ref in members if ref not in before])
+        if whole or inputs.get("adopt_id") is not None:
+            _verify_target(verdict, service, name, olds)
+        if whole and isinstance(inputs.get("name"), str) and not is_unknown(inputs["name"]) and not verdict.failures:
+            service.session.tag_names.plan(inputs["name"])  # chats may name it before it exists
+    except PachcaError as exc:
+        verdict.fail("", f"cannot verify {where} before any change: {exc}")
+    return verdict
 
 
 def _verify_target(verdict: Verdict, service: GroupTagService, name: str, olds: Mapping[str, Any]) -> None:

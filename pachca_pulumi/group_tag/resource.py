@@ -9,7 +9,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from ..kit.pickling import pickler_restored
-from ..kit.provider import NAME_KEY
+from ..kit.provider import NAME_KEY, declared_in
 from .provider import GroupTagProvider
 from .schema import INPUTS, OUTPUTS, default
 
@@ -53,5 +53,6 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
             props["members"] = []
         props.update({output.name: None for output in OUTPUTS})
         props[NAME_KEY] = resource_name  # how messages and the one-owner rule name the resource
+        props.update(declared_in())  # the data file that declares it, if one does
         with pickler_restored():
             super().__init__(GroupTagProvider(), resource_name, props, opts)

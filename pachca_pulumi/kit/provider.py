@@ -13,11 +13,15 @@
   the one-owner rule (one target, one resource) for every kind.
 - Each subclass registers itself in `KINDS`, which the promises test walks, so a new resource
   cannot miss a promise.
+- The engine stops a run at the first resource whose `check` fails. A resource declared from a
+  data file carries the file (`DATA_FILE_KEY`, a hidden input), so its failed check lists the
+  problems of every other chat and tag of that file too: one preview shows them all.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -42,10 +46,29 @@ from ..api.redact import redacting_errors
 from .session import Session, checked
 from .verify import Verdict
 
-__all__ = ["KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_warnings", "one_owner_message",
-           "reported", "resource_name", "warn"]
+__all__ = ["DATA_FILE_KEY", "KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_warnings",
+           "declared_in", "declaring_from", "one_owner_message", "reported", "resource_name", "warn"]
 
 NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
+DATA_FILE_KEY = "__data_file"  # the data file that declared the resource (tools/chatfile.py), a hidden input
+
+_DECLARING: ContextVar[str | None] = ContextVar("pachca_data_file", default=None)
+
+
+@contextmanager
+def declaring_from(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Resources constructed inside are declared by the data file at `path` (see `declared_in`)."""
+    token = _DECLARING.set(os.path.abspath(path))
+    try:
+        yield
+    finally:
+        _DECLARING.reset(token)
+
+
+def declared_in() -> dict[str, str]:
+    """The hidden input naming the data file a resource under construction comes from, if any."""
+    path = _DECLARING.get()
+    return {DATA_FILE_KEY: path} if path else {}
 
 
 class KitService(Protocol):
@@ -165,7 +188,42 @@ class KitProvider(ResourceProvider, Generic[S]):
             warn(warning)
         if verdict.failures:
             self.invalid(resource_name(news))
+            verdict.failures.extend(self._rest_of_file(news))
         return CheckResult(verdict.inputs, verdict.failures)
+
+    def _rest_of_file(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        """The problems of the other resources of this resource's data file, as one more failure:
+        the engine stops at this one, and the person fixing the file should see every problem now."""
+        path = news.get(DATA_FILE_KEY)
+        if not isinstance(path, str):
+            return []
+        from ..tools.filecheck import problems_beside  # only a failed check of a data file's resource pays
+
+        lines = problems_beside(path, self, resource_name(news))
+        if not lines:
+            return []
+        more = f"{len(lines)} more problem{'s' if len(lines) != 1 else ''}"
+        title = (f"{os.path.basename(path)} has {more} in other resources (the engine stops at the first "
+                 "that fails, so they are listed here):")
+        return [CheckFailure("", "\n".join([title, *(f"  {line}" for line in lines)]))]
+
+    def sibling(self, kind: str) -> KitProvider[Any]:
+        """This process's provider of another kind, with this one's configuration."""
+        if kind == self.kind:
+            return self
+        other = KINDS[kind]()
+        other._config = self._config
+        return other
+
+    def session(self) -> Session:
+        """The run's session (directory, claims, tag names) this process shares across kinds."""
+        return self._service().session
+
+    def reference_failures(self, props: Mapping[str, Any], name: str) -> list[CheckFailure]:
+        """What checking these program inputs finds wrong with their values and references, as a
+        new resource's check would, without warnings or effects on the run."""
+        inputs, failures = self.check_inputs({**props, NAME_KEY: name})
+        return failures or self.verify_references(self._service(), inputs, name).failures
 
     def invalid(self, resource: str) -> None:
         """Tell the run's session that `resource` failed its check (adoptions under way write nothing)."""
@@ -236,6 +294,11 @@ class KitProvider(ResourceProvider, Generic[S]):
 
     def verify(self, service: S, inputs: dict[str, Any], name: str, olds: Mapping[str, Any]) -> Verdict:
         raise NotImplementedError
+
+    def verify_references(self, service: S, inputs: dict[str, Any], name: str) -> Verdict:
+        """The references alone (people, tags, ids to adopt), needing no stored state: what a failed
+        check of another resource of the same data file lists. By default, `verify` as if new."""
+        return self.verify(service, inputs, name, {})
 
     def compare(self, service: S, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         raise NotImplementedError

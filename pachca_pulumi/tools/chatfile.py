@@ -33,6 +33,7 @@ from ..chat.avatar import AVATAR_DIGEST_PREFIX
 from ..chat.resource import Chat
 from ..chat.schema import PEOPLE, PROGRAM_INPUTS, ChatInputs, default, error_field, people_written, rule
 from ..group_tag.resource import GroupTag
+from ..kit.provider import declaring_from
 from .dataparse import JSON_SUFFIXES, YAML_SUFFIXES, ChatFileError, parse  # noqa: F401 (re-exported)
 from .tagfile import GROUP_TAGS_KEY, GroupTagSpec, split_tag_refs, tag_specs
 
@@ -116,10 +117,11 @@ def declare_data(path: Path | str, *, opts: pulumi.ResourceOptions | None = None
     (resource name = key), all with `opts`. A chat referencing a tag by key gets that tag's `name`
     output, so it is created after the tag and destroyed before it."""
     data = load_data(path)
-    tags = {spec.resource_name: GroupTag(spec.resource_name, **spec.program_inputs(), opts=opts)
-            for spec in data.group_tags}
-    chats = {spec.resource_name: Chat(spec.resource_name, **_chat_inputs(spec, tags), opts=opts)
-             for spec in data.chats}
+    with declaring_from(path):  # a failed check of one of them then lists the file's every problem
+        tags = {spec.resource_name: GroupTag(spec.resource_name, **spec.program_inputs(), opts=opts)
+                for spec in data.group_tags}
+        chats = {spec.resource_name: Chat(spec.resource_name, **_chat_inputs(spec, tags), opts=opts)
+                 for spec in data.chats}
     return Declared(tags, chats)
 
 

@@ -91,3 +91,46 @@ def test_a_bad_data_file_stops_the_preview_with_its_problems_and_no_traceback(
     assert "2 problems in" in text
     assert "chats.eng.public" in text and "chats.ops.name" in text
     assert "Traceback" not in text and "unhandled exception" not in text
+
+
+MISTAKES = """\
+group_tags:
+  backend:
+    name: Backend team
+    members: [3, "@nosuchtagmember"]
+chats:
+  eng:
+    name: Engineering
+    member_ids: [2, 9999]
+  ops:
+    name: Ops
+    members: ["@nosuchperson", natalia.lopez@example.com]
+  fine:
+    name: Fine
+    group_tags: [backend]
+    members: ["@ninosilva"]
+"""
+
+
+def test_one_preview_lists_every_mistake_of_a_data_file_once(tmp_path: Path, engine: Path,
+                                                               emulator: EmulatorServer, api: Api) -> None:
+    """The engine stops at the first resource whose check fails; that failure lists the rest of the
+    file's mistakes, each once, with where it is in the file, and nothing is written."""
+    data_file = tmp_path / "teams.yaml"
+    data_file.write_text(MISTAKES, encoding="utf-8")
+    stack = LocalStack(tmp_path / "stack", lambda: declare_data(data_file), engine_dir=engine)
+    stack.configure(token=TOKEN, base_url=emulator.base_url)
+    api.http.post(api.server.root_url + "/_emulator/stats/reset").raise_for_status()
+
+    with pytest.raises(auto.CommandError) as info:
+        stack.preview()
+
+    text = str(info.value)
+    diagnostics = text[text.index("Diagnostics:"):text.index("Resources:")] if "Resources:" in text else text
+    for mistake in ("@nosuchtagmember is not a user", "9999 is not a user", "@nosuchperson is not a user"):
+        assert diagnostics.count(mistake) == 1, text  # each once, however the engine orders the resources
+    assert "teams.yaml has 2 more problems" in diagnostics
+    listed = [line.strip() for line in diagnostics.splitlines() if line.strip().startswith(("chats.", "group_tags."))]
+    assert len(listed) == 2 and all(": " in line for line in listed), text  # `chats.ops.members: ...`
+    assert "Traceback" not in text and TOKEN not in text
+    assert {route.split()[0] for route in api.stats()["by_route"]} <= {"GET"}  # nothing written

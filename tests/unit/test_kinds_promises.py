@@ -112,3 +112,33 @@ def test_a_kind_keeps_one_owner_per_target(cls: type[KitProvider[Any]], server: 
 
     assert one_line(info.value).startswith(
         f"{cls.kind} {made.id} is claimed by two resources, 'first' and 'second'; one {cls.kind} has one owner")
+
+
+MISTAKES = """\
+group_tags:
+  team: {name: Team of mistakes, members: ["@nobody-in-tags"]}
+chats:
+  one: {name: One, member_ids: [99999]}
+  two: {name: Two, members: ["@nobody-in-chats"]}
+"""
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_failing_its_check_lists_the_rest_of_its_data_file(cls: type[KitProvider[Any]], tmp_path,
+                                                                  server: EmulatorServer) -> None:
+    """The engine stops at the first failed check, so that one failure lists the file's other mistakes."""
+    data_file = tmp_path / "teams.yaml"
+    data_file.write_text(MISTAKES, encoding="utf-8")
+    bad = {"members": ["@nobody-here"]}
+    result = provider_of(cls, server).check({}, declared(cls, "x", **bad, __data_file=str(data_file)))
+
+    own, rest = result.failures or []
+    assert own.property == "members" and "@nobody-here" in own.reason
+    assert rest.reason.splitlines() == [
+        "teams.yaml has 3 more problems in other resources (the engine stops at the first that fails, so they "
+        "are listed here):",
+        "  group_tags.team.members: @nobody-in-tags is not a user of this workspace (in members of group tag 'team')",
+        "  chats.one.member_ids: 99999 is not a user of this workspace (in member_ids of chat 'one')",
+        "  chats.two.members: @nobody-in-chats is not a user of this workspace (in members of chat 'two')",
+    ]
+    assert len(provider_of(cls, server).check({}, declared(cls, "x", __data_file=str(data_file))).failures) == 0
