@@ -118,9 +118,9 @@ class ChatProvider(KitProvider["ChatService"]):
                     ) -> dict[str, Any]:
         return service.update(int(id_), inputs_from(news), olds)
 
-    def delete_with(self, service: ChatService, id_: str, props: dict[str, Any]) -> None:
+    def delete_with(self, service: ChatService, id_: str, props: dict[str, Any]) -> str:
         """Archive the chat (the API cannot delete chats); already archived or gone is success."""
-        service.archive(int(id_))
+        return service.archive(int(id_))
 
     def _key_of(self, user_id: int) -> str:
         """How refresh names a person nobody declared: `@nickname` when the directory knows one."""

@@ -223,8 +223,8 @@ class ChatService:
         inputs, named = self._with_named_tags(inputs)
         return self._reconcile(self.client.get_chat(chat_id), inputs, named, previous_roles(stored), stored)
 
-    def archive(self, chat_id: int) -> None:
-        """Archive the chat; one already archived or gone counts as done.
+    def archive(self, chat_id: int) -> str:
+        """Archive the chat; one already archived or gone counts as done. Returns what was done.
 
         A chat that another resource created, adopted or updated earlier in this same run is left
         alone: that is a resource renamed while keeping its `adopt_id` (create-then-delete), and
@@ -232,12 +232,15 @@ class ChatService:
         """
         with self._lock:
             if chat_id in self._claimed:
-                return
+                return f"left chat {chat_id} as it is: another resource of this run manages it now"
         try:
             self.client.archive_chat(chat_id)
+            done = (f"archived chat {chat_id} (Pachca cannot delete chats; its messages stay, and "
+                    "unarchiving it in Pachca or adopting it with adopt_id brings it back)")
         except NotFoundError:
-            pass
+            done = f"chat {chat_id} was already gone"
         self.snapshot.forget(chat_id)
+        return done
 
     # Steps
 

@@ -81,8 +81,8 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
                     ) -> dict[str, Any]:
         return service.update(int(id_), inputs_from(news), olds)
 
-    def delete_with(self, service: GroupTagService, id_: str, props: dict[str, Any]) -> None:
-        service.delete(int(id_))
+    def delete_with(self, service: GroupTagService, id_: str, props: dict[str, Any]) -> str:
+        return service.delete(int(id_))
 
 
 def _verified(service: GroupTagService, inputs: dict[str, Any], name: str, olds: Mapping[str, Any], *,

@@ -93,17 +93,21 @@ class GroupTagService:
         resolved = self._resolve(inputs)
         return self._reconcile(self.client.get_tag(tag_id), inputs, resolved, stored)
 
-    def delete(self, tag_id: int) -> None:
+    def delete(self, tag_id: int) -> str:
         """Delete the tag (the API has no archive); one already gone counts as done. A tag another
-        resource created or adopted in this same run (a renamed resource keeping `adopt_id`) stays."""
+        resource created or adopted in this same run (a renamed resource keeping `adopt_id`) stays.
+        Returns what was done."""
         with self._lock:
             if tag_id in self._claimed:
-                return
+                return f"left group tag {tag_id} as it is: another resource of this run manages it now"
         try:
             self.client.delete_tag(tag_id)
+            done = (f"deleted group tag {tag_id} for good (the API has no archive for tags); the chats it was "
+                    "attached to lose the people it brought, unless they are members otherwise")
         except NotFoundError:
-            pass
+            done = f"group tag {tag_id} was already gone"
         self.session.tag_deleted(tag_id)
+        return done
 
     # Steps
 

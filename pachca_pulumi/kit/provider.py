@@ -46,8 +46,8 @@ from ..api.redact import redacting_errors
 from .session import Session, checked
 from .verify import Verdict
 
-__all__ = ["DATA_FILE_KEY", "KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_warnings",
-           "declared_in", "declaring_from", "one_owner_message", "reported", "resource_name", "warn"]
+__all__ = ["DATA_FILE_KEY", "KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_messages",
+           "declared_in", "declaring_from", "one_owner_message", "reported", "resource_name", "tell", "warn"]
 
 NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
 DATA_FILE_KEY = "__data_file"  # the data file that declared the resource (tools/chatfile.py), a hidden input
@@ -273,7 +273,8 @@ class KitProvider(ResourceProvider, Generic[S]):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Archive or delete the target, as the kind says; already gone is success."""
         with reported(self.kind, self.delete_verb, props, id_):
-            self.delete_with(self._service(), id_, props)
+            done = self.delete_with(self._service(), id_, props)
+        tell(f"{self.kind} {resource_name(props)!r}: {done}")
 
     # What a kind provides.
 
@@ -312,7 +313,8 @@ class KitProvider(ResourceProvider, Generic[S]):
     def update_with(self, service: S, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
 
-    def delete_with(self, service: S, id_: str, props: dict[str, Any]) -> None:
+    def delete_with(self, service: S, id_: str, props: dict[str, Any]) -> str:
+        """Archive or delete the target; returns what was done, in words ("archived chat 1004")."""
         raise NotImplementedError
 
     def _service(self) -> S:
@@ -329,25 +331,35 @@ def hidden(props: Mapping[str, Any]) -> dict[str, Any]:
     return {NAME_KEY: props[NAME_KEY]} if NAME_KEY in props else {}
 
 
-_COLLECTING: ContextVar[list[str] | None] = ContextVar("pachca_warnings", default=None)
+_COLLECTING: ContextVar[list[tuple[str, str]] | None] = ContextVar("pachca_messages", default=None)
 
 
 def warn(message: str) -> None:
     """A warning the engine shows: the dynamic provider's stderr reaches the user (`preview` prints
-    it on stderr, `up` under Diagnostics); inside `collected_warnings` (the native provider, whose
+    it on stderr, `up` under Diagnostics); inside `collected_messages` (the native provider, whose
     stderr the engine does not show) it is kept for the engine's log instead."""
+    _say("warning", message)
+
+
+def tell(message: str) -> None:
+    """What a hook did, where the engine's own words say less (`destroy`'s "deleted" for a chat that
+    was archived): shown as `warn` is, without the warning."""
+    _say("info", message)
+
+
+def _say(severity: str, message: str) -> None:
     collecting = _COLLECTING.get()
     if collecting is not None:
-        collecting.append(message)
+        collecting.append((severity, message))
     else:
-        print(f"warning: {message}", file=sys.stderr, flush=True)
+        print(f"warning: {message}" if severity == "warning" else message, file=sys.stderr, flush=True)
 
 
 @contextmanager
-def collected_warnings() -> Iterator[list[str]]:
-    """Collect the warnings of the code run inside (threads started with the context's copy, such
-    as `asyncio.to_thread`, included)."""
-    collecting: list[str] = []
+def collected_messages() -> Iterator[list[tuple[str, str]]]:
+    """Collect the (severity, message) pairs `warn` and `tell` say in the code run inside (threads
+    started with the context's copy, such as `asyncio.to_thread`, included)."""
+    collecting: list[tuple[str, str]] = []
     token = _COLLECTING.set(collecting)
     try:
         yield collecting

@@ -20,7 +20,7 @@ from pulumi.provider.experimental import provider as px
 
 from ..api.config import ProviderConfig
 from ..api.redact import redact
-from ..kit.provider import collected_warnings
+from ..kit.provider import collected_messages
 from .chat import ChatResource
 from .functions import invoke
 from .group_tag import GroupTagResource
@@ -49,11 +49,11 @@ class Adapter(Protocol):
     def delete(self, name: str, id_: str, props: dict[str, Any]) -> None: ...
 
 
-Log = Callable[[str, str], Awaitable[None]]  # (warning, resource URN): the engine's log (`server.py`)
+Log = Callable[[str, str, str], Awaitable[None]]  # (message, resource URN, severity): the engine's log (`server.py`)
 
 
-async def _on_stderr(message: str, _urn: str) -> None:
-    print(f"warning: {message}", file=sys.stderr, flush=True)
+async def _on_stderr(message: str, _urn: str, severity: str = "warning") -> None:
+    print(f"warning: {message}" if severity == "warning" else message, file=sys.stderr, flush=True)
 
 
 class PachcaProvider(px.Provider):
@@ -67,15 +67,16 @@ class PachcaProvider(px.Provider):
 
     async def _run(self, call: Callable[[], T], urn: str = "") -> T:
         """Run a synchronous hook in a worker thread; any exception becomes one redacted line. The
-        hook's warnings (`kit.provider.warn`) go to the engine's log under the resource's URN."""
-        with collected_warnings() as warnings:
+        hook's warnings and notes (`kit.provider.warn`, `tell`) go to the engine's log under the
+        resource's URN."""
+        with collected_messages() as messages:
             try:
                 return await asyncio.to_thread(call)
             except Exception as exc:  # the engine would otherwise print the exception's class and repr
                 raise ProviderError(redact(str(exc) or type(exc).__name__).replace("\n", " ")) from None
             finally:
-                for warning in warnings:
-                    await self.log(redact(warning), urn)
+                for severity, message in messages:
+                    await self.log(redact(message), urn, severity)
 
     async def get_schema(self, request: px.GetSchemaRequest) -> px.GetSchemaResponse:
         """The schema generated from the resources' tables (`schema.py`)."""

@@ -27,20 +27,21 @@ __all__ = ["EngineLog", "serve"]
 
 
 class EngineLog:
-    """Warnings to the engine that started the plugin, each under its resource (`pulumi` prints them
+    """Warnings and notes to the engine that started the plugin, each under its resource (`pulumi` prints them
     beside the resource in a preview and under Diagnostics after `up`)."""
 
     def __init__(self, address: str) -> None:
         self._address = address
         self._engine: Any = None
 
-    async def __call__(self, message: str, urn: str) -> None:
+    async def __call__(self, message: str, urn: str, severity: str = "warning") -> None:
+        level = engine_pb2.WARNING if severity == "warning" else engine_pb2.INFO
         try:
             if self._engine is None:
                 self._engine = engine_pb2_grpc.EngineStub(grpc.aio.insecure_channel(self._address))
-            await self._engine.Log(engine_pb2.LogRequest(severity=engine_pb2.WARNING, message=message, urn=urn))
-        except grpc.RpcError:  # an engine going away must not fail the hook: the warning is still printed
-            print(f"warning: {message}", file=sys.stderr, flush=True)
+            await self._engine.Log(engine_pb2.LogRequest(severity=level, message=message, urn=urn))
+        except grpc.RpcError:  # an engine going away must not fail the hook: the message is still printed
+            print(f"warning: {message}" if severity == "warning" else message, file=sys.stderr, flush=True)
 
 
 class _Servicer(ProviderServicer):

@@ -54,8 +54,8 @@ def test_a_member_who_leaves_during_up_is_reported_and_the_chat_stays_tracked(ma
     assert len(chats) == 1 and LEAVER not in chats[0]["member_ids"]
     eng, = [r for r in stack.export()["resources"] if r.get("type", "").endswith("pachca:Chat")]
     assert eng["id"] == str(chats[0]["id"])  # tracked: the next up never creates it again
-    assert LEAVER not in eng["outputs"]["present_member_ids"]  # state claims no member the chat lacks
-    assert eng["outputs"]["missing_member_ids"] == [LEAVER]
+    assert str(LEAVER) not in eng["outputs"]["present_member_ids"]  # state claims no member the chat lacks
+    assert eng["outputs"]["missing_member_ids"] == {str(LEAVER): LEAVER}
 
 
 def test_the_next_up_after_a_member_left_creates_nothing(make_stack, api: Api) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pulumi
 import pytest
 
-from .conftest import TOKEN_USER, Api
+from pachca_pulumi import Chat, GroupTag
+
+from .conftest import FRONT_ENDS, TOKEN_USER, Api
 
 pytestmark = pytest.mark.e2e
 
@@ -94,6 +97,33 @@ def test_destroy_archives_every_chat_and_deletes_none(make_stack, api: Api) -> N
     chats = api.chats()
     assert sorted(c["name"] for c in chats) == ["Announcements", "Design", "Engineering"]
     assert all(c["archived"] for c in chats)
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_destroy_says_which_chat_was_archived_and_which_tag_deleted_for_good(make_stack, api: Api,
+                                                                               front_end: str) -> None:
+    """The engine says "deleted" for both; each resource's own line tells archiving from deleting."""
+    stack = make_stack({}, front_end=front_end)
+
+    def program() -> None:
+        if front_end == "native":
+            tag = pulumi.CustomResource("pachca:index:GroupTag", "sre", {"name": "SRE team", "members": [3]})
+            pulumi.CustomResource("pachca:index:Chat", "eng", {"name": "Engineering", "groupTagIds": [tag.id]})
+        else:
+            tag = GroupTag("sre", name="SRE team", members=[3])
+            Chat("eng", name="Engineering", group_tag_ids=[tag.id])
+
+    stack.set_program(program)
+    stack.up()
+    chat_id, tag_id = api.by_name("Engineering")[0]["id"], api.by_name("Engineering")[0]["group_tag_ids"][0]
+    printed: list[str] = []
+
+    stack.destroy(on_output=printed.append)
+
+    text = " ".join("\n".join(printed).split())
+    assert f"chat 'eng': archived chat {chat_id} (Pachca cannot delete chats" in text, text
+    assert f"group tag 'sre': deleted group tag {tag_id} for good" in text, text
+    assert "warning" not in text.lower() and api.chat(chat_id)["archived"]
 
 
 def _program(specs):

@@ -142,3 +142,25 @@ def test_a_kind_failing_its_check_lists_the_rest_of_its_data_file(cls: type[KitP
         "  chats.two.members: @nobody-in-chats is not a user of this workspace (in members of chat 'two')",
     ]
     assert len(provider_of(cls, server).check({}, declared(cls, "x", __data_file=str(data_file))).failures) == 0
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kinds_delete_says_what_it_did_in_its_own_words(cls: type[KitProvider[Any]], server: EmulatorServer,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`destroy` says "deleted" for an archived chat and a tag deleted for good: each kind tells which."""
+    provider = provider_of(cls, server)
+    props = declared(cls, f"gone-{cls.resource_type}")
+    created = provider.create(provider.check({}, props).inputs)
+    destroying = provider_of(cls, server)  # another run: `destroy` creates nothing
+    capsys.readouterr()
+
+    destroying.delete(created.id, {**props, **created.outs})
+    again = capsys.readouterr().err
+    destroying.delete(created.id, {**props, **created.outs})
+    twice = capsys.readouterr().err
+
+    said = {"Chat": f"archived chat {created.id} (Pachca cannot delete chats",
+            "GroupTag": f"deleted group tag {created.id} for good"}[cls.resource_type]
+    assert again.startswith(f"{cls.kind} 'gone-{cls.resource_type}': {said}") and "warning" not in again
+    gone = {"Chat": f"archived chat {created.id}", "GroupTag": f"group tag {created.id} was already gone"}
+    assert gone[cls.resource_type] in twice

@@ -16,7 +16,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pachca_pulumi.api.redact import REDACTOR
 from pachca_pulumi.chat.inputs import UNKNOWN
 from pachca_pulumi.chat.members import MemberPlan
-from pachca_pulumi.kit.provider import warn
+from pachca_pulumi.kit.provider import tell, warn
 from pachca_pulumi.native.detailed import chat_entries, kept_entries, people_entries
 from pachca_pulumi.native.functions import FUNCTIONS
 from pachca_pulumi.native.group_tag import member_entries
@@ -159,21 +159,23 @@ def test_plugin_archive_holds_an_executable_launcher(tmp_path: Path) -> None:
 
 def test_provider_warnings_go_to_the_engine_log_under_the_resource_redacted() -> None:
     """The engine does not show a plugin's stderr: a hook's warnings are sent to its log, per resource."""
-    logged: list[tuple[str, str]] = []
+    logged: list[tuple[str, str, str]] = []
 
-    async def log(message: str, urn: str) -> None:
-        logged.append((message, urn))
+    async def log(message: str, urn: str, severity: str) -> None:
+        logged.append((message, urn, severity))
 
     class Warns:
         def check(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
             warn(f"chat {name!r}: 7 (@camille) stays; token t0ken-secret-value")
+            tell(f"chat {name!r}: noted")
             return Checked(news, [])
 
     REDACTOR.register("t0ken-secret-value")
     provider = PachcaProvider({"pachca:index:Chat": Warns()}, log=log)  # type: ignore[dict-item]
     _run(provider.check(px.CheckRequest(URN, {}, {"name": PropertyValue("Eng")}, b"")))
 
-    assert logged == [("chat 'eng': 7 (@camille) stays; token [redacted]", URN)]
+    assert logged == [("chat 'eng': 7 (@camille) stays; token [redacted]", URN, "warning"),
+                      ("chat 'eng': noted", URN, "info")]
 
 
 def test_kept_entries_show_the_dropped_reference_as_an_input_change() -> None:
