@@ -17,7 +17,9 @@ invoked. The token is never printed: every error passes through the redaction st
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,11 +31,10 @@ from ..api.models import GroupTag as ApiGroupTag
 from ..emulator.__main__ import main as emulator_main
 from ..native.plugin import install_command
 from .cli_config import (
+    WHERE_SETTINGS,
     CliError,
     api_errors,
-    config,
-    import_config,
-    recover_config,
+    command_config,
     stack_managed,
 )
 from .cli_workflows import drift_command, inventory_command
@@ -62,12 +63,29 @@ main.add_command(inventory_command)
 main.add_command(install_command)
 
 
-@main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.")
-@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV),
-              help="API token; default $PACHCA_TOKEN. - reads it from stdin; a literal value shows in the "
-                   "process list (a warning says so). Never printed.")
-@click.option("--base-url", metavar="URL",
-              help="API base URL; default $PACHCA_BASE_URL, else the public API.")
+def _settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--token, --base-url, --stack and --cwd: the same four options, read by `WHERE_SETTINGS`, on
+    every command that talks to the API."""
+    options = [
+        click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV),
+                     help="API token (see below for where it comes from otherwise). - reads it from stdin; a "
+                          "literal value shows in the process list (a warning says so). Never printed."),
+        click.option("--base-url", metavar="URL", help="API base URL (see below)."),
+        click.option("--stack", metavar="NAME", help="The project's stack whose config is read (and, for "
+                     "import, whose chats and tags are left out; for recover, the one repaired); default the "
+                     "selected stack."),
+        click.option("--cwd", default=".", show_default=True, metavar="DIR",
+                     type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="The Pulumi project directory (a Pulumi.yaml there means its stack config is read)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command("import", context_settings=_CONTEXT, short_help="Write a program that adopts existing chats.",
+              epilog=WHERE_SETTINGS)
+@_settings_options
 @click.option("--output", "-o", default="-", show_default=True, metavar="FILE|-",
               help="Where to write; - is stdout.")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
@@ -85,14 +103,8 @@ main.add_command(install_command)
 @click.option("--group-tags", "group_tags", is_flag=True,
               help="Also declare the workspace's group tags as GroupTag resources adopting them with their "
                    "members, and reference them from the chats by resource instead of by id.")
-@click.option("--stack", metavar="NAME", help="In a project directory without --token/PACHCA_TOKEN: the stack "
-              "whose pachca:token and pachca:baseUrl to use, and whose chats and tags are left out; default "
-              "the selected stack.")
 @click.option("--include-managed", is_flag=True,
               help="Also write the chats and tags the project's stack already manages (left out by default).")
-@click.option("--cwd", default=".", show_default=True, metavar="DIR",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The Pulumi project directory whose stack config is read (when it has a Pulumi.yaml).")
 def import_command(
     token: str | None,
     base_url: str | None,
@@ -112,12 +124,13 @@ def import_command(
 
     Each chat is declared with its current name, members, group tags and flags, and with
     adopt_id=<its id>, so the first `pulumi up` adopts it and changes nothing. Chats are sorted by
-    id; resource names are slugs of the chat names (duplicates get the chat id appended). Pointed at a
-    project's stack (no --token/PACHCA_TOKEN, or --stack), it leaves out what that stack manages.
+    id; resource names are slugs of the chat names (duplicates get the chat id appended). Run in a
+    project directory, it leaves out what the stack manages (not when --token points elsewhere
+    without --stack).
     """
     selection = Selection(patterns, ids, channels_only, include_archived)
     file_format = file_format or format_for_output(output)
-    config = import_config(token, base_url, cwd, stack)
+    config = command_config(token, base_url, cwd, stack)
     owned = None if include_managed else stack_managed(token, cwd, stack)
     with api_errors(), PachcaClient(config) as client:
         listed = list_chats(client, selection, progress=_echo_listed)
@@ -143,18 +156,10 @@ def _tag_names(tags: list[ApiGroupTag]) -> dict[int, str]:
     return resource_names(tags, fallback="tag")
 
 
-@main.command("recover", context_settings=_CONTEXT, short_help="Repair a stack after a killed `pulumi up`.")
-@click.option("--stack", metavar="NAME", help="The stack to repair; default the currently selected stack.")
-@click.option("--cwd", default=".", show_default=True, metavar="DIR",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The Pulumi project directory, where the pulumi commands run.")
+@main.command("recover", context_settings=_CONTEXT, short_help="Repair a stack after a killed `pulumi up`.",
+              epilog=WHERE_SETTINGS)
+@_settings_options
 @click.option("--dry-run", is_flag=True, help="Print what the repair would do; import nothing.")
-@click.option("--token", metavar="TOKEN|-", envvar=TOKEN_ENV, callback=token_callback(TOKEN_ENV),
-              help="API token; default $PACHCA_TOKEN, else the stack's pachca:token. - reads it from stdin; "
-                   "a literal value shows in the process list (a warning says so). Never printed.")
-@click.option("--base-url", metavar="URL",
-              help="API base URL; default $PACHCA_BASE_URL (the stack's pachca:baseUrl first when the token "
-                   "comes from the stack), else the public API.")
 @click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), envvar="PACHCA_PULUMI_JOURNAL",
               help="The create journal of a fast rollout (PULUMI_SKIP_CHECKPOINTS=true); default "
                    "$PACHCA_PULUMI_JOURNAL. Its untracked chats are taken over by the next `pulumi up`.")
@@ -181,38 +186,36 @@ def recover_command(
     After a fast rollout (engine checkpoints skipped, creates journaled), pass --journal: the chats
     the killed run made become orphans that the next `pulumi up` takes over, one per resource.
     """
-    config = recover_config(token, base_url, cwd, stack, pulumi_command)
+    config = command_config(token, base_url, cwd, stack, pulumi=pulumi_command, in_project=True)  # it repairs one
     with api_errors():
         report = recover_stack(cwd, config, stack=stack, dry_run=dry_run, pulumi=pulumi_command, journal=journal)
     _echo_report(report, _pulumi_words(stack, cwd), dry_run=dry_run)
 
 
-_TOKEN_HELP = ("API token; default $PACHCA_TOKEN. - reads it from stdin; a literal value shows in the process "
-               "list (a warning says so). Never printed.")
-_BASE_URL_HELP = "API base URL; default $PACHCA_BASE_URL, else the public API."
 _FORMAT = click.Choice(["text", "json"])
 
 
-@main.command("users", context_settings=_CONTEXT, short_help="List people with ids, emails and nicknames.")
-@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
-@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@main.command("users", context_settings=_CONTEXT, short_help="List people with ids, emails and nicknames.",
+              epilog=WHERE_SETTINGS)
+@_settings_options
 @click.option("--query", "-q", metavar="TEXT", help="Only people whose name, email, phone or nickname match.")
 @click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
-def users_command(token: str | None, base_url: str | None, query: str | None, output_format: str) -> None:
+def users_command(token: str | None, base_url: str | None, stack: str | None, cwd: Path, query: str | None,
+                  output_format: str) -> None:
     """List the workspace's people, so programs can name them in members, admins and editors
     (by id, email or @nickname)."""
-    with api_errors(), PachcaClient(config(token, base_url)) as client:
+    with api_errors(), PachcaClient(command_config(token, base_url, cwd, stack)) as client:
         rows = [people_row(user) for user in client.list_users(query=query)]
     click.echo(render_rows(rows, output_format, ("id", "nickname", "email", "name", "note")))
 
 
-@main.command("tags", context_settings=_CONTEXT, short_help="List group tags with ids and sizes.")
-@click.option("--token", metavar="TOKEN|-", callback=token_callback(TOKEN_ENV), help=_TOKEN_HELP)
-@click.option("--base-url", metavar="URL", help=_BASE_URL_HELP)
+@main.command("tags", context_settings=_CONTEXT, short_help="List group tags with ids and sizes.",
+              epilog=WHERE_SETTINGS)
+@_settings_options
 @click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
-def tags_command(token: str | None, base_url: str | None, output_format: str) -> None:
+def tags_command(token: str | None, base_url: str | None, stack: str | None, cwd: Path, output_format: str) -> None:
     """List the workspace's group tags, so programs can name them in group_tag_ids."""
-    with api_errors(), PachcaClient(config(token, base_url)) as client:
+    with api_errors(), PachcaClient(command_config(token, base_url, cwd, stack)) as client:
         rows = [{"id": tag.id, "name": tag.name, "users_count": tag.users_count} for tag in client.list_tags()]
     click.echo(render_rows(rows, output_format, ("id", "name", "users_count")))
 

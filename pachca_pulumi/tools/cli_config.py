@@ -1,5 +1,6 @@
-"""The command line's configuration and errors: where each command reads its token and base URL
-(flag, environment, else the project's stack config), and how a failure becomes one line.
+"""The command line's configuration and errors: where every command reads its token and base URL
+(`WHERE_SETTINGS`: flag, the project's stack config, environment, default), and how a failure
+becomes one line.
 
 Every error passes through the redaction step; exit 1 for a failed operation, 2 for a command that
 cannot run as invoked (token, base URL, the pulumi CLI).
@@ -24,19 +25,16 @@ from .drift import DriftError
 from .managed import Managed, managed_in_project
 from .recovery import PulumiNotFoundError, config_from_stack
 
-__all__ = ["EXIT_FAILURE", "EXIT_USAGE", "CliError", "ConfigUsageError", "api_errors", "cli_error", "config",
-           "import_config", "recover_config", "stack_managed"]
+__all__ = ["EXIT_FAILURE", "EXIT_USAGE", "WHERE_SETTINGS", "CliError", "ConfigUsageError", "api_errors", "cli_error",
+           "command_config", "config", "stack_managed"]
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
-_WHERE_CONFIG = ("This command reads --token or PACHCA_TOKEN, and --base-url or PACHCA_BASE_URL "
-                 "(no stack config).")
-_WHERE_IMPORT_CONFIG = ("import reads --token or PACHCA_TOKEN (and --base-url or PACHCA_BASE_URL); without a "
-                        "token, in a project directory (a Pulumi.yaml), the stack's pachca:token and pachca:baseUrl.")
-_WHERE_RECOVER_CONFIG = ("recover reads --token or PACHCA_TOKEN, else the stack's pachca:token (and then "
-                         "pachca:baseUrl); --base-url or PACHCA_BASE_URL set the base URL.")
-
+# The one rule, for every command that talks to the API, stated in each one's --help.
+WHERE_SETTINGS = ("Each setting comes from the first of: --token / --base-url; in a Pulumi project directory "
+                  "(a Pulumi.yaml in --cwd), the stack's pachca:token / pachca:baseUrl (--stack, default the "
+                  "selected stack), as `pulumi up` reads them; PACHCA_TOKEN / PACHCA_BASE_URL; the public API.")
 
 class CliError(click.ClickException):
     """A failure shown as `Error: <message>` on stderr, without a traceback or a token; exit status 1."""
@@ -57,52 +55,49 @@ def config(
     token: str | None,
     base_url: str | None,
     config_get: Callable[[str], Any] | None = None,
-    *,
-    where: str = _WHERE_CONFIG,
 ) -> ProviderConfig:
     try:
         return ProviderConfig.resolve(config_get, token=token, base_url=base_url, explicit_source="set by --base-url")
     except ConfigError as exc:
-        raise ConfigUsageError(f"{exc}\n{where}") from None
+        raise ConfigUsageError(f"{exc}\n{WHERE_SETTINGS}") from None
 
 
-def import_config(token: str | None, base_url: str | None, cwd: Path, stack: str | None) -> ProviderConfig:
-    """--token or PACHCA_TOKEN; without either, in a project directory, its stack's config."""
-    given = (token or "").strip() or os.environ.get(TOKEN_ENV, "").strip()
-    if given or not (cwd / "Pulumi.yaml").is_file():
-        return config(token, base_url, where=_WHERE_IMPORT_CONFIG)
-    try:
-        stack_config = config_from_stack(cwd, stack)
-    except PachcaError as exc:
-        raise ConfigUsageError(f"no --token or PACHCA_TOKEN, and the stack's config could not be read: {exc}\n"
-                                f"{_WHERE_IMPORT_CONFIG}") from None
-    return config(None, base_url, stack_config.get, where=_WHERE_IMPORT_CONFIG)
+def command_config(token: str | None, base_url: str | None, cwd: Path, stack: str | None, *,
+                   pulumi: str = "pulumi", in_project: bool | None = None) -> ProviderConfig:
+    """The token and base URL by `WHERE_SETTINGS` (`in_project`: whether `cwd` is a project, by
+    default whether it has a Pulumi.yaml). The stack's config is read only when a flag does not
+    already give both; when it cannot be read (no pulumi CLI, no stack selected) and a token is
+    given another way, a one-line note says so and the command goes on with that token."""
+    token = (token or "").strip() or None
+    values: dict[str, str] = {}
+    project = (cwd / "Pulumi.yaml").is_file() if in_project is None else in_project
+    if not (token and base_url) and project:
+        try:
+            values = config_from_stack(cwd, stack, pulumi=pulumi)
+        except PachcaError as exc:
+            if not (token or os.environ.get(TOKEN_ENV, "").strip()):
+                raise ConfigUsageError(f"the stack's config could not be read: {failure_line(exc)}\n"
+                                       f"{WHERE_SETTINGS}") from None
+            given = "--token" if token else TOKEN_ENV
+            click.echo(f"note: the stack's config in {cwd} could not be read, so {given} is used: "
+                       f"{failure_line(exc).splitlines()[0][:300]}", err=True)
+    return config(token, base_url, values.get)
 
 
 def stack_managed(token: str | None, cwd: Path, stack: str | None) -> Managed | None:
-    """What the project's stack manages, when import is pointed at it (no token given, or --stack)."""
-    given = (token or "").strip() or os.environ.get(TOKEN_ENV, "").strip()
-    if given and not stack:
+    """What the project's stack manages, when import runs in its project directory (unless --token
+    points it elsewhere without --stack). A stack that cannot be read is an error only when --stack
+    names it; otherwise a note says nothing is left out."""
+    if not (cwd / "Pulumi.yaml").is_file() or ((token or "").strip() and not stack):
         return None
     try:
         return managed_in_project(cwd, stack)
     except DriftError as exc:
+        if stack is None:
+            click.echo(f"note: nothing is left out as managed: {str(exc).splitlines()[0][:300]}", err=True)
+            return None
         raise CliError(f"{exc}; to import without leaving out what the stack manages, pass --include-managed"
                         ) from None
-
-
-def recover_config(
-    token: str | None, base_url: str | None, cwd: Path, stack: str | None, pulumi: str
-) -> ProviderConfig:
-    """--token or PACHCA_TOKEN when given; without either, the stack's own pachca:token and pachca:baseUrl."""
-    token = (token or "").strip() or None
-    if token is not None:
-        return config(token, base_url, where=_WHERE_RECOVER_CONFIG)
-    try:
-        stack_config = config_from_stack(cwd, stack, pulumi=pulumi)
-    except PachcaError as exc:
-        raise cli_error(exc) from None
-    return config(None, base_url, stack_config.get, where=_WHERE_RECOVER_CONFIG)
 
 
 @contextmanager

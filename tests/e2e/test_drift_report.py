@@ -173,3 +173,18 @@ def test_inventory_lists_a_public_chat_nobody_manages(tmp_path, engine, server) 
     assert f'#{lobby_id} "Lobby"  channel public' in listed.stdout
     assert gate.returncode == 4 and [c["id"] for c in json.loads(gate.stdout)["unmanaged"]] == [lobby_id]
     assert f"adopt_id: {lobby_id}" in adoption.read_text()
+
+
+def test_every_command_reads_the_stacks_config_in_its_project_directory(tmp_path, engine, server) -> None:
+    """`users` and `tags` as `drift` does: the token in stack config is enough, with the real CLI."""
+    project = Project(tmp_path, engine, server.base_url)
+    env = {key: value for key, value in project.env.items() if key not in ("PACHCA_TOKEN", "PACHCA_BASE_URL")}
+
+    users = subprocess.run([CLI, "users", "--query", "nino", "--cwd", str(project.dir)], env=env,
+                           capture_output=True, text=True, timeout=TIMEOUT)
+    tags = subprocess.run([CLI, "tags", "--cwd", str(project.dir), "--format", "json"], env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+
+    assert users.returncode == 0, users.stderr
+    assert "@ninosilva" in users.stdout and OWNER not in users.stdout + users.stderr
+    assert tags.returncode == 0 and json.loads(tags.stdout)[0]["name"] == "Engineering", tags.stderr

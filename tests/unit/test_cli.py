@@ -514,11 +514,11 @@ def fake_pulumi(tmp_path: Path) -> FakePulumi:
 
 
 def run_recover(
-    ws: Workspace, pulumi: FakePulumi, *args: str, env: dict[str, str | None] | None = None
+    ws: Workspace, pulumi: FakePulumi, *args: str, env: dict[str, str | None] | None = None, stdin: str | None = None
 ) -> Result:
     env = {"PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": ws.base_url} if env is None else env
     where = ["--stack", "dev", "--cwd", str(pulumi.root), "--pulumi-command", str(pulumi.command)]
-    return run("recover", *where, *args, env=env)
+    return run("recover", *where, *args, env=env, stdin=stdin)
 
 
 def bound_ids(deployment: dict[str, Any]) -> dict[str, str]:
@@ -574,7 +574,8 @@ def test_recover_dry_run_imports_nothing(workspace: Workspace, fake_pulumi: Fake
 
     assert result.exit_code == 0, result.output
     assert fake_pulumi.imported() is None
-    assert [call[:2] for call in fake_pulumi.calls()] == [["whoami", "--json"], ["stack", "export"]]  # no cancel
+    calls = [call[:2] for call in fake_pulumi.calls()]
+    assert calls == [["config", "--json"], ["whoami", "--json"], ["stack", "export"]]  # no cancel
     assert "dry run, nothing imported" in result.stdout
     assert f"bound {urn} to existing chat {chat['id']}" in result.stdout
 
@@ -606,15 +607,27 @@ def test_recover_reads_the_token_from_the_stack_config(workspace: Workspace, fak
     assert TOKEN not in result.output
 
 
-def test_recover_with_a_token_does_not_read_the_stack_config(
+def test_recover_with_both_flags_does_not_read_the_stack_config(
     workspace: Workspace, fake_pulumi: FakePulumi
 ) -> None:
     fake_pulumi.pending_create("standup", "Standup")
 
-    result = run_recover(workspace, fake_pulumi)
+    result = run_recover(workspace, fake_pulumi, "--token", "-", "--base-url", workspace.base_url,
+                         env={"PACHCA_TOKEN": None, "PACHCA_BASE_URL": None}, stdin=f"{TOKEN}\n")
 
     assert result.exit_code == 0, result.output
     assert [call[0] for call in fake_pulumi.calls()] == ["whoami", "cancel", "stack", "stack"]  # no `config`
+
+
+def test_recover_takes_the_stacks_token_before_pachca_token(workspace: Workspace, fake_pulumi: FakePulumi) -> None:
+    """One rule for every command, as `pulumi up` has it: the stack's config beats the environment."""
+    fake_pulumi.pending_create("standup", "Standup")
+    fake_pulumi.stack_config({"pachca:token": TOKEN, "pachca:baseUrl": workspace.base_url})
+
+    result = run_recover(workspace, fake_pulumi, env={"PACHCA_TOKEN": "some-other-token-7f3e", "PACHCA_BASE_URL": None})
+
+    assert result.exit_code == 0, result.output
+    assert "some-other-token-7f3e" not in result.output
 
 
 def test_recover_without_any_token_exits_2_naming_every_source(

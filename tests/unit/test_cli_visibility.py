@@ -139,3 +139,36 @@ def test_import_pointed_at_a_stack_leaves_out_what_it_manages(server, tmp_path, 
             in left_out.stderr)
     assert everything.exit_code == 0, everything.output
     assert _adopted(everything.stdout) == [managed_chat, lobby] and "left out" not in everything.stderr
+
+
+@pytest.mark.parametrize("command", ["users", "tags"])
+def test_listings_read_the_stack_config_before_the_environment(server, tmp_path, monkeypatch, command: str):
+    """`users` and `tags` in a project directory use the stack's pachca:token and pachca:baseUrl, as
+    `pulumi up` and `drift` do, even with another PACHCA_TOKEN exported."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
+    config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
+              f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
+    monkeypatch.setenv("PATH", f"{_fake_pulumi(tmp_path, config)}:{__import__('os').environ['PATH']}")
+
+    result = CliRunner().invoke(main, [command, "--cwd", str(project), "--format", "json"],
+                                env={"PACHCA_TOKEN": "not-this-token-91c2", "PACHCA_BASE_URL": None})
+
+    assert result.exit_code == 0, result.output
+    assert "not-this-token-91c2" not in result.output and OWNER not in result.output
+    assert "--stack" in CliRunner().invoke(main, [command, "--help"]).output
+
+
+def test_a_listing_whose_stack_config_cannot_be_read_says_so_and_uses_pachca_token(server, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-pulumi-here"))
+
+    result = CliRunner().invoke(main, ["tags", "--cwd", str(project)],
+                                env={"PACHCA_TOKEN": OWNER, "PACHCA_BASE_URL": server.base_url})
+
+    assert result.exit_code == 0, result.output
+    assert "note: the stack's config in" in result.stderr and "PACHCA_TOKEN is used" in result.stderr
+    assert "Engineering" in result.stdout and OWNER not in result.output
