@@ -21,12 +21,9 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pulumi.dynamic import (
@@ -43,32 +40,14 @@ from pulumi.dynamic import (
 from ..api.config import ProviderConfig
 from ..api.errors import PachcaError, ResourceError
 from ..api.redact import redacting_errors
+from .datafile import DATA_FILE_KEY, declared_in, declaring_from, rest_of_file
+from .messages import collected_messages, tell, warn
+from .schema import NAME_KEY
 from .session import Session, checked
 from .verify import Verdict
 
 __all__ = ["DATA_FILE_KEY", "KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_messages",
            "declared_in", "declaring_from", "one_owner_message", "reported", "resource_name", "tell", "warn"]
-
-NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
-DATA_FILE_KEY = "__data_file"  # the data file that declared the resource (tools/chatfile.py), a hidden input
-
-_DECLARING: ContextVar[str | None] = ContextVar("pachca_data_file", default=None)
-
-
-@contextmanager
-def declaring_from(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Resources constructed inside are declared by the data file at `path` (see `declared_in`)."""
-    token = _DECLARING.set(os.path.abspath(path))
-    try:
-        yield
-    finally:
-        _DECLARING.reset(token)
-
-
-def declared_in() -> dict[str, str]:
-    """The hidden input naming the data file a resource under construction comes from, if any."""
-    path = _DECLARING.get()
-    return {DATA_FILE_KEY: path} if path else {}
 
 
 class KitService(Protocol):
@@ -188,24 +167,8 @@ class KitProvider(ResourceProvider, Generic[S]):
             warn(warning)
         if verdict.failures:
             self.invalid(resource_name(news))
-            verdict.failures.extend(self._rest_of_file(news))
+            verdict.failures.extend(rest_of_file(self, news))
         return CheckResult(verdict.inputs, verdict.failures)
-
-    def _rest_of_file(self, news: Mapping[str, Any]) -> list[CheckFailure]:
-        """The problems of the other resources of this resource's data file, as one more failure:
-        the engine stops at this one, and the person fixing the file should see every problem now."""
-        path = news.get(DATA_FILE_KEY)
-        if not isinstance(path, str):
-            return []
-        from ..tools.filecheck import problems_beside  # only a failed check of a data file's resource pays
-
-        lines = problems_beside(path, self, resource_name(news))
-        if not lines:
-            return []
-        more = f"{len(lines)} more problem{'s' if len(lines) != 1 else ''}"
-        title = (f"{os.path.basename(path)} has {more} in other resources (the engine stops at the first "
-                 "that fails, so they are listed here):")
-        return [CheckFailure("", "\n".join([title, *(f"  {line}" for line in lines)]))]
 
     def sibling(self, kind: str) -> KitProvider[Any]:
         """This process's provider of another kind, with this one's configuration."""
@@ -329,39 +292,3 @@ class KitProvider(ResourceProvider, Generic[S]):
 def hidden(props: Mapping[str, Any]) -> dict[str, Any]:
     """The hidden inputs that travel into outputs (the resource's name)."""
     return {NAME_KEY: props[NAME_KEY]} if NAME_KEY in props else {}
-
-
-_COLLECTING: ContextVar[list[tuple[str, str]] | None] = ContextVar("pachca_messages", default=None)
-
-
-def warn(message: str) -> None:
-    """A warning the engine shows: the dynamic provider's stderr reaches the user (`preview` prints
-    it on stderr, `up` under Diagnostics); inside `collected_messages` (the native provider, whose
-    stderr the engine does not show) it is kept for the engine's log instead."""
-    _say("warning", message)
-
-
-def tell(message: str) -> None:
-    """What a hook did, where the engine's own words say less (`destroy`'s "deleted" for a chat that
-    was archived): shown as `warn` is, without the warning."""
-    _say("info", message)
-
-
-def _say(severity: str, message: str) -> None:
-    collecting = _COLLECTING.get()
-    if collecting is not None:
-        collecting.append((severity, message))
-    else:
-        print(f"warning: {message}" if severity == "warning" else message, file=sys.stderr, flush=True)
-
-
-@contextmanager
-def collected_messages() -> Iterator[list[tuple[str, str]]]:
-    """Collect the (severity, message) pairs `warn` and `tell` say in the code run inside (threads
-    started with the context's copy, such as `asyncio.to_thread`, included)."""
-    collecting: list[tuple[str, str]] = []
-    token = _COLLECTING.set(collecting)
-    try:
-        yield collecting
-    finally:
-        _COLLECTING.reset(token)

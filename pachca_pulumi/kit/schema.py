@@ -18,8 +18,9 @@ from pulumi.runtime.rpc import UNKNOWN  # the engine's placeholder for a value k
 from pydantic import BaseModel
 
 __all__ = [
-    "ID_MAX", "NAME_MAX", "UNKNOWN", "Compare", "Output", "Role", "Rule", "Source", "default_of", "field_defaults",
-    "id_map", "id_set", "is_unknown", "name_validator", "outputs_of", "parse_id", "rule_of", "show_value",
+    "ID_MAX", "NAME_KEY", "NAME_MAX", "UNKNOWN", "Compare", "Output", "Role", "Rule", "Source", "default_of",
+    "field_defaults", "id_map", "id_set", "is_unknown", "name_validator", "outputs_of", "parse_id", "rule_of",
+    "show_value",
 ]
 
 NAME_MAX = 255
@@ -68,6 +69,8 @@ class Output:
     doc: str
     id_set: bool = False  # a set of ids: state keeps it as a keyed map (`id_map`), diffed by id
 
+
+NAME_KEY = "__name"  # the resource's name in the program, a hidden input every kind carries
 
 def outputs_of(fields: Iterable[str], outputs: Iterable[Output], rule: Callable[[str], Rule],
                sources: Mapping[Source, Callable[[str], Any]]) -> dict[str, Any]:

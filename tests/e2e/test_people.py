@@ -72,13 +72,15 @@ def test_preview_names_who_a_tag_keeps_when_the_program_removes_them(make_stack,
     assert "stays in the chat" not in after
 
 
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
 @pytest.mark.parametrize("exclusive", [False, True], ids=["default", "exclusive"])
-def test_preview_and_up_agree_on_who_leaves(make_stack, api: Api, exclusive: bool) -> None:
-    stack = make_stack(_chat(member_ids=[TATIANA, CHIARA, NATALIA], exclusive_members=exclusive))
+def test_preview_and_up_agree_on_who_leaves(make_stack, api: Api, exclusive: bool, front_end: str) -> None:
+    stack = make_stack(_chat(member_ids=[TATIANA, CHIARA, NATALIA], exclusive_members=exclusive), front_end=front_end)
     stack.up()
     chat_id = api.by_name("Engineering")[0]["id"]
     api.http.post(f"chats/{chat_id}/members", json={"member_ids": [PAVEL]}).raise_for_status()  # by hand
-    stack.set_program(chats_program(_chat(member_ids=[TATIANA, NATALIA, NINO, SOFIA], exclusive_members=exclusive)))
+    stack.set_program(chats_program(_chat(member_ids=[TATIANA, NATALIA, NINO, SOFIA], exclusive_members=exclusive),
+                                    front_end))
 
     preview = stack.preview(diff=True, color="never", refresh=True).stdout
     stack.up(refresh=True)

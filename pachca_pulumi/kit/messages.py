@@ -1,0 +1,50 @@
+"""What hooks say beside their result: warnings (`warn`) and notes of what was done (`tell`).
+
+The dynamic provider's stderr reaches the user (`preview` prints it on stderr, `up` under
+Diagnostics); the native provider's does not, so there the messages are collected
+(`collected_messages`) and sent to the engine's log under the resource (`native/provider.py`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+__all__ = ["collected_messages", "tell", "warn"]
+
+_COLLECTING: ContextVar[list[tuple[str, str]] | None] = ContextVar("pachca_messages", default=None)
+
+
+def warn(message: str) -> None:
+    """A warning the engine shows: the dynamic provider's stderr reaches the user (`preview` prints
+    it on stderr, `up` under Diagnostics); inside `collected_messages` (the native provider, whose
+    stderr the engine does not show) it is kept for the engine's log instead."""
+    _say("warning", message)
+
+
+def tell(message: str) -> None:
+    """What a hook did, where the engine's own words say less (`destroy`'s "deleted" for a chat that
+    was archived): shown as `warn` is, without the warning."""
+    _say("info", message)
+
+
+def _say(severity: str, message: str) -> None:
+    collecting = _COLLECTING.get()
+    if collecting is not None:
+        collecting.append((severity, message))
+    else:
+        print(f"warning: {message}" if severity == "warning" else message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def collected_messages() -> Iterator[list[tuple[str, str]]]:
+    """Collect the (severity, message) pairs `warn` and `tell` say in the code run inside (threads
+    started with the context's copy, such as `asyncio.to_thread`, included)."""
+    collecting: list[tuple[str, str]] = []
+    token = _COLLECTING.set(collecting)
+    try:
+        yield collecting
+    finally:
+        _COLLECTING.reset(token)
