@@ -21,9 +21,14 @@ Pure: no client, no state of its own. `ChatService.read` applies it.
 from __future__ import annotations
 
 import enum
+import itertools
+import threading
 from collections.abc import Mapping
 from typing import Any
 
+from ..api.client import PachcaClient
+from ..api.errors import PachcaError, PermissionDeniedError
+from ..api.models import Chat
 from ..kit.schema import id_set
 
 __all__ = ["Proof", "judge", "readers", "unproven_message"]
@@ -69,3 +74,36 @@ def unproven_message(chat_id: int, status: int, stored: Mapping[str, Any], token
         "--run-program` with the token of the chat's owner, a member or a workspace admin in pachca:token "
         "(plain `pulumi refresh` uses the token saved in state by the last `up`)"
     )
+
+
+class CompanyListing:
+    """`GET /company/chats` (active, then archived), listed once per process: where a read that
+    failed proves nothing, it decides whether the chat exists."""
+
+    def __init__(self, client: PachcaClient) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._chats: dict[int, Chat] | None = None
+
+    def confirm_gone(self, chat_id: int, stored: Mapping[str, Any], status: int, token_user: int) -> Chat | None:
+        """The chat when it exists after all, else None (gone). A token that may not list the company's
+        chats fails naming the token change, rather than drop a chat that exists (dropping it would
+        make the next `up` create it again)."""
+        proof = judge(status, stored, token_user)
+        if proof is Proof.GONE:
+            return None
+        try:
+            return self.chat(chat_id)
+        except PermissionDeniedError:
+            if proof is Proof.LISTING_OR_GONE:
+                return None
+            raise PachcaError(unproven_message(chat_id, status, stored, token_user)) from None
+
+    def chat(self, chat_id: int) -> Chat | None:
+        """The chat in the company-wide listing, or None."""
+        with self._lock:
+            if self._chats is None:
+                listed = itertools.chain(self._client.list_company_chats(activity="active"),
+                                         self._client.list_company_chats(activity="archived"))
+                self._chats = {chat.id: chat for chat in listed}
+            return self._chats.get(chat_id)

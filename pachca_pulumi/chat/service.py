@@ -8,62 +8,33 @@ update that failed half-way converges.
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..api.client import PachcaClient
 from ..api.directory import Directory
 from ..api.errors import NotFoundError, PachcaError, PermissionDeniedError
-from ..api.models import Chat, ChatCreated, ChatCreateFields, ChatUpdateFields
-from ..kit.schema import id_set, outputs_of
+from ..api.models import Chat
+from ..kit.schema import id_set
 from ..kit.session import Session, may_adopt
-from .absence import Proof, judge, unproven_message
+from .absence import CompanyListing
 from .avatar import observed_avatar, sync_avatar
+from .creating import RECOVERY_WINDOW, archive_new, avatar_new, create_once, take_orphan
 from .diff import diff_chat, previous_roles
 from .explain import kept_warnings
 from .inputs import is_unknown
-from .journal import ChatKey, CreateJournal
+from .journal import CreateJournal
 from .members import MemberPlan, Membership, declared_roles, plan_members, roles_tracked
-from .schema import INPUTS, OUTPUTS, ChatInputs, Role, Source, rule
+from .outputs import chat_outputs
+from .plan import check_adoptable, plan_chat
+from .schema import ChatInputs, Role
 from .snapshot import ChatSnapshot
 from .state import declared as _declared
 from .state import named as _named
 from .verify import Verdict, verify_inputs
 
-__all__ = ["ChatService", "chat_outputs"]
-
-# How far back (server clock) a chat may have been created to count as our own lost create.
-RECOVERY_WINDOW = timedelta(minutes=10)
-
-
-def chat_outputs(chat: Chat, inputs: ChatInputs, run: Mapping[str, Any],
-                 roles: Mapping[int, Role] | None = None) -> dict[str, Any]:
-    """Every output of a `Chat` resource, as the schema sources them: the actual chat, the declared
-    inputs, and what this run learnt (`run`: the token's user, tag members, the avatar applied, the
-    members the API could not add; `roles` when read) for later diffs."""
-    learnt = {**run, "admin_ids": _holders(roles, "admin"), "editor_ids": _holders(roles, "editor")}
-    sources: dict[Source, Callable[[str], Any]] = {
-        Source.CHAT: lambda attr: _actual(chat, attr),
-        Source.DECLARED: lambda attr: getattr(inputs, attr),
-        Source.RUN: lambda attr: learnt.get(attr, _RUN_DEFAULTS.get(attr)),
-    }
-    return outputs_of(INPUTS, OUTPUTS, rule, sources)
-
-
-_RUN_DEFAULTS: dict[str, Any] = {"tag_member_ids": [], "missing_member_ids": [], "named_tag_ids": {}}
-
-
-def _holders(roles: Mapping[int, Role] | None, role: Role) -> list[int] | None:
-    return None if roles is None else sorted(uid for uid, held in roles.items() if held == role)
-
-
-def _actual(chat: Chat, attribute: str) -> Any:
-    value = getattr(chat, attribute)
-    return sorted(set(value)) if isinstance(value, list) else value
-
+__all__ = ["RECOVERY_WINDOW", "ChatService", "chat_outputs"]
 
 class ChatService:
     """The provider's API-facing half: every method returns the chat's outputs or raises PachcaError."""
@@ -77,10 +48,11 @@ class ChatService:
         self.directory: Directory = self.session.directory
         self.tag_names = self.session.tag_names
         self._lock = threading.Lock()
-        self._claimed: set[int] = set()
+        # The chats this run created, adopted, took over or updated: a delete leaves them alone (a
+        # resource renamed while keeping its adopt_id), and a recovery never takes one twice.
+        self._written_this_run: set[int] = set()
         self.journal: CreateJournal | None = None
-        self._company_lock = threading.Lock()
-        self._company: dict[int, Chat] | None = None
+        self.company = CompanyListing(self.client)  # the last word on a chat this token cannot read
 
     # Before any write
 
@@ -130,18 +102,18 @@ class ChatService:
         if inputs.adopt_id is not None:
             return inputs.adopt_id, self.adopt(inputs, resource)
         inputs, named = self._with_named_tags(inputs)
-        orphan = self._take_orphan(inputs)
+        orphan = take_orphan(self.client, self.journal, inputs, self._claim)
         if orphan is not None:
             return orphan.id, self._reconcile(orphan, inputs, named, {}, {})
-        created = self._create_once(inputs)
-        chat, avatar = self._avatar_new(created.data, inputs)
+        created = create_once(self.client, self.journal, inputs, token_user=self.token_user_id(), claim=self._claim)
+        chat, avatar = avatar_new(self.client, created.data, inputs)
         declared = declared_roles(inputs.model_dump())
         missing = sorted(set(created.not_found_member_ids) | (set(declared) - set(chat.member_ids)))
         if roles_tracked(declared) and not missing:
             return chat.id, self._reconcile(chat, inputs, named, {}, {"avatar": avatar, "avatar_url": chat.avatar_url},
                                             roles={})  # a chat just made has no admins or editors yet
         if inputs.archived:
-            chat = self._archive_new(chat)
+            chat = archive_new(self.client, chat)
         return chat.id, self._remember(chat, inputs, None, avatar=avatar, missing_member_ids=missing,
                                        named_tag_ids=named)
 
@@ -162,14 +134,14 @@ class ChatService:
                 f"adopt_id {inputs.adopt_id}: no such chat is visible to this token; check the id "
                 "(`pachca-pulumi import` lists existing chats) or remove adopt_id to create a new chat"
             ) from None
-        _check_adoptable(chat, inputs)
+        check_adoptable(chat, inputs)
         return self._reconcile(chat, *self._with_named_tags(inputs), {}, {})
 
     def read(self, chat_id: int, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The chat's current outputs, or None when its absence is proven (the engine then drops it
         from state; the rule is `chat/absence.py`)."""
         chat, status = self._readable(chat_id, stored)
-        chat = chat or self._confirm_gone(chat_id, stored, status)
+        chat = chat or self.company.confirm_gone(chat_id, stored, status, self.token_user_id())
         if chat is None:
             return None
         declared = _declared(stored)
@@ -183,29 +155,6 @@ class ChatService:
             return self.snapshot.get(chat_id, stored.get("created_at")), 404
         except PermissionDeniedError:
             return None, 403
-
-    def _confirm_gone(self, chat_id: int, stored: Mapping[str, Any], status: int) -> Chat | None:
-        """Where the answer proves nothing, the company-wide listing decides; a token that may not
-        list it fails naming the token change, rather than drop a chat that exists (dropping it would
-        make the next `up` create it again)."""
-        proof = judge(status, stored, self.token_user_id())
-        if proof is Proof.GONE:
-            return None
-        try:
-            return self._company_chat(chat_id)
-        except PermissionDeniedError:
-            if proof is Proof.LISTING_OR_GONE:
-                return None
-            raise PachcaError(unproven_message(chat_id, status, stored, self.token_user_id())) from None
-
-    def _company_chat(self, chat_id: int) -> Chat | None:
-        """The chat in `GET /company/chats` (active, then archived), listed once per process."""
-        with self._company_lock:
-            if self._company is None:
-                listed = itertools.chain(self.client.list_company_chats(activity="active"),
-                                         self.client.list_company_chats(activity="archived"))
-                self._company = {chat.id: chat for chat in listed}
-            return self._company.get(chat_id)
 
     def _roles_seen(self, chat: Chat, stored: Mapping[str, Any]) -> dict[int, Role]:
         """The chat's roles, or those of the last read when this token cannot list its members (a
@@ -231,7 +180,7 @@ class ChatService:
         archiving would take the chat away from the resource that now manages it.
         """
         with self._lock:
-            if chat_id in self._claimed:
+            if chat_id in self._written_this_run:
                 return f"left chat {chat_id} as it is: another resource of this run manages it now"
         try:
             self.client.archive_chat(chat_id)
@@ -243,66 +192,6 @@ class ChatService:
         return done
 
     # Steps
-
-    def _create_once(self, inputs: ChatInputs) -> ChatCreated:
-        fields = ChatCreateFields(name=inputs.name, member_ids=sorted(declared_roles(inputs.model_dump())),
-                                  group_tag_ids=inputs.group_tag_ids, channel=inputs.channel, public=inputs.public)
-        started = datetime.now(timezone.utc)
-        key = ChatKey(inputs.name, inputs.channel, inputs.public)
-        if self.journal is not None:
-            self.journal.intent(key)
-        created = self.client.create_chat(fields, find_lost=lambda: self._find_lost_create(fields, started))
-        if self.journal is not None:  # a chat archived right away is found by its `created` line only
-            self.journal.created(key, created.data.id, durable=inputs.archived)
-        return created
-
-    def _take_orphan(self, inputs: ChatInputs) -> Chat | None:
-        """A chat a killed fast run made for equal inputs (journal orphans, see `journal.py`), claimed."""
-        found: list[Chat] = []
-
-        def usable(chat_id: int) -> bool:
-            if not self._claim(chat_id):
-                return False
-            try:
-                found.append(self.client.get_chat(chat_id))
-            except NotFoundError:
-                return False
-            return not found[-1].personal
-
-        if self.journal is None or self.journal.take_orphan(ChatKey(inputs.name, inputs.channel, inputs.public),
-                                                            usable) is None:
-            return None
-        return found[-1]
-
-    def _archive_new(self, chat: Chat) -> Chat:
-        """Archive a chat just created; if that fails, keep the chat tracked (not archived) rather than
-        fail the create and leave it untracked: the next `up` archives it."""
-        try:
-            self.client.archive_chat(chat.id)
-        except PachcaError:
-            return chat
-        return chat.model_copy(update={"archived": True})
-
-    def _find_lost_create(self, fields: ChatCreateFields, started: datetime) -> ChatCreated | None:
-        """Look for the chat a create whose answer was lost may have made (newest chats first)."""
-        token_user = self.token_user_id()
-        since = started - RECOVERY_WINDOW
-        for chat in self.client.list_chats(sort="id", order="desc"):
-            if _created_at(chat) < since:
-                return None
-            if (chat.name == fields.name and chat.owner_id == token_user and chat.channel == fields.channel
-                    and chat.public == fields.public and self._claim(chat.id)):
-                return ChatCreated(data=chat)
-        return None
-
-    def _avatar_new(self, chat: Chat, inputs: ChatInputs) -> tuple[Chat, str | None]:
-        """Give a chat just created its avatar: (the chat, the digest applied). If that fails, the chat
-        stays tracked without it (the next `up` uploads it) rather than fail the create untracked."""
-        try:
-            uploaded = sync_avatar(self.client, chat, inputs, {})
-        except PachcaError:
-            return chat, None
-        return (chat, None) if uploaded is None else (uploaded, inputs.avatar)
 
     def _with_named_tags(self, inputs: ChatInputs) -> tuple[ChatInputs, dict[str, int]]:
         """The inputs with the tags named in `group_tags` among `group_tag_ids`, and each name's id."""
@@ -320,27 +209,23 @@ class ChatService:
         wanted = declared_roles(inputs.model_dump())
         tracked = roles_tracked(wanted, previous)
         held = (self._roles(chat) if roles is None else roles) if tracked else None
-        plan = self._plan(chat, inputs, wanted, previous, held)
-        edits = _chat_edits(chat, inputs)
-        tags_add = sorted(set(inputs.group_tag_ids) - set(chat.group_tag_ids))
-        tags_remove = sorted(set(chat.group_tag_ids) - set(inputs.group_tag_ids))
-        reshaped = bool(edits.model_dump(exclude_none=True) or tags_add or tags_remove or plan.add or plan.remove)
-        touch = reshaped or bool(plan.roles)
-        if chat.archived and (touch or not inputs.archived):
+        plan = plan_chat(chat, inputs, self._plan(chat, inputs, wanted, previous, held))
+        if plan.unarchive_first:
             self.client.unarchive_chat(cid)
-        if edits.model_dump(exclude_none=True):
-            self.client.update_chat(cid, edits)
-        if tags_add:
-            self.client.add_tags(cid, tags_add)
-        for tag_id in tags_remove:
+        if plan.edits.model_dump(exclude_none=True):
+            self.client.update_chat(cid, plan.edits)
+        if plan.tags_add:
+            self.client.add_tags(cid, list(plan.tags_add))
+        for tag_id in plan.tags_remove:
             _ignore_missing(self.client.remove_tag, cid, tag_id)
-        self._apply_people(cid, plan)
-        reshaped = sync_avatar(self.client, chat, inputs, stored) is not None or reshaped
-        if inputs.archived and (reshaped or touch or not chat.archived):
+        self._apply_people(cid, plan.people)
+        avatar_changed = sync_avatar(self.client, chat, inputs, stored) is not None
+        if plan.archive_last(avatar_changed):
             self.client.archive_chat(cid)
         # A role write leaves the chat object as it was (roles are read back below): read the chat
         # again only when something it shows changed.
-        fresh = self.client.get_chat(cid) if (reshaped or chat.archived != inputs.archived) else chat
+        shown = plan.reshaped or avatar_changed or chat.archived != inputs.archived
+        fresh = self.client.get_chat(cid) if shown else chat
         outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar,
                                  named_tag_ids=named)
         _verify_converged(cid, outputs, inputs, self.implied(outputs, fresh=True))
@@ -385,9 +270,9 @@ class ChatService:
 
     def _claim(self, chat_id: int) -> bool:
         with self._lock:
-            if chat_id in self._claimed:
+            if chat_id in self._written_this_run:
                 return False
-            self._claimed.add(chat_id)
+            self._written_this_run.add(chat_id)
             return True
 
     def token_user_id(self) -> int:
@@ -405,33 +290,8 @@ def _verify_converged(chat_id: int, outputs: dict[str, Any], inputs: ChatInputs,
         )
 
 
-def _chat_edits(chat: Chat, inputs: ChatInputs) -> ChatUpdateFields:
-    return ChatUpdateFields(
-        name=inputs.name if chat.name.strip() != inputs.name else None,
-        public=inputs.public if chat.public != inputs.public else None,
-    )
-
-
-def _check_adoptable(chat: Chat, inputs: ChatInputs) -> None:
-    if chat.personal:
-        raise PachcaError(f"adopt_id {chat.id}: personal chats cannot be managed; pick a group chat or channel")
-    if chat.channel != inputs.channel:
-        kind = "a channel" if chat.channel else "a group chat"
-        raise PachcaError(
-            f"adopt_id {chat.id}: the chat is {kind} but channel={inputs.channel}; the API cannot convert "
-            f"a chat, so set channel={chat.channel} or remove adopt_id to create a new chat"
-        )
-
-
 def _ignore_missing(call: Any, chat_id: int, item_id: int) -> None:
     try:
         call(chat_id, item_id)
     except NotFoundError:
         pass
-
-
-def _created_at(chat: Chat) -> datetime:
-    try:
-        return datetime.fromisoformat(chat.created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.max.replace(tzinfo=timezone.utc)

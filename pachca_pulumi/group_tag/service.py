@@ -45,7 +45,9 @@ class GroupTagService:
         self.people: Directory = self.session.directory
         self.user_tags = UserTags(self.client)
         self._lock = threading.Lock()
-        self._claimed: set[int] = set()
+        # The tags this run created, adopted or updated: a delete leaves them alone (a resource
+        # renamed while keeping its adopt_id).
+        self._written_this_run: set[int] = set()
 
     # Lifecycle
 
@@ -98,7 +100,7 @@ class GroupTagService:
         resource created or adopted in this same run (a renamed resource keeping `adopt_id`) stays.
         Returns what was done."""
         with self._lock:
-            if tag_id in self._claimed:
+            if tag_id in self._written_this_run:
                 return f"left group tag {tag_id} as it is: another resource of this run manages it now"
         try:
             self.client.delete_tag(tag_id)
@@ -170,7 +172,7 @@ class GroupTagService:
 
     def _claim(self, tag_id: int) -> None:
         with self._lock:
-            self._claimed.add(tag_id)
+            self._written_this_run.add(tag_id)
 
 
 def _verify_converged(tag_id: int, outputs: dict[str, Any], inputs: GroupTagInputs) -> None:
