@@ -36,7 +36,6 @@ Counters: ``rate_limited``, ``errors`` (injected 5xx), ``drops``, ``malformed``.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import random
 import socket
@@ -49,6 +48,7 @@ from werkzeug.wrappers import Response
 
 from .errors import INVALID, RATE_LIMIT, UNHANDLED, ApiError, DroppedConnection
 from .exchange import Exchange
+from .malformed import mutation_for
 from .visibility import HIDE_MODES
 from .wire import error_response
 
@@ -164,7 +164,7 @@ class Faults:
         early = self._early_answer(s, environ)
         if early is not None:
             return early(environ, start_response)
-        mutate = self._mutation(s, exchange.route)
+        mutate = mutation_for(s["malformed"], exchange.route)
         drop = exchange.route == "POST /chats" and self._chance(s["drop_after_create"])
         if not (mutate or drop):
             return app(environ, start_response)
@@ -194,16 +194,6 @@ class Faults:
         if (methods is None or environ.get("REQUEST_METHOD") in methods) and self._chance(s["error_rate"]):
             self._count("errors")
             return error_response(_INJECTED[s["error_status"]])
-        return None
-
-    @staticmethod
-    def _mutation(s: dict[str, Any], route: str) -> Callable[[bytes], bytes] | None:
-        mode = s["malformed"]
-        if mode == "bad_enum":
-            return _bad_enum
-        if route == "GET /chats/{id}":
-            chat_breakers = {"not_json": _truncate, "missing_fields": _drop_name, "wrong_types": _wrong_types}
-            return chat_breakers.get(mode)
         return None
 
     def _drop(
@@ -275,30 +265,3 @@ def _check(key: str, value: Any) -> Any:
     if key == "latency_ms" and value < 0:
         raise ValueError("latency_ms must not be negative")
     return value
-
-
-def _truncate(body: bytes) -> bytes:
-    return body[: max(1, len(body) // 2)]
-
-
-def _edit_chat(body: bytes, edit: Callable[[dict[str, Any]], Any]) -> bytes:
-    document = json.loads(body)
-    edit(document["data"])
-    return json.dumps(document).encode()
-
-
-def _drop_name(body: bytes) -> bytes:
-    return _edit_chat(body, lambda chat: chat.pop("name", None))
-
-
-def _wrong_types(body: bytes) -> bytes:
-    return _edit_chat(body, lambda chat: chat.update(id=str(chat["id"]), archived="no"))
-
-
-def _bad_enum(body: bytes) -> bytes:
-    document = json.loads(body)
-    data = document.get("data")
-    for item in data if isinstance(data, list) else [data]:
-        if isinstance(item, dict) and "role" in item:
-            item["role"] = "overlord"
-    return json.dumps(document).encode()

@@ -10,15 +10,13 @@ Nothing here prints or reads the environment; the command line lives in `cli.py`
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import textwrap
-import unicodedata
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..api._constants import PAGE_LIMIT
 from ..api.client import PachcaClient
@@ -28,6 +26,7 @@ from ..chat.schema import PEOPLE, ChatInputs
 from .chatfile import ChatSpec, dump_chats
 from .import_people import PeopleNames, chat_people, py_people
 from .listing import chats_by_id, visible_chats
+from .names import resource_names, slugify
 from .tag_import import ImportedTags, tag_expressions, tag_program, tag_variables
 
 __all__ = [
@@ -48,7 +47,6 @@ __all__ = [
 FORMATS = ("program", "yaml", "json")
 DEFAULT_FORMAT = "program"
 FORMAT_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-SLUG_MAX = 60
 LINE_WIDTH = 100
 
 _THEN_DATA = "`pulumi up` a program calling declare_chats(<file>)"
@@ -192,50 +190,6 @@ class _ImpliedMembers:
             except NotFoundError:
                 self._tags[tag_id] = frozenset()
         return self._tags[tag_id]
-
-
-# Resource names
-
-
-def slugify(name: str) -> str:
-    """A readable resource name: lower case, words joined by '-', at most SLUG_MAX characters.
-
-    Letters of any script are kept ("Design review" -> "design-review", "Отдел продаж" ->
-    "отдел-продаж"); a name with no letters or digits gives "".
-    """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    slug = re.sub(r"[\W_]+", "-", text).strip("-")
-    if len(slug) > SLUG_MAX:
-        slug = slug[:SLUG_MAX].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
-    return slug
-
-
-class _Named(Protocol):
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def name(self) -> str: ...
-
-
-def resource_names(chats: Iterable[_Named], *, fallback: str = "chat") -> dict[int, str]:
-    """Unique, stable resource names by chat (or tag) id: the slug for the lowest id, `<slug>-<id>` for
-    later ones, `<fallback>-<id>` for a name without letters or digits.
-
-    A chat created later never renames an earlier one (a renamed resource would be replaced).
-    """
-    names: dict[int, str] = {}
-    taken: set[str] = set()
-    for chat in sorted(chats, key=lambda c: c.id):
-        slug = slugify(chat.name)
-        candidates = [slug, f"{slug}-{chat.id}"] if slug else [f"{fallback}-{chat.id}"]
-        name = next((c for c in candidates if c not in taken), None)
-        suffix = 2
-        while name is None or name in taken:
-            name, suffix = f"{candidates[-1]}-{suffix}", suffix + 1
-        names[chat.id] = name
-        taken.add(name)
-    return names
 
 
 # Rendering
