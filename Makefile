@@ -63,7 +63,8 @@ test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider tests/unit/test_provider.py tests/unit/test_resource.py \
 		tests/unit/test_inputs.py tests/unit/test_oneline.py tests/unit/test_native.py tests/e2e/test_lifecycle.py \
 		tests/e2e/test_drift.py tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py \
-		tests/e2e/test_yaml.py tests/e2e/test_group_tag_promises.py
+		tests/e2e/test_yaml.py tests/e2e/test_group_tag_promises.py tests/e2e/test_people.py tests/e2e/test_canary.py \
+		tests/e2e/test_drift_report.py tests/e2e/test_data_file_tags.py
 
 unit: install spec
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator

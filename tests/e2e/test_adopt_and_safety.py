@@ -7,7 +7,7 @@ import logging
 import pytest
 from pulumi import automation as auto
 
-from .conftest import TOKEN, Api
+from .conftest import FRONT_ENDS, TOKEN, Api
 
 pytestmark = pytest.mark.e2e
 
@@ -17,13 +17,16 @@ def _create_by_hand(api: Api, name: str, **extra) -> int:
     return int(api.http.post("chats", json=body).raise_for_status().json()["data"]["id"])
 
 
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
 @pytest.mark.parametrize("archived_before", [False, True])
-def test_adopt_id_takes_over_an_existing_chat_without_creating_one(make_stack, api: Api, archived_before) -> None:
+def test_adopt_id_takes_over_an_existing_chat_without_creating_one(make_stack, api: Api, archived_before,
+                                                                   front_end: str) -> None:
     chat_id = _create_by_hand(api, "old name", member_ids=[11])
     if archived_before:
         api.http.put(f"chats/{chat_id}/archive").raise_for_status()
     before = len(api.chats())
-    stack = make_stack({"team": {"name": "Team", "member_ids": [12], "public": True, "adopt_id": chat_id}})
+    stack = make_stack({"team": {"name": "Team", "member_ids": [12], "public": True, "adopt_id": chat_id}},
+                       front_end=front_end)
 
     stack.up()
     again = stack.up()
@@ -35,15 +38,17 @@ def test_adopt_id_takes_over_an_existing_chat_without_creating_one(make_stack, a
     assert set((again.summary.resource_changes or {}).keys()) == {"same"}
 
 
-def test_token_from_stack_config_is_never_plaintext_in_state(make_stack) -> None:
-    stack = make_stack({"eng": {"name": "Engineering"}})
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_token_from_stack_config_is_never_plaintext_in_state(make_stack, front_end: str) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}}, front_end=front_end)
     stack.up()
 
     assert TOKEN not in stack.export_text()
 
 
-def test_token_from_environment_is_nowhere_in_state_even_with_show_secrets(make_stack) -> None:
-    stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False)
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_token_from_environment_is_nowhere_in_state_even_with_show_secrets(make_stack, front_end: str) -> None:
+    stack = make_stack({"eng": {"name": "Engineering"}}, token_in_config=False, front_end=front_end)
     stack.up()
 
     assert TOKEN not in stack.export_text(show_secrets=True)

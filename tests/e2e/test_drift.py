@@ -6,7 +6,7 @@ import httpx
 import pytest
 from pulumi import automation as auto
 
-from .conftest import TOKEN_USER, Api
+from .conftest import FRONT_ENDS, TOKEN_USER, Api
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +21,9 @@ def _ids(api: Api) -> dict[str, int]:
     return {c["name"]: c["id"] for c in api.chats()}
 
 
-def test_hand_made_drift_is_reported_then_undone_by_up_refresh(make_stack, api: Api) -> None:
-    stack = make_stack(SPECS)
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_hand_made_drift_is_reported_then_undone_by_up_refresh(make_stack, api: Api, front_end: str) -> None:
+    stack = make_stack(SPECS, front_end=front_end)
     stack.up()
     ids = _ids(api)
     api.http.put(f"chats/{ids['Engineering']}", json={"chat": {"name": "Renamed by hand"}}).raise_for_status()
@@ -67,8 +68,9 @@ def test_refresh_of_a_chat_that_only_got_messages_reports_no_change(make_stack, 
     assert set((result.summary.resource_changes or {}).keys()) == {"same"}
 
 
-def test_chat_deleted_outside_pulumi_leaves_state_on_refresh(make_stack, api: Api, emulator) -> None:
-    stack = make_stack({"eng": SPECS["eng"], "ops": SPECS["ops"]})
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_chat_deleted_outside_pulumi_leaves_state_on_refresh(make_stack, api: Api, emulator, front_end: str) -> None:
+    stack = make_stack({"eng": SPECS["eng"], "ops": SPECS["ops"]}, front_end=front_end)
     stack.up()
     httpx.delete(f"{emulator.root_url}/_emulator/chats/{_ids(api)['Ops']}").raise_for_status()
 
