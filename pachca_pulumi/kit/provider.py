@@ -38,10 +38,10 @@ from pulumi.dynamic import (
 )
 
 from ..api.config import ProviderConfig
-from ..api.errors import PachcaError, ResourceError
+from ..api.errors import AuthenticationError, PachcaError, ResourceError
 from ..api.redact import redacting_errors
 from .datafile import DATA_FILE_KEY, declared_in, declaring_from, rest_of_file
-from .messages import collected_messages, tell, warn
+from .messages import SAVED_SETTINGS, collected_messages, one_owner_message, tell, warn
 from .schema import NAME_KEY
 from .session import Session, checked
 from .verify import Verdict
@@ -93,12 +93,6 @@ def resource_name(props: Mapping[str, Any]) -> str:
         if isinstance(name, str):
             return name
     return "(unnamed)"
-
-
-def one_owner_message(kind: str, target: int, resource: str, other: str, adoption: str = "adopt_id") -> str:
-    """Two resources bound to one target: name both and the way out (`adoption`: the inputs that adopt)."""
-    return (f"{kind} {target} is claimed by two resources, {other!r} and {resource!r}; one {kind} has one "
-            f"owner: remove {adoption} from one of them (to rename a resource, use the `aliases` option)")
 
 
 KINDS: dict[str, type[KitProvider[Any]]] = {}
@@ -219,7 +213,10 @@ class KitProvider(ResourceProvider, Generic[S]):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh from the API; a target whose absence is proven leaves state. Returns inputs too."""
         with reported(self.kind, "refresh", props, id_):
-            found = self.read_with(self._service(), id_, props)
+            try:
+                found = self.read_with(self._service(), id_, props)
+            except AuthenticationError as exc:
+                raise PachcaError(f"{exc}; {SAVED_SETTINGS}") from None
         if found is None:
             return ReadResult(None, {})
         outs, inputs = found

@@ -9,6 +9,7 @@ A token that cannot prove a chat gone fails in one line instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,25 @@ def test_token_rotation_never_duplicates_or_drops_a_chat(tmp_path: Path, engine:
                 assert FAILS in text and "Traceback" not in text, (token, path, text[-2000:])
                 assert f"answered {hide}" in text and "--run-program" in text
             _assert_once_and_tracked(server, stack)
+
+
+def test_a_revoked_old_token_fails_plain_refresh_naming_the_fix_and_drops_nothing(tmp_path: Path,
+                                                                                  engine: Path) -> None:
+    """After a rotation the old token is revoked: plain refresh still reads with it (the settings saved
+    in state), fails in one line that names `refresh --run-program`, and that command then works."""
+    with EmulatorServer(tokens=tuple(TOKENS.values()), quiet=True) as server:
+        stack = LocalStack(tmp_path, program, engine_dir=engine)
+        stack.configure(token=TOKENS["admin"], base_url=server.base_url)
+        stack.up()  # the admin token is saved in state with the provider's settings
+        stack.configure(token=TOKENS["owner"])  # rotated: the stack now has the owner's token
+        server.store.tokens.revoke(TOKENS["admin"], datetime.now(timezone.utc))
+
+        with pytest.raises(auto.CommandError) as refused:
+            stack.refresh()
+        text = str(refused.value)
+        stack.refresh(run_program=True)
+        stack.refresh()  # later plain refreshes use the token the last one saved
+
+        assert "HTTP 401" in text and "uses the token saved in state" in text and "--run-program" in text
+        assert "Traceback" not in text and TOKENS["admin"] not in text and TOKENS["owner"] not in text
+        _assert_once_and_tracked(server, stack)

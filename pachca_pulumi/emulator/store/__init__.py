@@ -42,6 +42,9 @@ Behaviour invented where the spec is silent (docs/guides/emulator.md renders thi
   ``Emulator token N``, ``created_at`` the user's, ``scopes`` the operations the emulator
   serves (admins also ``group_tags:write`` and ``company_chats:read``), ``last_used_at`` the
   first request in the current hour (in memory, like the API's hourly refresh).
+* A token can be revoked in-process (``store.tokens.revoke(token, now)``, for tests; there is no
+  HTTP control for it): from then on it is refused with 401 ``invalid_token``, as an unknown one is,
+  and its token info would show ``revoked_at``.
 * The first token's user is the workspace owner, and the workspace is on the corporation plan
   (seed ``plan``): only that token reads ``GET /audit_events`` (others: 403 OAuthError
   ``insufficient_scope``; another plan: 402 ``payment_required``). Events are answered oldest

@@ -51,6 +51,7 @@ class _Token:
     number: int
     user_id: int
     last_used_at: datetime | None = field(default=None)
+    revoked_at: datetime | None = field(default=None)
 
 
 class Tokens:
@@ -62,9 +63,14 @@ class Tokens:
         self.owner_id = next(iter(mapping.values()))
 
     def user_for(self, token: str) -> int | None:
-        """The user a token acts as, or None for an unknown token."""
+        """The user a token acts as, or None for an unknown or revoked token."""
         known = self._tokens.get(token)
-        return known.user_id if known else None
+        return known.user_id if known and known.revoked_at is None else None
+
+    def revoke(self, token: str, now: datetime) -> None:
+        """Revoke a token, as an admin does in Pachca's API settings: from now on it is refused (401).
+        (The emulator's control for tests; the public API has no such call.)"""
+        self._tokens[token].revoked_at = now
 
     def use(self, token: str, now: datetime) -> None:
         """Note a request; like the real API, ``last_used_at`` moves at most once an hour."""
@@ -82,7 +88,7 @@ class Tokens:
             "user_id": known.user_id,
             "scopes": list(scopes_for(user)),
             "created_at": format_time(parse_time(user["created_at"])),
-            "revoked_at": None,
+            "revoked_at": format_time(known.revoked_at) if known.revoked_at else None,
             "expires_in": None,
             "last_used_at": format_time(known.last_used_at) if known.last_used_at else None,
         }
