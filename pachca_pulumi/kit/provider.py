@@ -117,6 +117,12 @@ class KitProvider(ResourceProvider, Generic[S]):
     _service_instance: S | None
     _lock: threading.Lock
 
+    @classmethod
+    def type_tokens(cls) -> frozenset[str]:
+        """The resource's type tokens as state holds them: the dynamic one (Python programs, from the
+        resource class's `module="pachca"`) and the native provider's (YAML and other languages)."""
+        return frozenset({f"pulumi-python:dynamic/pachca:{cls.resource_type}", f"pachca:index:{cls.resource_type}"})
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "kind" in cls.__dict__:

@@ -21,21 +21,24 @@ from pulumi import automation as auto
 from pulumi.automation import events
 
 from ..api.errors import PachcaError
+from ..chat.provider import ChatProvider
 from ..chat.schema import INPUTS, PEOPLE, Compare, rule
+from ..group_tag.provider import GroupTagProvider
+from ..native.values import snake
 
 if TYPE_CHECKING:
     from .tag_drift import TagDrift
 
-__all__ = ["ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack", "people_findings",
-           "refresh_preview"]
+__all__ = ["CHAT_TYPES", "ChatDrift", "DriftError", "Finding", "StackDrift", "compare", "open_stack",
+           "people_findings", "refresh_preview", "step_properties"]
 
-CHAT_TYPE = "pulumi-python:dynamic/pachca:Chat"
+CHAT_TYPES = ChatProvider.type_tokens()  # a Python program's and a YAML program's
 ID_LISTS = ("group_tag_ids",)
 # Inputs that never drift: read on create only, or settings of the program rather than of the chat.
 _NOT_CHAT_STATE = {"exclusive_members", "avatar_file"}
 _DRIFT_OPS = {events.OpType.UPDATE, events.OpType.DELETE}
 _NEXT_UP = "the next `pulumi up --refresh` (or any `up` that changes this chat)"
-_DRIFT_TYPES = {CHAT_TYPE, "pulumi-python:dynamic/pachca:GroupTag"}
+_DRIFT_TYPES = CHAT_TYPES | GroupTagProvider.type_tokens()
 
 
 class DriftError(PachcaError):
@@ -128,10 +131,10 @@ def refresh_preview(stack: auto.Stack) -> StackDrift:
     except auto.CommandError as exc:
         raise DriftError(f"refreshing stack {stack.name} failed: {_engine_words(exc)}") from None
     drift = StackDrift(stack.name, last_update(stack))
-    from .tag_drift import TAG_TYPE, tag_drift  # tag_drift builds on this module
+    from .tag_drift import TAG_TYPES, tag_drift  # tag_drift builds on this module
 
-    chats = [_chat_drift(step) for step in steps if step.type == CHAT_TYPE]
-    tags = [tag_drift(step) for step in steps if step.type == TAG_TYPE]
+    chats = [_chat_drift(step) for step in steps if step.type in CHAT_TYPES]
+    tags = [tag_drift(step) for step in steps if step.type in TAG_TYPES]
     drift.chats = sorted((c for c in chats if c.findings), key=lambda c: (c.chat_id or 0, c.resource))
     drift.group_tags = sorted((t for t in tags if t.findings), key=lambda t: (t.tag_id or 0, t.resource))
     return drift
@@ -156,16 +159,25 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def step_properties(step: events.StepEventMetadata) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A refresh step's inputs of the last apply, its outputs then, and the inputs observed now, by
+    the table's snake_case names (a native resource's properties are camelCase)."""
+    def named(props: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {snake(key): value for key, value in (props or {}).items()}
+
+    old, new = step.old, step.new
+    return (named(old.inputs) if old else {}, named(old.outputs) if old else {},
+            named(new.inputs) if new else {})
+
+
 def _chat_drift(step: events.StepEventMetadata) -> ChatDrift:
-    declared = dict(step.old.inputs or {}) if step.old else {}
-    outputs = dict(step.old.outputs or {}) if step.old else {}
+    declared, outputs, observed = step_properties(step)
     chat_id = int(step.old.id) if step.old and str(step.old.id).isdigit() else None
     resource = step.urn.rsplit("::", 1)[-1]
     name = str(declared.get("name", resource))
     if step.op == events.OpType.DELETE or step.new is None:
         gone = Finding("chat", f"chat {chat_id}", None, change="gone")
         return ChatDrift(resource, step.urn, chat_id, name, (gone,))
-    observed = dict(step.new.inputs or {})
     return ChatDrift(resource, step.urn, chat_id or _id_of(outputs), name, compare(declared, observed))
 
 

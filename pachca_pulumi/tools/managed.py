@@ -16,13 +16,15 @@ from typing import Any
 from pulumi import automation as auto
 
 from ..api.models import Chat as ApiChat
+from ..chat.provider import ChatProvider
+from ..group_tag.provider import GroupTagProvider
 from .drift import DriftError, open_stack
 from .importer import Selection
 
 __all__ = ["CHAT_TYPES", "TAG_TYPES", "Managed", "managed", "managed_in_project"]
 
-CHAT_TYPES = frozenset({"pulumi-python:dynamic/pachca:Chat", "pachca:index:Chat"})
-TAG_TYPES = frozenset({"pulumi-python:dynamic/pachca:GroupTag", "pachca:index:GroupTag"})
+CHAT_TYPES = ChatProvider.type_tokens()
+TAG_TYPES = GroupTagProvider.type_tokens()
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from typing import Any, ClassVar
 
 from pulumi.automation import events
 
-from .drift import Finding, people_findings
+from ..group_tag.provider import GroupTagProvider
+from .drift import Finding, people_findings, step_properties
 
-__all__ = ["TAG_KIND", "TAG_TYPE", "TagDrift", "compare_tag", "tag_drift"]
+__all__ = ["TAG_KIND", "TAG_TYPES", "TagDrift", "compare_tag", "tag_drift"]
 
-TAG_TYPE = "pulumi-python:dynamic/pachca:GroupTag"
+TAG_TYPES = GroupTagProvider.type_tokens()  # a Python program's and a YAML program's
 TAG_KIND = "group tag"
 _TAKEN = ("the next `pulumi up --refresh` (or any `up` that changes this tag) takes the tag from them"
           " (exclusive_members)")
@@ -44,15 +45,14 @@ class TagDrift:
 
 def tag_drift(step: events.StepEventMetadata) -> TagDrift:
     """The drift of one `GroupTag` refresh step."""
-    declared = dict(step.old.inputs or {}) if step.old else {}
-    outputs = dict(step.old.outputs or {}) if step.old else {}
+    declared, outputs, observed = step_properties(step)
     tag_id = int(step.old.id) if step.old and str(step.old.id).isdigit() else None
     resource = step.urn.rsplit("::", 1)[-1]
     name = str(declared.get("name", resource))
     if step.op == events.OpType.DELETE or step.new is None:
         gone = Finding("group tag", f"tag {tag_id}", None, change="gone")
         return TagDrift(resource, step.urn, tag_id, name, (gone,))
-    return TagDrift(resource, step.urn, tag_id, name, compare_tag(declared, dict(step.new.inputs or {}), outputs))
+    return TagDrift(resource, step.urn, tag_id, name, compare_tag(declared, observed, outputs))
 
 
 def compare_tag(declared: Mapping[str, Any], observed: Mapping[str, Any],

@@ -7,6 +7,8 @@ The steps share one stack because each costs a few engine runs; assertions read 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from .conftest import TOKEN, Api
 from .yaml_project import YamlProject, find_yaml_host
 
 pytestmark = pytest.mark.e2e
+
+CLI = str(Path(sys.executable).parent / "pachca-pulumi")
 
 ENG: dict[str, Any] = {"type": "pachca:index:Chat", "properties": {
     "name": "Engineering", "members": ["chiara.nielsen@example.com", "@natalialopez"],
@@ -76,6 +80,13 @@ def test_yaml_up_change_drift_import_destroy(project: YamlProject, api: Api) -> 
     api.http.delete(f"chats/{chat_id}/members/8").raise_for_status()  # drift: someone removes Camille by hand
     drift = project.run("preview", "--refresh", "--diff", "--expect-no-changes", ok=False)
     assert "+ camille.nguyen@example.com: 8" in drift
+    report = subprocess.run([CLI, "drift", "--cwd", str(project.dir), "--format", "json"], env=project.env,
+                            capture_output=True, text=True, timeout=300)  # `pachca-pulumi drift` on a YAML stack
+    assert report.returncode == 3, report.stdout + report.stderr
+    [drifted] = json.loads(report.stdout)["chats"]
+    assert drifted["resource"] == "eng" and any(
+        change["property"] == "members" and change["subject"] == 8 and change["change"] == "missing"
+        for change in drifted["changes"]), drifted
     outputs.append(project.run("up", "--refresh", "--yes"))
     assert 8 in _members(api, chat_id)
 

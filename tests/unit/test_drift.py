@@ -6,6 +6,7 @@ The audit join runs against the emulator in process (its WSGI app through the cl
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -170,3 +171,25 @@ def test_inventory_command_help_names_the_ci_gates():
 
     assert result.exit_code == 0
     assert all(word in result.stdout for word in ("--fail-on-unmanaged", "--fail-on-unmanaged-public", "--write"))
+
+
+def test_a_native_resources_camelcase_step_reads_as_the_table_names() -> None:
+    """`drift` on a YAML stack: the native provider's properties are camelCase; findings are the same."""
+    from pulumi.automation import events
+
+    from pachca_pulumi.tools.drift import CHAT_TYPES, step_properties
+
+    def state(inputs: dict[str, Any], outputs: dict[str, Any]) -> events.StepEventStateMetadata:
+        return events.StepEventStateMetadata(type="pachca:index:Chat", urn="urn:x::eng", id="1001", parent="",
+                                             provider="", inputs=inputs, outputs=outputs)
+
+    old = state({"name": "Eng", "memberIds": {"3": 3, "8": 8}, "exclusiveMembers": False}, {"tagMemberIds": {}})
+    new = state({"name": "Eng", "memberIds": {"3": 3}}, {})
+    step = events.StepEventMetadata(op=events.OpType.UPDATE, urn="urn:x::eng", type="pachca:index:Chat", old=old,
+                                    new=new, provider="")
+
+    declared, outputs, observed = step_properties(step)
+
+    assert "pachca:index:Chat" in CHAT_TYPES and "pulumi-python:dynamic/pachca:Chat" in CHAT_TYPES
+    assert declared["member_ids"] == {"3": 3, "8": 8} and "tag_member_ids" in outputs
+    assert [(f.property, f.subject, f.change) for f in compare(declared, observed)] == [("member_ids", 8, "missing")]
