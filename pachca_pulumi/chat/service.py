@@ -123,10 +123,8 @@ class ChatService:
         Before the first write, the run settles (`kit/session.py`): with `up --skip-preview` a second
         resource adopting the same chat is checked meanwhile, and then neither writes it."""
         assert inputs.adopt_id is not None
-        refused = None if resource is None else may_adopt(self.session.claims, "chat", inputs.adopt_id, resource)
-        if refused is not None:
-            raise PachcaError(f"{refused}; remove adopt_id from one of them (to rename a resource, use the "
-                              "`aliases` option)" if "two resources" in refused else refused)
+        if resource is not None:
+            may_adopt(self.session.claims, "chat", inputs.adopt_id, resource)
         try:
             chat = self.client.get_chat(inputs.adopt_id)
         except NotFoundError:

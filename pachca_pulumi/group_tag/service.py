@@ -143,10 +143,7 @@ class GroupTagService:
 
     def _may_write(self, tag_id: int, resource: str) -> None:
         """Wait for the run to settle; refuse a tag two resources adopt, or a run already invalid."""
-        refused = may_adopt(self.session.claims, "group tag", tag_id, resource)
-        if refused is not None:
-            raise PachcaError(f"{refused}; remove {ADOPTION} from one of them" if "two resources" in refused
-                              else refused)
+        may_adopt(self.session.claims, "group tag", tag_id, resource, ADOPTION)
 
     def _reconcile(self, tag: GroupTag, inputs: GroupTagInputs, resolved: dict[str, int],
                    stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.directory import Directory
+from ..api.errors import PachcaError
 from ..api.models import GroupTag
+from .messages import one_owner_message
 from .tags import TagNames
 
 if TYPE_CHECKING:
@@ -109,21 +111,21 @@ def settle(quiet: float = QUIET_S, cap: float = QUIET_CAP_S) -> None:
         time.sleep(min(left, deadline - now))
 
 
-def may_adopt(claims: Claims, kind: str, target: int, resource: str) -> str | None:
-    """Why `resource` may not write the existing target it adopts, or None: the run settles first
-    (every resource registered by then has been checked), then a target two resources claim, or a
-    run where any resource failed its check, is left as it is."""
+def may_adopt(claims: Claims, kind: str, target: int, resource: str, adoption: str = "adopt_id") -> None:
+    """Raise `PachcaError` when `resource` may not write the existing target it adopts: the run
+    settles first (every resource registered by then has been checked), then a target two resources
+    claim (the message names both and the fix, `adoption` being the inputs that adopt), or a run
+    where any resource failed its check, is left as it is."""
     claims.claim(kind, target, resource)
     settle()
     other = claims.rival(kind, target, resource)
     if other is not None:
-        return (f"{kind} {target} is claimed by two resources, {other!r} and {resource!r}; one {kind} has one owner, "
-                "so neither writes it")
+        raise PachcaError(f"{one_owner_message(kind, target, resource, other, adoption)}; neither writes it")
     failed = claims.invalid()
     if failed is not None:
-        return (f"resource {failed!r} of this run failed its check, so {kind} {target} is not adopted (nothing is "
-                "written before a run is known to be valid); fix that resource and run `pulumi up` again")
-    return None
+        raise PachcaError(f"resource {failed!r} of this run failed its check, so {kind} {target} is not adopted "
+                          "(nothing is written before a run is known to be valid); fix that resource and run "
+                          "`pulumi up` again")
 
 
 _ACTIVITY_LOCK = threading.Lock()
