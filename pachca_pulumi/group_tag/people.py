@@ -11,31 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..api.errors import PachcaError
+from ..api.errors import UnknownReference
 from ..kit.references import reference_key
 
 if TYPE_CHECKING:
     from ..api.directory import Directory
 
-__all__ = ["UnknownPeopleError", "canonical_reference", "resolve_people"]
+__all__ = ["canonical_reference", "resolve_people"]
+
 
 def canonical_reference(value: Any, field: str) -> str:
     """The canonical key of one user reference: the kit's one rule (`kit/references.py`)."""
     return reference_key(value, field)
 
 
-class UnknownPeopleError(PachcaError):
-    """Some references name nobody in the workspace."""
-
-
 def resolve_people(directory: Directory, references: Iterable[str], where: str) -> dict[str, int]:
-    """Each canonical reference's user id; UnknownPeopleError naming them all and the fix. A
-    reference not found is looked up afresh (someone may have joined since the last look)."""
+    """Each canonical reference's user id; `UnknownReference` (the one "nobody by that name" error)
+    naming them all and the fix. A reference not found is looked up afresh (someone may have joined
+    since the last look)."""
     wanted = sorted(set(references))
     found = {ref: directory.find(ref) for ref in wanted}
     missing = [ref for ref, user in found.items() if user is None]
     if missing:
-        raise UnknownPeopleError(
+        raise UnknownReference(", ".join(missing), message=(
             f"{where}: no such users in the workspace: {', '.join(missing)}; check the ids, emails and "
-            "nicknames (`pachca-pulumi users` lists the people the token can see) and fix `members`")
+            "nicknames (`pachca-pulumi users` lists the people the token can see) and fix `members`"))
     return {ref: user.id for ref, user in found.items() if user is not None}
