@@ -3,7 +3,7 @@
 Each resource's inputs come from its pydantic model (`model_fields`: type, default, docstring as
 description) and its `rule()` (how a change is compared, whether it replaces, where the output comes
 from); its extra outputs from `OUTPUTS`; the Python types a program writes from the resource's own
-signature and annotations (held to the schema by tests/unit/test_resource.py). When the schema
+signature and annotations (held to the schema by tests/unit/chat/test_resource.py). When the schema
 helpers move, only the imports of this module change.
 """
 

@@ -3,7 +3,7 @@
 Pulumi's Go `pulumi-language-python` is not available from the Go module proxy, so langhost/
 (the launcher `pulumi-language-python`, `pulumi_language_python.py` and `pachca_langhost/`) stands
 in for it. These tests drive the real `pulumi` CLI with subprocess calls, exactly as a user would,
-against a file backend. Its pure parts have unit tests in tests/unit/test_langhost_*.py.
+against a file backend. Its pure parts have unit tests in tests/unit/langhost/test_langhost_*.py.
 
 The host under test is the repo's copy (put first on PATH from a temp bin dir); one test checks that
 scripts/ensure-pulumi-cli installs that same copy into the engine dir.

@@ -24,7 +24,7 @@ def run_sdk(base_url: str, token: str, scenario: Callable[[PachcaClient], Awaita
     """Run ``scenario`` with a real SDK client (its own httpx client and retry transport).
 
     A private event loop, not ``asyncio.run``: that one leaves the main thread without a current
-    loop, and pulumi's mocks (``tests/unit/test_resource.py``, later in the same session) need one.
+    loop, and pulumi's mocks (``tests/unit/chat/test_resource.py``, later in the same session) need one.
     """
 
     async def main() -> T:

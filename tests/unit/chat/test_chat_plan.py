@@ -12,7 +12,7 @@ from pachca_pulumi.chat.members import MemberPlan
 from pachca_pulumi.chat.plan import plan_chat
 from pachca_pulumi.chat.schema import ChatInputs
 
-from .payloads import chat_json
+from ..payloads import chat_json
 
 NOTHING = MemberPlan()
 ADD_7 = MemberPlan(add=(7,))

@@ -17,7 +17,7 @@ import pytest
 from pachca_pulumi.tools.docgen import stale_pages
 from pachca_pulumi.tools.docs_tables import RESOURCES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_generated_pages_are_current() -> None:

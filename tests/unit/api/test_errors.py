@@ -18,7 +18,7 @@ from pachca_pulumi.api.errors import (
     error_for_status,
 )
 
-from .payloads import API_ERROR, OAUTH_ERROR
+from ..payloads import API_ERROR, OAUTH_ERROR
 
 
 @pytest.mark.parametrize(

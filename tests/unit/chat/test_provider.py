@@ -27,8 +27,8 @@ from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, ChatInputs, default
 from pachca_pulumi.chat.service import ChatService
 from pachca_pulumi.kit.schema import id_map
 
-from ..conftest import TEST_RETRY_ATTEMPTS
-from .payloads import chat_json, not_found, stored_outputs
+from ...conftest import TEST_RETRY_ATTEMPTS
+from ..payloads import chat_json, not_found, stored_outputs
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 

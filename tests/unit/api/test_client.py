@@ -31,8 +31,8 @@ from pachca_pulumi.api.errors import (
 from pachca_pulumi.api.models import ChatCreateFields, ChatUpdateFields
 from pachca_pulumi.api.retry import RateLimiter
 
-from . import payloads
-from .payloads import API_ERROR, OAUTH_ERROR, not_found
+from .. import payloads
+from ..payloads import API_ERROR, OAUTH_ERROR, not_found
 
 pytestmark = pytest.mark.usefixtures("stamina_testing")
 

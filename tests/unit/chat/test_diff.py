@@ -11,7 +11,7 @@ from pachca_pulumi.chat.inputs import UNKNOWN
 from pachca_pulumi.chat.schema import INPUTS, ChatInputs, default
 from pachca_pulumi.kit.schema import id_map
 
-from .payloads import chat_json, stored_outputs
+from ..payloads import chat_json, stored_outputs
 
 OWNER = 185
 TOKEN_USER = 100

@@ -14,7 +14,7 @@ from pulumi.runtime.proto import language_pb2
 
 from pachca_langhost.service import exec_arguments, exec_environment, options_of, program_info, run_response
 
-LANGHOST = Path(__file__).resolve().parents[2] / "langhost"
+LANGHOST = Path(__file__).resolve().parents[3] / "langhost"
 
 
 def _request(**fields: object) -> language_pb2.RunRequest:

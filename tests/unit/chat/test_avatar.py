@@ -19,7 +19,7 @@ from pachca_pulumi.chat.avatar import (
 )
 from pachca_pulumi.chat.inputs import check_inputs
 
-from .payloads import chat_json
+from ..payloads import chat_json
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

@@ -21,7 +21,7 @@ from pachca_pulumi.emulator import EmulatorServer
 from pachca_pulumi.tools.cli import main
 from pachca_pulumi.tools.importer import resource_names, slugify
 
-from .payloads import chat_json, not_found
+from ..payloads import chat_json, not_found
 
 TOKEN = "cli-secret-token-93be"
 ENGINEERING_TAG = 9101
@@ -538,7 +538,7 @@ def test_recover_help_mentions_every_option() -> None:
 def test_recover_help_gives_the_documented_procedure() -> None:
     """One procedure: `recover` releases the lock itself (no `pulumi cancel` before it), then `pulumi up`."""
     text = " ".join(run("recover", "--help").stdout.split())
-    guide = (Path(__file__).resolve().parents[2] / "docs" / "guides" / "crash-recovery.md").read_text()
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "guides" / "crash-recovery.md").read_text()
 
     assert "Run this, then `pulumi up`. It releases the dead run's lock itself" in text
     assert "cancel --yes` first" not in text and "cancel --yes` first" not in guide

@@ -12,7 +12,7 @@ from pachca_pulumi.chat.absence import Proof, judge, readers, unproven_message
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
 from pachca_pulumi.kit.schema import id_map
 
-from .payloads import chat_json, not_found
+from ..payloads import chat_json, not_found
 from .test_provider import CHAT_ID, OWNER, TOKEN_USER, api, page, provider, requests_made, stored, token
 
 __all__ = ["api", "provider", "token"]  # fixtures shared with test_provider.py
