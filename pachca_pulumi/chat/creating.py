@@ -16,7 +16,7 @@ from .journal import ChatKey, CreateJournal
 from .members import declared_roles
 from .schema import ChatInputs
 
-__all__ = ["RECOVERY_WINDOW", "archive_new", "avatar_new", "create_once", "take_orphan"]
+__all__ = ["RECOVERY_WINDOW", "archive_new", "avatar_new", "create_once", "created_at", "take_orphan"]
 
 # How far back (server clock) a chat may have been created to count as our own lost create.
 RECOVERY_WINDOW = timedelta(minutes=10)
@@ -84,7 +84,7 @@ def _find_lost_create(client: PachcaClient, fields: ChatCreateFields, started: d
     """Look for the chat a create whose answer was lost may have made (newest chats first)."""
     since = started - RECOVERY_WINDOW
     for chat in client.list_chats(sort="id", order="desc"):
-        if _created_at(chat) < since:
+        if created_at(chat) < since:
             return None
         if (chat.name == fields.name and chat.owner_id == token_user and chat.channel == fields.channel
                 and chat.public == fields.public and claim(chat.id)):
@@ -92,7 +92,9 @@ def _find_lost_create(client: PachcaClient, fields: ChatCreateFields, started: d
     return None
 
 
-def _created_at(chat: Chat) -> datetime:
+def created_at(chat: Chat) -> datetime:
+    """When the chat was created (server clock); an unreadable time counts as just now, so such a
+    chat is never taken for someone else's."""
     try:
         return datetime.fromisoformat(chat.created_at.replace("Z", "+00:00"))
     except ValueError:

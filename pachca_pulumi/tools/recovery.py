@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,11 @@ from ..api.client import PachcaClient
 from ..api.config import ProviderConfig
 from ..api.errors import PachcaError
 from ..api.models import Chat
+from ..chat.creating import RECOVERY_WINDOW, created_at
 from ..chat.inputs import inputs_from
 from ..chat.journal import CREATED, INTENT, ORPHAN, ChatKey, JournalEntry, read_journal, write_orphans
 from ..chat.schema import ChatInputs
-from ..chat.service import RECOVERY_WINDOW, ChatService
+from ..chat.service import ChatService
 from .checkpoint import repair_checkpoint_metadata
 
 __all__ = [
@@ -158,17 +159,10 @@ def _made_since(candidates: list[Chat], intent: JournalEntry) -> Chat | None:
     since = datetime.fromisoformat(intent.at) - RECOVERY_WINDOW
     for chat in candidates:
         if (ChatKey(chat.name, chat.channel, chat.public) == intent.key
-                and _created(chat) >= since):
+                and created_at(chat) >= since):
             candidates.remove(chat)
             return chat
     return None
-
-
-def _created(chat: Chat) -> datetime:
-    try:
-        return datetime.fromisoformat(chat.created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.max.replace(tzinfo=timezone.utc)
 
 
 def _candidates(service: ChatService, tracked: set[str]) -> list[Chat]:

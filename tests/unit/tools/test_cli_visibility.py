@@ -101,13 +101,19 @@ def _fake_pulumi(tmp_path: Path, config: str, managed: tuple[tuple[str, int], ..
     return bin_dir
 
 
-def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, monkeypatch):
-    lobby = _chat(server, "Lobby", public=True)
+def _project(tmp_path: Path, server: EmulatorServer) -> tuple[Path, str]:
+    """A project directory, and its stack's config as `pulumi config --json --show-secrets` prints it."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
     config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
               f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
+    return project, config
+
+
+def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, monkeypatch):
+    lobby = _chat(server, "Lobby", public=True)
+    project, config = _project(tmp_path, server)
     monkeypatch.setenv("PATH", f"{_fake_pulumi(tmp_path, config)}:{__import__('os').environ['PATH']}")
 
     result = CliRunner().invoke(main, ["import", "--cwd", str(project)], env={"PACHCA_TOKEN": None,
@@ -119,11 +125,7 @@ def test_import_in_a_project_directory_reads_the_stack_config(server, tmp_path, 
 
 def test_import_pointed_at_a_stack_leaves_out_what_it_manages(server, tmp_path, monkeypatch):
     managed_chat, lobby = _chat(server, "Managed", public=True), _chat(server, "Lobby", public=True)
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
-    config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
-              f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
+    project, config = _project(tmp_path, server)
     fake = _fake_pulumi(tmp_path, config, (("pulumi-python:dynamic/pachca:Chat", managed_chat),
                                            ("pachca:index:GroupTag", 9101)))
     monkeypatch.setenv("PATH", f"{fake}:{__import__('os').environ['PATH']}")
@@ -145,11 +147,7 @@ def test_import_pointed_at_a_stack_leaves_out_what_it_manages(server, tmp_path, 
 def test_listings_read_the_stack_config_before_the_environment(server, tmp_path, monkeypatch, command: str):
     """`users` and `tags` in a project directory use the stack's pachca:token and pachca:baseUrl, as
     `pulumi up` and `drift` do, even with another PACHCA_TOKEN exported."""
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
-    config = (f'{{"pachca:token": {{"value": "{OWNER}", "secret": true}}, '
-              f'"pachca:baseUrl": {{"value": "{server.base_url}"}}}}')
+    project, config = _project(tmp_path, server)
     monkeypatch.setenv("PATH", f"{_fake_pulumi(tmp_path, config)}:{__import__('os').environ['PATH']}")
 
     result = CliRunner().invoke(main, [command, "--cwd", str(project), "--format", "json"],
@@ -161,9 +159,7 @@ def test_listings_read_the_stack_config_before_the_environment(server, tmp_path,
 
 
 def test_a_listing_whose_stack_config_cannot_be_read_says_so_and_uses_pachca_token(server, tmp_path, monkeypatch):
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: chats\nruntime: python\n")
+    project, _config = _project(tmp_path, server)
     monkeypatch.setenv("PATH", str(tmp_path / "no-pulumi-here"))
 
     result = CliRunner().invoke(main, ["tags", "--cwd", str(project)],
