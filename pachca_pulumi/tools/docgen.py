@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .docgen_content import EXAMPLES, FUNCTIONS, NOTES, Example, FunctionPage
+from .docgen_content import EXAMPLES, FUNCTIONS, NATIVE_FUNCTIONS, NOTES, Example, FunctionPage, NativeFunctionPage
 from .docs_tables import RESOURCES, ResourceTable, python_type
 
 __all__ = ["USAGE_RENDERERS", "generated_pages", "main", "stale_pages", "write_pages"]
@@ -128,7 +128,8 @@ def function_page(page: FunctionPage) -> str:
         HEADER.format(source=f"`{page.module}.{page.name}`"),
         f"# {page.name}\n\n```python\nfrom pachca_pulumi import {page.name}\n\n{page.name}{signature}\n```\n",
         inspect.getdoc(function) or "",
-        "## Example usage\n\n" + _tabs({"Python": ("python", page.example)}),
+        "## Example usage\n\n" + _tabs({"Python": ("python", page.example),
+                                          **({"YAML": ("yaml", page.yaml)} if page.yaml else {})}),
     ]
     if returned is not None:
         rows = "".join(f"| `{name}` | `{_type_name(info.annotation)}` |\n"
@@ -136,6 +137,38 @@ def function_page(page: FunctionPage) -> str:
         parts.append(f"## Returns `{returned.__name__}`\n\n{inspect.getdoc(returned)}\n\n"
                      f"| Field | Type |\n| --- | --- |\n{rows}")
     return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+
+def native_function_page(page: NativeFunctionPage) -> str:
+    """The reference page of a function only the native provider has: its argument, example, result."""
+    from ..native.functions import function
+
+    fn = function(page.token)
+    spec = fn.spec
+    argument = spec["inputs"]["properties"][fn.argument]
+    rows = "".join(f"| `{name}` | `{_schema_type(out)}` | {_cell(out['description'])} |\n"
+                   for name, out in spec["outputs"]["properties"].items())
+    parts = [
+        HEADER.format(source=f"`pachca_pulumi.native.functions` ({page.token})"),
+        f"# {page.token.rsplit(':', 1)[1]}\n\n{fn.description} YAML and other languages call it through the native "
+        f"provider as `{page.token}` (`fn::invoke` in YAML); Python programs read chats through their `Chat` "
+        "resources.\n",
+        f"## Argument\n\n| Argument | Type | Description |\n| --- | --- | --- |\n"
+        f"| `{fn.argument}` | `{_schema_type(argument)}` | {_cell(argument['description'].rstrip('.'))}; required. |\n",
+        "## Example usage\n\n" + _tabs({"YAML": ("yaml", page.yaml)}),
+        f"## Returns `{fn.result.__name__}`\n\n{inspect.getdoc(fn.result)}\n\n| Field | Type | Description |\n"
+        f"| --- | --- | --- |\n{rows}",
+    ]
+    return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+
+def _schema_type(spec: dict[str, Any]) -> str:
+    """A schema type as a reader says it: `integer`, `string | integer`, `array of integer`."""
+    if "oneOf" in spec:
+        return " | ".join(_schema_type(one) for one in spec["oneOf"])
+    if spec.get("type") == "array":
+        return f"array of {_schema_type(spec.get('items', {}))}"
+    return str(spec.get("type", "object"))
 
 
 def _type_name(annotation: Any) -> str:
@@ -163,6 +196,7 @@ def generated_pages(docs: Path) -> dict[Path, str]:
     """Every generated page (path -> its full text), regions filled into their hand-written pages."""
     pages = {docs / "reference" / f"{t.title.lower()}.md": resource_page(t) for t in RESOURCES}
     pages.update({docs / "reference" / f"{p.name}.md": function_page(p) for p in FUNCTIONS})
+    pages.update({docs / "reference" / f"{p.name}.md": native_function_page(p) for p in NATIVE_FUNCTIONS})
     regions = {"emulator-invented": emulator_invented()}
     guide = docs / "guides" / "emulator.md"
     pages[guide] = REGION.sub(lambda m: m.group(1) + regions[m.group("name")] + m.group(3), guide.read_text())

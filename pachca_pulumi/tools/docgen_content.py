@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["EXAMPLES", "FUNCTIONS", "Example", "FunctionPage", "NOTES"]
+__all__ = ["EXAMPLES", "FUNCTIONS", "NATIVE_FUNCTIONS", "Example", "FunctionPage", "NOTES", "NativeFunctionPage"]
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,22 @@ class Example:
 
 @dataclass(frozen=True)
 class FunctionPage:
-    """A function of the package, with an example program that calls it."""
+    """A function of the package, with an example program that calls it; `yaml`: the same through
+    the native provider's function (`fn::invoke`), where it has one."""
 
     name: str
     module: str
     example: str
+    yaml: str = ""
+
+
+@dataclass(frozen=True)
+class NativeFunctionPage:
+    """A function only the native provider has (YAML and other languages), with a YAML example."""
+
+    name: str  # the page's name (`getchat`)
+    token: str  # `pachca:index:getChat`
+    yaml: str
 
 
 EXAMPLES: dict[str, tuple[Example, ...]] = {
@@ -42,11 +53,11 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         }),
     ),
     "GroupTag": (
-        Example("backend", {
-            "name": "Backend",
+        Example("platform", {
+            "name": "Platform team",  # a new tag: a name the workspace has already fails preview
             "members": ["@ninosilva", "chiara.nielsen@example.com", 4],
             "exclusive_members": True,
-        }, {"backend_tag_id": "tag_id", "backend_people": "user_ids"}),
+        }, {"platform_tag_id": "tag_id", "platform_people": "user_ids"}),
     ),
 }
 
@@ -98,6 +109,21 @@ from pachca_pulumi import Chat, lookup_user
 team = ["@ninosilva", "chiara.nielsen@example.com"]
 Chat("engineering", name="Engineering", members=team)
 pulumi.export("team_emails", [lookup_user(ref).email for ref in team])
+''', yaml='''\
+variables:
+  nino:
+    fn::invoke:
+      function: pachca:index:lookupUser
+      arguments:
+        reference: "@ninosilva"
+resources:
+  engineering:
+    type: pachca:index:Chat
+    properties:
+      name: Engineering
+      members: ["${nino.email}", "chiara.nielsen@example.com"]
+outputs:
+  ninoId: ${nino.id}
 '''),
     FunctionPage("declare_data", "pachca_pulumi.tools.chatfile", '''\
 from pathlib import Path
@@ -112,5 +138,19 @@ from pathlib import Path
 from pachca_pulumi import declare_chats
 
 chats = declare_chats(Path(__file__).parent / "chats.yaml")  # {resource name: Chat}
+'''),
+)
+
+NATIVE_FUNCTIONS: tuple[NativeFunctionPage, ...] = (
+    NativeFunctionPage("getchat", "pachca:index:getChat", '''\
+variables:
+  general:
+    fn::invoke:
+      function: pachca:index:getChat
+      arguments:
+        id: 1001
+outputs:
+  generalName: ${general.name}
+  generalMembers: ${general.memberIds}
 '''),
 )
