@@ -67,32 +67,21 @@ class ChatService:
         (the chat is then contested: neither resource writes it in this run)."""
         return self.session.claims.claim("chat", chat_id, resource)
 
-    def implied(self, *props: Mapping[str, Any], fresh: bool = False, stored: Mapping[str, Any] | None = None
-                ) -> set[int]:
-        """Implied members for these inputs or outputs: the token's user and the users of their tags
-        (from the run's directory; read again with `fresh`, as writes do, since a `GroupTag` may
-        have changed a tag's people earlier in the run). Tags whose people the `stored` outputs
-        hold (`tag_member_ids`, as the last refresh saw them) are not read again."""
+    def implied(self, *props: Mapping[str, Any], stored: Mapping[str, Any] | None = None) -> set[int]:
+        """Implied members for these inputs or outputs: the token's user and the users of their tags,
+        from the run's directory (read once per process; a `GroupTag` write of the run tells it the
+        tag's new people, `Session.tag_written`, so no write reads a tag again). Tags whose people
+        the `stored` outputs hold (`tag_member_ids`, as the last refresh saw them) are not read."""
         tag_ids = {int(t) for p in props for t in (p.get("group_tag_ids") or []) if not is_unknown(t)}
         if stored is not None and stored.get("tag_member_ids") is not None:
             tag_ids -= {int(t) for t in stored.get("group_tag_ids") or [] if not is_unknown(t)}
-        tag_members = self._tag_users_now(tag_ids) if fresh else self.directory.tag_member_ids(tag_ids)
-        return {self.token_user_id(), *tag_members}
+        return {self.token_user_id(), *self.directory.tag_member_ids(tag_ids)}
 
     def kept(self, olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterable[int], chat: str
              ) -> list[str]:
         """Warnings naming the people the program stops declaring who stay, and why (`chat/explain.py`)."""
         return kept_warnings(olds, news, implied, chat, directory=self.directory, tag_names=self.tag_names,
                              token_user_id=self.token_user_id())
-
-    def _tag_users_now(self, tag_ids: set[int]) -> set[int]:
-        users: set[int] = set()
-        for tag_id in sorted(tag_ids):
-            try:
-                users.update(user.id for user in self.client.list_tag_users(tag_id))
-            except NotFoundError:
-                pass
-        return users
 
     # Lifecycle
 
@@ -226,14 +215,13 @@ class ChatService:
         fresh = self.client.get_chat(cid) if shown else chat
         outputs = self._remember(fresh, inputs, self._roles(fresh) if tracked else None, avatar=inputs.avatar,
                                  named_tag_ids=named)
-        _verify_converged(cid, outputs, inputs, self.implied(outputs, fresh=True))
+        _verify_converged(cid, outputs, inputs, self.implied(outputs))
         return outputs
 
     def _plan(self, chat: Chat, inputs: ChatInputs, wanted: Mapping[int, Role], previous: Mapping[int, Role],
               roles: Mapping[int, Role] | None) -> MemberPlan:
         """What to change in the chat's people; `roles` are its admins and editors (None: not tracked)."""
-        implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids},
-                                                          fresh=True))
+        implied = frozenset({chat.owner_id} | self.implied(inputs.model_dump(), {"group_tag_ids": chat.group_tag_ids}))
         actual = Membership(members=frozenset(chat.member_ids), owner_id=chat.owner_id, implied=implied,
                             roles=roles)
         return plan_members(wanted, previous, actual, exclusive=inputs.exclusive_members)
