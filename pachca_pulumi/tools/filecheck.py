@@ -25,8 +25,8 @@ __all__ = ["problems_beside"]
 def problems_beside(path: str, provider: KitProvider[Any], resource: str) -> list[str]:
     """One line per problem of the other resources declared in the file at `path`
     (`chats.<name>.<field>: <message>`), `resource` of `provider`'s kind being the one whose check
-    failed. None when the file cannot be read now, or the stack's settings fail (then every resource
-    fails alike, and the failure already says it is the stack's)."""
+    failed. Nothing when the file cannot be read now, or when the stack's settings fail (then every
+    resource fails alike, and the failure already says it is the stack's)."""
     try:
         data = load_data(path)
     except (ChatFileError, OSError):
@@ -37,6 +37,7 @@ def problems_beside(path: str, provider: KitProvider[Any], resource: str) -> lis
         *(("chat", f"{CHATS_KEY}.{spec.resource_name}", spec.resource_name, spec.program_inputs())
           for spec in data.chats),
     ]
+    siblings = {kind: provider.sibling(kind) for kind in {entry[0] for entry in entries}}
     lines: list[str] = []
     try:
         session = provider.session()
@@ -46,7 +47,7 @@ def problems_beside(path: str, provider: KitProvider[Any], resource: str) -> lis
         for kind, where, name, props in entries:
             if (kind, name) == (provider.kind, resource):
                 continue
-            for failure in provider.sibling(kind).reference_failures(props, name):
+            for failure in siblings[kind].reference_failures(props, name):
                 lines.append(f"{where}.{failure.property}: {failure.reason}" if failure.property
                              else f"{where}: {failure.reason}")
     except PachcaError:
