@@ -35,8 +35,10 @@ from ..api.models import Chat
 from ..chat.creating import RECOVERY_WINDOW, created_at
 from ..chat.inputs import inputs_from
 from ..chat.journal import CREATED, INTENT, ORPHAN, ChatKey, JournalEntry, read_journal, write_orphans
+from ..chat.provider import ChatProvider
 from ..chat.schema import ChatInputs
 from ..chat.service import ChatService
+from ..native.values import camel, snake
 from .checkpoint import repair_checkpoint_metadata
 
 __all__ = [
@@ -48,7 +50,8 @@ __all__ = [
     "recover_stack",
 ]
 
-CHAT_TYPE_SUFFIX = "dynamic/pachca:Chat"
+CHAT_TYPES = ChatProvider.type_tokens()  # a Python program's chats and a YAML program's
+NATIVE_CHAT_TYPE = "pachca:index:Chat"
 PULUMI_INSTALL_URL = "https://www.pulumi.com/docs/install/"
 
 
@@ -180,16 +183,22 @@ def _take_match(candidates: list[Chat], inputs: ChatInputs) -> Chat | None:
 
 
 def _tracked(resource: dict[str, Any], chat: Chat, outputs: dict[str, Any]) -> dict[str, Any]:
+    """The pending resource bound to `chat`, with the outputs its front end keeps: a dynamic `Chat`'s
+    (snake_case, with the pickled provider) or a native one's (camelCase, no hidden keys)."""
+    if resource.get("type") == NATIVE_CHAT_TYPE:
+        return {**resource, "id": str(chat.id),
+                "outputs": {camel(key): value for key, value in outputs.items() if not key.startswith("__")}}
     provider = resource.get("inputs", {}).get("__provider")
     return {**resource, "id": str(chat.id), "outputs": {**outputs, "__provider": provider}}
 
 
 def _inputs(resource: dict[str, Any]) -> ChatInputs:
-    return inputs_from(resource.get("inputs") or {})
+    """A pending resource's inputs by the table's names (a native resource's are camelCase)."""
+    return inputs_from({snake(key): value for key, value in (resource.get("inputs") or {}).items()})
 
 
 def _is_chat(resource: dict[str, Any]) -> bool:
-    return str(resource.get("type", "")).endswith(CHAT_TYPE_SUFFIX)
+    return str(resource.get("type", "")) in CHAT_TYPES
 
 
 def recover_stack(

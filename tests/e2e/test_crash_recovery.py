@@ -16,8 +16,10 @@ from click.testing import CliRunner
 
 from pachca_pulumi.testing import engine_env
 from pachca_pulumi.tools.cli import main
+from pachca_pulumi.tools.recovery import CHAT_TYPES
 
-from .conftest import TOKEN, Api
+from .conftest import FRONT_ENDS, TOKEN, Api
+from .yaml_project import install_native_plugin
 
 pytestmark = pytest.mark.e2e
 
@@ -28,15 +30,24 @@ from pachca_pulumi import Chat
 for i in range({CHATS}):
     Chat(f"c{{i:02}}", name=f"Crash {{i:02}}", member_ids=[2 + i])
 """
+# The same chats through the native provider, by type token, as any other language declares them.
+NATIVE_PROGRAM = f"""
+import pulumi
+
+for i in range({CHATS}):
+    pulumi.CustomResource("pachca:index:Chat", f"c{{i:02}}", {{"name": f"Crash {{i:02}}", "memberIds": [2 + i]}})
+"""
 
 
-@pytest.fixture
-def project(tmp_path: Path, engine: Path, emulator) -> tuple[Path, dict[str, str]]:
+@pytest.fixture(params=FRONT_ENDS)
+def project(request, tmp_path: Path, engine: Path, emulator) -> tuple[Path, dict[str, str]]:
     root = tmp_path / "project"
     root.mkdir()
     (root / "Pulumi.yaml").write_text("name: crashtest\nruntime: python\n")
-    (root / "__main__.py").write_text(PROGRAM)
+    (root / "__main__.py").write_text(NATIVE_PROGRAM if request.param == "native" else PROGRAM)
     env = {**engine_env(engine, tmp_path), "PACHCA_TOKEN": TOKEN, "PACHCA_BASE_URL": emulator.base_url}
+    if request.param == "native":
+        install_native_plugin(engine, env)
     _pulumi(root, env, "stack", "init", "dev")
     return root, env
 
@@ -78,7 +89,7 @@ def test_killed_up_then_recover_leaves_exactly_one_chat_per_resource(project, ap
     names = Counter(chat["name"] for chat in api.chats())
     assert names == Counter({f"Crash {i:02}": 1 for i in range(CHATS)})
     state = json.loads(_pulumi(cwd, env, "stack", "export").stdout)["deployment"]
-    tracked = {r["id"] for r in state["resources"] if r["type"].endswith("pachca:Chat")}
+    tracked = {r["id"] for r in state["resources"] if r["type"] in CHAT_TYPES}
     assert tracked == {str(chat["id"]) for chat in api.chats()}
     assert not state.get("pending_operations")
     # the chats whose answers died with the CLI were bound, not re-created
@@ -99,4 +110,4 @@ def test_recover_repairs_the_metadata_file_a_kill_cut_short(project, api: Api, e
     assert recovered.exit_code == 0, recovered.output
     assert "repaired dev.json.attrs" in recovered.output
     state = json.loads(_pulumi(cwd, env, "stack", "export").stdout)["deployment"]
-    assert len([r for r in state["resources"] if r["type"].endswith("pachca:Chat")]) == CHATS
+    assert len([r for r in state["resources"] if r["type"] in CHAT_TYPES]) == CHATS

@@ -134,6 +134,28 @@ def test_recover_pending_creates_binds_a_create_to_the_chat_it_made(
     assert report.adopted == [(urn("c00"), 501)]
 
 
+def test_recover_pending_creates_binds_a_yaml_programs_chat_with_its_camelcase_state(
+    api: respx.MockRouter, service: ChatService
+) -> None:
+    """A native `pachca:index:Chat` (YAML and other languages) keeps camelCase properties and no pickled
+    provider; its pending create is bound the same way."""
+    made = chat_json(502, "Crash yaml", member_ids=[TOKEN_USER, 7])
+    chats_on_server(api, made)
+    inputs = {"name": "Crash yaml", "memberIds": {"7": 7}, "groupTagIds": [], "channel": False, "public": False,
+              "archived": False, "exclusiveMembers": False}
+    resource = {"urn": urn("cy", "pachca:index:Chat"), "custom": True, "type": "pachca:index:Chat",
+                "inputs": inputs, "parent": STACK_URN, "provider": PROVIDER_REF}
+
+    repaired, report = recover_pending_creates(deployment(pending=({"resource": resource, "type": "creating"},)),
+                                               service)
+
+    [bound] = [r for r in repaired["resources"] if r["type"] == "pachca:index:Chat"]
+    assert bound["id"] == "502" and report.adopted == [(urn("cy", "pachca:index:Chat"), 502)]
+    assert bound["outputs"]["memberIds"] == {"7": 7} and bound["outputs"]["presentMemberIds"] == {"7": 7, "100": 100}
+    assert not any(key.startswith("__") or "_" in key for key in bound["outputs"])
+    assert repaired["pending_operations"] == []
+
+
 def test_recover_pending_creates_asks_for_the_newest_chats_first(
     api: respx.MockRouter, service: ChatService
 ) -> None:
