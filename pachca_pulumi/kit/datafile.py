@@ -1,5 +1,6 @@
-"""Which data file declared a resource: a hidden input, so a failed check can list the problems
-of the file's other resources too (`kit/provider.py`, `tools/filecheck.py`)."""
+"""Which data file declared a resource: a hidden input that `check` reads and drops (never in state
+or a diff), so a failed check can list the problems of the file's other resources too
+(`kit/provider.py`, `tools/filecheck.py`)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@
 - Each subclass registers itself in `KINDS`, which the promises test walks, so a new resource
   cannot miss a promise.
 - The engine stops a run at the first resource whose `check` fails. A resource declared from a
-  data file carries the file (`DATA_FILE_KEY`, a hidden input), so its failed check lists the
-  problems of every other chat and tag of that file too: one preview shows them all.
+  data file carries the file to `check` (`DATA_FILE_KEY`, a hidden input `check` drops, so it is
+  never stored or diffed), so its failed check lists the problems of every other chat and tag of
+  that file too: one preview shows them all.
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ class KitProvider(ResourceProvider, Generic[S]):
         if verdict.failures:
             self.invalid(resource_name(news))
             verdict.failures.extend(rest_of_file(self, news))
+        verdict.inputs.pop(DATA_FILE_KEY, None)  # for this check only: a path never enters state or a diff
         return CheckResult(verdict.inputs, verdict.failures)
 
     def sibling(self, kind: str) -> KitProvider[Any]:

@@ -134,3 +134,26 @@ def test_one_preview_lists_every_mistake_of_a_data_file_once(tmp_path: Path, eng
     assert len(listed) == 2 and all(": " in line for line in listed), text  # `chats.ops.members: ...`
     assert "Traceback" not in text and TOKEN not in text
     assert {route.split()[0] for route in api.stats()["by_route"]} <= {"GET"}  # nothing written
+
+
+def test_the_data_files_path_is_never_stored_or_diffed(tmp_path: Path, engine: Path, emulator: EmulatorServer) -> None:
+    """Another checkout (the file at another path) previews no change, and state holds no path."""
+    here = tmp_path / "a" / "teams.yaml"
+    here.parent.mkdir()
+    here.write_text(TEAMS, encoding="utf-8")
+    where = {"file": here}
+    stack = LocalStack(tmp_path / "stack", lambda: declare_data(where["file"]), engine_dir=engine)
+    stack.configure(token=TOKEN, base_url=emulator.base_url)
+    stack.up()
+    there = tmp_path / "b" / "teams.yaml"
+    there.parent.mkdir()
+    there.write_text(TEAMS.replace("name: Backend\n", "name: Backend chat\n"), encoding="utf-8")
+    where["file"] = there
+
+    preview = stack.preview(diff=True, color="never").stdout
+    stack.up()
+
+    assert "__data_file" not in preview and str(tmp_path) not in preview, preview
+    assert '~ name: "Backend" => "Backend chat"' in preview, preview
+    assert str(tmp_path) not in stack.export_text()
+    stack.preview(expect_no_changes=True)
