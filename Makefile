@@ -44,13 +44,17 @@ lint: install
 spec: install
 	@$(BIN)/python -m tests.emulator.spec_source
 
+# The suite runs on every core (pytest-xdist; worksteal evens out the long end-to-end tests): each test
+# has its own emulator, engine home and state directory. PYTEST_WORKERS=-n0 runs it in one process.
+PYTEST_WORKERS ?= -n auto --dist worksteal
+
 test: install typecheck lint spec
 	PACHCA_PULUMI_ENGINE="$$(scripts/ensure-pulumi-cli | tail -n 1)" \
 	PACHCA_PULUMI_YAML="$$(scripts/ensure-pulumi-yaml | tail -n 1)" \
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" \
 	GITLAB_CI_LOCAL="$$(scripts/ensure-gitlab-ci-local | tail -n 1)" \
 	CHROMIUM="$$(scripts/ensure-chromium | tail -n 1)" \
-	$(BIN)/python -m pytest --durations=25  # the slowest tests, to measure before optimising the suite
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) --durations=25  # the slowest tests, to measure before optimising
 	$(MAKE) test-newest-sdk
 
 # The provider, the resource, the errors users read and the engine round trips again, under the newest
@@ -60,11 +64,12 @@ test-newest-sdk: $(NEWEST_VENV)/.installed
 	$(NEWEST_VENV)/bin/python -m pip show pulumi | sed -n 2p
 	PACHCA_PULUMI_ENGINE="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-cli | tail -n 1)" \
 	PACHCA_PULUMI_YAML="$$(PACHCA_PULUMI_ENGINE_VERSION=$(NEWEST_ENGINE) scripts/ensure-pulumi-yaml | tail -n 1)" \
-	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider --durations=10 tests/unit/chat/test_provider.py tests/unit/chat/test_resource.py \
+	$(NEWEST_VENV)/bin/python -m pytest -p no:cacheprovider $(PYTEST_WORKERS) --durations=10 tests/unit/chat/test_provider.py tests/unit/chat/test_resource.py \
 		tests/unit/chat/test_inputs.py tests/unit/kit/test_oneline.py tests/unit/native/test_native.py tests/e2e/test_lifecycle.py \
 		tests/e2e/test_drift.py tests/e2e/test_api_today.py tests/e2e/test_errors.py tests/e2e/test_hook_errors.py \
 		tests/e2e/test_yaml.py tests/e2e/test_group_tag_promises.py tests/e2e/test_people.py tests/e2e/test_canary.py \
-		tests/e2e/test_drift_report.py tests/e2e/test_data_file_tags.py
+		tests/e2e/test_drift_report.py tests/e2e/test_data_file_tags.py tests/e2e/test_old_states.py \
+		tests/e2e/test_token_rotation.py
 
 unit: install spec
 	ACTIONLINT="$$(scripts/ensure-actionlint | tail -n 1)" $(BIN)/python -m pytest tests/unit tests/emulator
