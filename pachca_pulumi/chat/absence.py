@@ -43,11 +43,9 @@ class Proof(enum.Enum):
 
 
 def readers(stored: Mapping[str, Any]) -> frozenset[int]:
-    """Who could read the chat directly at the last read: its owner and its members. States of
-    versions before `present_member_ids` kept the actual members in `member_ids` (a list)."""
+    """Who could read the chat directly at the last read: its owner and its members (`stored`:
+    loaded outputs, any older shape upgraded by `chat/state.py`)."""
     members = stored.get("present_member_ids")
-    if members is None and isinstance(stored.get("member_ids"), list):
-        members = stored["member_ids"]
     owner = stored.get("owner_id")
     return frozenset([*id_set(members), *([int(owner)] if owner is not None else [])])
 

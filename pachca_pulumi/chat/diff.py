@@ -33,10 +33,8 @@ class ChatDiff:
 
 
 def membership_of(olds: Mapping[str, Any], implied: Iterable[int] = ()) -> Membership:
-    """The chat's people as stored outputs describe them (states written before roles included)."""
+    """The chat's people as stored outputs (loaded: `chat/state.py`) describe them."""
     present = olds.get("present_member_ids")
-    if present is None and isinstance(olds.get("member_ids"), list):
-        present = olds["member_ids"]  # a state written before people maps: member_ids held the actual list
     owner = int(olds.get("owner_id") or 0)
     token_user = olds.get("token_user_id")
     implied_ids = {*_ids(implied), *_ids(olds.get("tag_member_ids")), owner}
@@ -47,10 +45,8 @@ def membership_of(olds: Mapping[str, Any], implied: Iterable[int] = ()) -> Membe
 
 
 def previous_roles(olds: Mapping[str, Any]) -> dict[int, Role]:
-    """Who the program declared at the last apply (older states kept a plain `declared_member_ids`)."""
-    if any(isinstance(olds.get(name), dict) for name in PEOPLE):
-        return declared_roles(olds)
-    return {uid: "member" for uid in _ids(olds.get("declared_member_ids"))}
+    """Who the program declared at the last apply, as the loaded stored outputs say."""
+    return declared_roles(olds)
 
 
 def people_plan(olds: Mapping[str, Any], news: Mapping[str, Any], implied: Iterable[int] = ()) -> MemberPlan:
@@ -98,8 +94,6 @@ def _redeclared(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     """
     if any(is_unknown(news.get(name)) for name in PEOPLE):
         return False
-    if not any(isinstance(olds.get(name), dict) for name in PEOPLE):
-        return previous_roles(olds) != declared_roles(news)  # a state written before people maps
     return any(_people_map(olds.get(name)) != _people_map(news.get(name)) for name in PEOPLE)
 
 

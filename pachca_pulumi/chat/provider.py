@@ -26,6 +26,7 @@ from .diff import diff_chat, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .journal import CreateJournal, journal_for
 from .members import undeclared_kept
+from .state import CHAT_STATE
 
 if TYPE_CHECKING:
     from .service import ChatService
@@ -58,6 +59,7 @@ class ChatProvider(KitProvider["ChatService"]):
     resource_type: ClassVar[str] = "Chat"
     example: ClassVar[Mapping[str, Any]] = {"name": "Engineering"}
     delete_verb: ClassVar[str] = "archive"
+    state = CHAT_STATE
 
     default_connect = staticmethod(connect)
 

@@ -12,9 +12,11 @@ from pulumi.dynamic import Resource
 from ..kit.pickling import pickler_restored
 from ..kit.provider import declared_in
 from ..kit.schema import id_set
+from ..kit.state import FilledOutput, IdMap
 from .avatar import avatar_path
 from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
+from .state import CHAT_STATE, ID_SETS
 
 __all__ = ["Chat", "UserRef"]
 
@@ -33,7 +35,7 @@ class Chat(Resource, module="pachca", name="Chat"):
     """
 
     name: pulumi.Output[str]
-    member_ids: pulumi.Output[dict[str, int]]
+    member_ids: pulumi.Output[IdMap]
     members: pulumi.Output[dict[str, int]]
     admins: pulumi.Output[dict[str, int]]
     editors: pulumi.Output[dict[str, int]]
@@ -45,12 +47,12 @@ class Chat(Resource, module="pachca", name="Chat"):
     archived: pulumi.Output[bool]
     exclusive_members: pulumi.Output[bool]
     adopt_id: pulumi.Output[int | None]
-    present_member_ids: pulumi.Output[dict[str, int]]
-    admin_ids: pulumi.Output[dict[str, int] | None]
-    editor_ids: pulumi.Output[dict[str, int] | None]
+    present_member_ids: pulumi.Output[IdMap]
+    admin_ids: pulumi.Output[IdMap | None]
+    editor_ids: pulumi.Output[IdMap | None]
     owner_id: pulumi.Output[int]
     token_user_id: pulumi.Output[int]
-    tag_member_ids: pulumi.Output[dict[str, int]]
+    tag_member_ids: pulumi.Output[IdMap]
     created_at: pulumi.Output[str]
     personal: pulumi.Output[bool]
     meet_room_url: pulumi.Output[str]
@@ -58,7 +60,7 @@ class Chat(Resource, module="pachca", name="Chat"):
     avatar_file: pulumi.Output[str | None]
     undeclared_members: pulumi.Output[dict[str, int]]
     avatar_url: pulumi.Output[str | None]
-    missing_member_ids: pulumi.Output[dict[str, int]]
+    missing_member_ids: pulumi.Output[IdMap]
 
     def __init__(
         self,
@@ -91,6 +93,11 @@ class Chat(Resource, module="pachca", name="Chat"):
         with pickler_restored():
             super().__init__(ChatProvider(), resource_name, props, opts)
         _fail_when_members_missing(self, resource_name, (member_ids, members, admins, editors))
+
+
+# State leaves out outputs at their absent value, and earlier releases stored sets of ids as lists
+# (`chat/state.py`): programs read the value, and the keyed map.
+FilledOutput.attach(Chat, CHAT_STATE.omitted, ID_SETS)
 
 
 def _avatar_input(value: Any) -> Any:

@@ -1,21 +1,57 @@
-"""A chat's stored outputs read back: every older state shape is upgraded here, in one place.
+"""A chat's stored outputs: the lean, versioned shape state keeps (`kit/state.py`), and every older
+shape upgraded here, in one place, before any hook reads it.
 
-The engine keeps numbers as floats, and states written before people maps kept `declared_member_ids` as a list.
-First step of the typed, versioned state (issue 20.4): the readers below are what chat/service.py used inline.
+Shapes written by earlier releases (no `__schema`):
+- before people maps: `member_ids` held the chat's actual members (a list) and
+  `declared_member_ids` the declared ones;
+- before keyed id sets: `present_member_ids`, `tag_member_ids`, `admin_ids`, `editor_ids` and
+  `missing_member_ids` were sorted lists.
+Both are full outputs. Version 1 is the lean form: outputs at their absent value are left out.
+The engine keeps numbers as floats (`whole`).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .schema import INPUTS, ChatInputs
+from ..kit.schema import id_map
+from ..kit.state import StateShape
+from .schema import INPUTS, OUTPUTS, ChatInputs, default
+
+__all__ = ["CHAT_STATE", "ID_SETS", "declared", "named", "upgraded", "whole"]
+
+ID_SETS = ("member_ids", *(output.name for output in OUTPUTS if output.id_set))  # lists in earlier releases
+
+
+def upgraded(stored: dict[str, Any]) -> dict[str, Any]:
+    """Full outputs of an earlier release in today's shape (a state already in it is unchanged)."""
+    values = dict(stored)
+    declared_ids = values.pop("declared_member_ids", None) or []
+    if isinstance(values.get("member_ids"), list):  # before people maps: member_ids held the actual list
+        if values.get("present_member_ids") is None:
+            values["present_member_ids"] = values["member_ids"]
+        values["member_ids"] = id_map(declared_ids)
+    for name in ID_SETS[1:]:
+        if isinstance(values.get(name), list):  # before keyed id sets
+            values[name] = id_map(values[name])
+    return values
+
+
+def _omitted() -> dict[str, Any]:
+    """Each output's value when state leaves it out: an input's default, an empty id set, no value."""
+    absent: dict[str, Any] = {field: default(field) for field in INPUTS if field != "name"}
+    absent.update({output.name: None for output in OUTPUTS})
+    absent.update({"present_member_ids": {}, "tag_member_ids": {}, "missing_member_ids": {},
+                   "named_tag_ids": {}, "personal": False})
+    return absent
+
+
+CHAT_STATE = StateShape(version=1, omitted=_omitted(), upgrade=upgraded)
 
 
 def declared(stored: Mapping[str, Any]) -> ChatInputs:
-    """The inputs a resource declared, as far as its stored outputs keep them (any earlier shape)."""
+    """The inputs a resource declared, as its (loaded) stored outputs keep them."""
     values = {field: whole(stored.get(field)) for field in INPUTS}
-    if not isinstance(values.get("member_ids"), dict):  # a state written before people maps
-        values["member_ids"] = {str(uid): uid for uid in whole(stored.get("declared_member_ids") or [])}
     return ChatInputs.model_construct(**{field: value for field, value in values.items() if value is not None})
 
 

@@ -25,6 +25,7 @@ from ..kit.verify import Verdict, resolve_people, token_works
 from .diff import diff_tag, observed_inputs
 from .inputs import check_inputs, inputs_from
 from .schema import ADOPTION
+from .state import GROUP_TAG_STATE
 
 if TYPE_CHECKING:
     from .service import GroupTagService
@@ -49,6 +50,7 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
     example: ClassVar[Mapping[str, Any]] = {"name": "Platform"}
     adoption: ClassVar[str] = ADOPTION
     delete_verb: ClassVar[str] = "delete"
+    state = GROUP_TAG_STATE
 
     default_connect = staticmethod(connect)
 

@@ -10,8 +10,10 @@ from pulumi.dynamic import Resource
 
 from ..kit.pickling import pickler_restored
 from ..kit.provider import NAME_KEY, declared_in
+from ..kit.state import FilledOutput, IdMap
 from .provider import GroupTagProvider
 from .schema import INPUTS, OUTPUTS, default
+from .state import GROUP_TAG_STATE, ID_SETS
 
 __all__ = ["GroupTag"]
 
@@ -30,10 +32,10 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
     adopt_id: pulumi.Output[int | None]
     adopt_by_name: pulumi.Output[bool]
     tag_id: pulumi.Output[int]
-    user_ids: pulumi.Output[dict[str, int]]
+    user_ids: pulumi.Output[IdMap]
     users_count: pulumi.Output[int]
     resolved_members: pulumi.Output[Mapping[str, int]]
-    declared_user_ids: pulumi.Output[dict[str, int]]
+    declared_user_ids: pulumi.Output[IdMap]
 
     def __init__(
         self,
@@ -56,3 +58,8 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
         props.update(declared_in())  # the data file that declares it, if one does
         with pickler_restored():
             super().__init__(GroupTagProvider(), resource_name, props, opts)
+
+
+# State leaves out outputs at their absent value, and earlier releases stored sets of ids as lists
+# (`group_tag/state.py`): programs read the value, and the keyed map.
+FilledOutput.attach(GroupTag, GROUP_TAG_STATE.omitted, ID_SETS)

@@ -13,6 +13,8 @@
   the one-owner rule (one target, one resource) for every kind.
 - Each subclass registers itself in `KINDS`, which the promises test walks, so a new resource
   cannot miss a promise.
+- What state keeps is the kind's `state` (`kit/state.py`): hooks store lean, versioned outputs
+  and read every stored shape back full (`stored`/`loaded`).
 - The engine stops a run at the first resource whose `check` fails. A resource declared from a
   data file carries the file to `check` (`DATA_FILE_KEY`, a hidden input `check` drops, so it is
   never stored or diffed), so its failed check lists the problems of every other chat and tag of
@@ -21,7 +23,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ from .datafile import DATA_FILE_KEY, declared_in, declaring_from, rest_of_file
 from .messages import SAVED_SETTINGS, collected_messages, one_owner_message, tell, warn
 from .schema import NAME_KEY
 from .session import Session, checked
+from .state import StateShape
 from .verify import Verdict
 
 __all__ = ["DATA_FILE_KEY", "KINDS", "NAME_KEY", "KitProvider", "KitService", "Verdict", "collected_messages",
@@ -58,17 +60,6 @@ class KitService(Protocol):
 
 
 S = TypeVar("S", bound=KitService)
-
-
-class _NoTracebackForResourceErrors(logging.Filter):
-    """The dynamic provider host (gRPC) logs every exception a hook raises with its traceback, and the
-    engine prints that log under the resource. A `ResourceError` already says everything; drop it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ResourceError))
-
-
-logging.getLogger("grpc._server").addFilter(_NoTracebackForResourceErrors())
 
 
 @contextmanager
@@ -112,6 +103,7 @@ class KitProvider(ResourceProvider, Generic[S]):
     people_field: ClassVar[str] = "members"
     adoption: ClassVar[str] = "adopt_id"  # the inputs that adopt an existing target, for messages
     serialize_as_secret_always = False  # nothing secret is ever captured in the pickled provider
+    state: ClassVar[StateShape]  # the outputs as state keeps them, lean and versioned
 
     _connect: Callable[[ProviderConfig], S]
     _config: ProviderConfig | None
@@ -202,7 +194,7 @@ class KitProvider(ResourceProvider, Generic[S]):
         """The one-owner rule, then the kind's comparison of inputs with the stored state."""
         with reported(self.kind, "compare", news, id_):
             self.own(id_, resource_name(news))
-            return self.compare(self._service(), id_, olds, news)
+            return self.compare(self._service(), id_, self.state.loaded(olds), news)
 
     def own(self, id_: str, resource: str) -> None:
         """Bind the target to `resource` for this run; ResourceError when another resource holds it."""
@@ -215,33 +207,33 @@ class KitProvider(ResourceProvider, Generic[S]):
         """Create (or adopt) the target; returns every output."""
         with reported(self.kind, "create", props):
             target, outs = self.create_with(self._service(), props)
-        return CreateResult(str(target), {**hidden(props), **outs})
+        return CreateResult(str(target), self.state.stored({**hidden(props), **outs}))
 
     @redacting_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh from the API; a target whose absence is proven leaves state. Returns inputs too."""
         with reported(self.kind, "refresh", props, id_):
             try:
-                found = self.read_with(self._service(), id_, props)
+                found = self.read_with(self._service(), id_, self.state.loaded(props))
             except AuthenticationError as exc:
                 raise PachcaError(f"{exc}; {SAVED_SETTINGS}") from None
         if found is None:
             return ReadResult(None, {})
         outs, inputs = found
-        return ReadResult(id_, {**hidden(props), **outs}, inputs={**hidden(props), **inputs})
+        return ReadResult(id_, self.state.stored({**hidden(props), **outs}), inputs={**hidden(props), **inputs})
 
     @redacting_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Reconcile the target to the inputs; safe to re-run after a partial failure."""
         with reported(self.kind, "update", news, id_):
-            outs = self.update_with(self._service(), id_, olds, news)
-        return UpdateResult({**hidden(news), **outs})
+            outs = self.update_with(self._service(), id_, self.state.loaded(olds), news)
+        return UpdateResult(self.state.stored({**hidden(news), **outs}))
 
     @redacting_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Archive or delete the target, as the kind says; already gone is success."""
         with reported(self.kind, self.delete_verb, props, id_):
-            done = self.delete_with(self._service(), id_, props)
+            done = self.delete_with(self._service(), id_, self.state.loaded(props))
         tell(f"{self.kind} {resource_name(props)!r}: {done}")
 
     # What a kind provides.

@@ -22,6 +22,7 @@ from ..chat.diff import diff_chat, people_plan
 from ..chat.provider import NAME_KEY, ChatError, ChatProvider, connect
 from ..chat.schema import PROGRAM_INPUTS, Compare, default, people_written, rule
 from ..chat.service import ChatService
+from ..chat.state import CHAT_STATE
 from ..kit.provider import warn
 from ..kit.schema import id_set
 from .detailed import Entries, chat_entries, kept_entries
@@ -56,6 +57,7 @@ class ChatResource:
     def diff(self, name: str, chat_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """`diff_chat`'s verdict, with one detailed entry per changed input, person and tag."""
         self._dynamic.own(chat_id, name)
+        olds = CHAT_STATE.loaded(olds)
         service = self._service()
         implied = service.implied(news, stored=olds)
         result = diff_chat(olds, news, implied)
@@ -71,18 +73,18 @@ class ChatResource:
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """One POST with members and tags (or adoption of `adopt_id`); every output."""
         result = self._dynamic.create(_named(name, props))
-        return str(result.id), dict(result.outs or {})
+        return str(result.id), _full(result.outs)
 
     def read(self, name: str, chat_id: str, props: dict[str, Any]) -> Read:
         """Refresh, or with no state (`pulumi import`) the chat declared as it is."""
         if not props:
             return self._imported(name, chat_id)
         result = self._dynamic.read(chat_id, _named(name, props))
-        return Read(result.id, dict(result.outs or {}), dict(result.inputs or {}))
+        return Read(result.id, _full(result.outs), dict(result.inputs or {}))
 
     def update(self, name: str, chat_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Reconcile the chat to the inputs; safe to re-run after a partial failure."""
-        return dict(self._dynamic.update(chat_id, _named(name, olds), _named(name, news)).outs or {})
+        return _full(self._dynamic.update(chat_id, _named(name, olds), _named(name, news)).outs)
 
     def delete(self, name: str, chat_id: str, props: dict[str, Any]) -> None:
         """Archive the chat; one already archived or gone is success."""
@@ -95,7 +97,7 @@ class ChatResource:
         found = self._dynamic.read(chat_id, _named(name, {}))
         if found.id is None:
             return Read(None, {}, {})
-        outs = dict(found.outs or {})
+        outs = _full(found.outs)
         written = self._as_written(outs, dict(found.inputs or {}))
         checked = self.check(name, {}, written)
         if checked.failures:
@@ -103,7 +105,7 @@ class ChatResource:
                             + "; ".join(reason for _field, reason in checked.failures))
         declared = {**outs, **{key: checked.inputs[key] for key in PROGRAM_INPUTS if key in checked.inputs}}
         again = self._dynamic.read(chat_id, _named(name, declared))
-        return Read(again.id, dict(again.outs or {}), written)
+        return Read(again.id, _full(again.outs), written)
 
     def _as_written(self, outs: Mapping[str, Any], observed: Mapping[str, Any]) -> dict[str, Any]:
         """Observed inputs in program form: people not implied as `members`, defaults left out."""
@@ -142,4 +144,10 @@ class ChatResource:
 
 def _named(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
     return {**props, NAME_KEY: name}
+
+
+def _full(outs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every output, as the native schema declares them: a native stack keeps them all, unversioned
+    (YAML reads any declared output); what the dynamic hooks store lean is filled back in."""
+    return CHAT_STATE.loaded(outs or {})
 

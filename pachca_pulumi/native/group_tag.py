@@ -16,6 +16,7 @@ from pulumi.dynamic.config import Config
 
 from ..group_tag.diff import diff_tag
 from ..group_tag.provider import GroupTagProvider
+from ..group_tag.state import GROUP_TAG_STATE
 from ..kit.provider import NAME_KEY
 from ..kit.schema import id_set
 from .detailed import Entries, field_entries, path
@@ -48,6 +49,7 @@ class GroupTagResource:
     def diff(self, name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """The one-owner rule, then `diff_tag`'s verdict, with one entry per person added or removed."""
         self._dynamic.own(tag_id, name)
+        olds = GROUP_TAG_STATE.loaded(olds)
         changed = diff_tag(olds, news)
         entries = field_entries([f for f in changed if f != "members"], ())
         if "members" in changed:
@@ -57,14 +59,14 @@ class GroupTagResource:
     def create(self, name: str, props: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """Create (or adopt) the tag and give it its people; every output."""
         result = self._dynamic.create(_named(name, props))
-        return str(result.id), dict(result.outs or {})
+        return str(result.id), _full(result.outs)
 
     def read(self, name: str, tag_id: str, props: dict[str, Any]) -> Read:
         """Refresh, or with no state (`pulumi import`) the tag declared as it is."""
         result = self._dynamic.read(tag_id, _named(name, props) if props else {})
         if result.id is None or props:
-            return Read(result.id, dict(result.outs or {}), dict(result.inputs or {}))
-        outs = dict(result.outs or {})
+            return Read(result.id, _full(result.outs), dict(result.inputs or {}))
+        outs = _full(result.outs)
         members = id_set(outs.get("user_ids"))
         written = {"name": outs["name"], **({"members": members} if members else {})}
         ids = {str(uid): uid for uid in members}  # ids resolve to themselves: no directory read needed
@@ -72,11 +74,11 @@ class GroupTagResource:
         declared = {**outs, **self.check(name, as_is, written).inputs,
                     "resolved_members": ids, "declared_user_ids": members}
         again = self._dynamic.read(tag_id, _named(name, declared))
-        return Read(again.id, dict(again.outs or {}), written)
+        return Read(again.id, _full(again.outs), written)
 
     def update(self, name: str, tag_id: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
         """Rename and reconcile people; safe to re-run after a partial failure."""
-        return dict(self._dynamic.update(tag_id, _named(name, olds), _named(name, news)).outs or {})
+        return _full(self._dynamic.update(tag_id, _named(name, olds), _named(name, news)).outs)
 
     def delete(self, name: str, tag_id: str, props: dict[str, Any]) -> None:
         """Delete the tag (the API has no archive); already gone is success."""
@@ -102,3 +104,8 @@ def member_entries(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Entries:
             removed = PropertyDiff(PropertyDiffKind.DELETE, input_diff=False)
             entries.setdefault(path("members", str(uid)), removed)
     return entries or {path("members"): PropertyDiff(PropertyDiffKind.UPDATE, input_diff=False)}
+
+
+def _full(outs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every output, as the native schema declares them (a native stack keeps them all, unversioned)."""
+    return GROUP_TAG_STATE.loaded(outs or {})

@@ -131,7 +131,7 @@ def _literal(value: Any) -> str:
 def python_type(annotation: str) -> str:
     """`pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None` -> `list[UserRef]`: the type as a program
     writes it, without the Input/Output wrappers and the optional `None`."""
-    text = annotation.replace(" ", "")
+    text = annotation.replace(" ", "").replace("IdMap", "dict[str,int]")  # kit/state.py's alias
     for wrapper in ("pulumi.Input[", "pulumi.Output[", "Mapping[", "Sequence["):
         text = _unwrap(text, wrapper, "list[" if wrapper == "Sequence[" else "dict[" if wrapper == "Mapping[" else "")
     parts = [part for part in _split_union(text) if part != "None"]

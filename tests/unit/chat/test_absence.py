@@ -10,6 +10,7 @@ import respx
 
 from pachca_pulumi.chat.absence import Proof, judge, readers, unproven_message
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
+from pachca_pulumi.chat.state import CHAT_STATE
 from pachca_pulumi.kit.schema import id_map
 
 from ..payloads import chat_json, not_found
@@ -38,7 +39,8 @@ def test_absence_judge_proves_a_chat_gone_only_for_its_owner_or_members(
 
 
 def test_absence_readers_of_a_state_before_present_member_ids_are_its_member_ids_list() -> None:
-    assert readers({"owner_id": 7.0, "member_ids": [7.0, 8.0], "declared_member_ids": [8.0]}) == {7, 8}
+    old = {"owner_id": 7.0, "member_ids": [7.0, 8.0], "declared_member_ids": [8.0]}
+    assert readers(CHAT_STATE.loaded(old)) == {7, 8}  # hooks read state loaded, older shapes upgraded
 
 
 def test_absence_readers_of_declared_people_maps_are_only_the_owner() -> None:

@@ -9,6 +9,7 @@ import pytest
 from pachca_pulumi.chat.diff import diff_chat, membership_of, observed_inputs
 from pachca_pulumi.chat.inputs import UNKNOWN
 from pachca_pulumi.chat.schema import INPUTS, ChatInputs, default
+from pachca_pulumi.chat.state import CHAT_STATE
 from pachca_pulumi.kit.schema import id_map
 
 from ..payloads import chat_json, stored_outputs
@@ -184,7 +185,7 @@ def test_membership_of_collects_owner_token_user_and_tag_members_as_implied() ->
 def test_membership_of_a_state_written_before_people_maps_reads_the_old_member_list() -> None:
     old_state = {**_outs(), "member_ids": [OWNER, 186.0], "present_member_ids": None}
 
-    assert membership_of(old_state).members == {OWNER, 186}
+    assert membership_of(CHAT_STATE.loaded(old_state)).members == {OWNER, 186}  # as every hook reads it
 
 
 def test_observed_inputs_non_exclusive_shows_only_declared_members_still_present() -> None:

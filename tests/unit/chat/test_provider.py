@@ -25,6 +25,7 @@ from pachca_pulumi.chat.inputs import check_inputs
 from pachca_pulumi.chat.provider import ChatError, ChatProvider
 from pachca_pulumi.chat.schema import INPUTS, OUTPUT_NAMES, ChatInputs, default
 from pachca_pulumi.chat.service import ChatService
+from pachca_pulumi.chat.state import CHAT_STATE
 from pachca_pulumi.kit.schema import id_map
 
 from ...conftest import TEST_RETRY_ATTEMPTS
@@ -40,6 +41,11 @@ TAG = 86
 TAG_MEMBER = 300
 
 OUTPUT_KEYS = set(OUTPUT_NAMES)
+
+
+def full(result: Any) -> dict[str, Any]:
+    """A hook's outputs as every later hook reads them back from state (`chat/state.py`)."""
+    return CHAT_STATE.loaded(result.outs or {})
 
 
 ALL_SCOPES = ("chats:read", "chats:create", "chats:update", "chats:archive", "chat_members:read",
@@ -278,15 +284,19 @@ def test_provider_create_returns_every_output(api: respx.MockRouter, provider: C
     result = provider.create(inputs(group_tag_ids=[TAG], exclusive_members=True))
 
     assert result.id == str(CHAT_ID)
-    assert set(result.outs) == OUTPUT_KEYS
-    assert result.outs["owner_id"] == OWNER
-    assert result.outs["token_user_id"] == TOKEN_USER
-    assert result.outs["tag_member_ids"] == id_map([TAG_MEMBER])
-    assert result.outs["present_member_ids"] == id_map(members)
-    assert result.outs["member_ids"] == {"186": 186, "187": 187}
-    assert result.outs["created_at"] == "2021-08-28T15:56:53.000Z"
-    assert result.outs["personal"] is False
-    assert result.outs["meet_room_url"] == "https://meet.pachca.com/aqua-94bb21b5"
+    assert set(full(result)) == OUTPUT_KEYS
+    assert full(result)["owner_id"] == OWNER
+    assert full(result)["token_user_id"] == TOKEN_USER
+    assert full(result)["tag_member_ids"] == id_map([TAG_MEMBER])
+    assert full(result)["present_member_ids"] == id_map(members)
+    assert full(result)["member_ids"] == {"186": 186, "187": 187}
+    assert full(result)["created_at"] == "2021-08-28T15:56:53.000Z"
+    assert full(result)["personal"] is False
+    assert full(result)["meet_room_url"] == "https://meet.pachca.com/aqua-94bb21b5"
+    # what the engine stores is lean: nothing at its absent value, the state version beside the name
+    assert result.outs is not None and result.outs["__schema"] == CHAT_STATE.version
+    assert not {"archived", "public", "members", "editors", "group_tags", "undeclared_members", "missing_member_ids",
+                "named_tag_ids", "avatar", "admin_ids"} & set(result.outs)
 
 
 def test_provider_create_outputs_diff_clean_against_inputs(
@@ -297,7 +307,7 @@ def test_provider_create_outputs_diff_clean_against_inputs(
     )
     declared = inputs(group_tag_ids=[TAG], exclusive_members=True)
 
-    outs = provider.create(declared).outs
+    outs = full(provider.create(declared))
 
     assert provider.diff(str(CHAT_ID), outs, declared).changes is False
 
@@ -312,7 +322,7 @@ def test_provider_create_archived_archives_after_post(api: respx.MockRouter, pro
     assert requests_made(api).index(("POST", "/chats")) < requests_made(api).index(
         ("PUT", "/chats/334/archive")
     )
-    assert result.outs["archived"] is True
+    assert full(result)["archived"] is True
 
 
 def test_provider_create_adopts_archived_chat_without_creating(
@@ -333,7 +343,7 @@ def test_provider_create_adopts_archived_chat_without_creating(
 
     assert post.call_count == 0
     assert result.id == "500"
-    assert result.outs["adopt_id"] == 500
+    assert full(result)["adopt_id"] == 500
     assert requests_made(api)[1:4] == [
         ("PUT", "/chats/500/unarchive"),
         ("PUT", "/chats/500"),
@@ -436,7 +446,7 @@ def test_provider_read_gone_chat_returns_no_id(api: respx.MockRouter, provider: 
 
     assert isinstance(result, ReadResult)
     assert result.id is None
-    assert result.outs == {}
+    assert full(result) == {}
 
 
 def test_provider_read_returns_outputs_and_observed_inputs(
@@ -449,8 +459,8 @@ def test_provider_read_returns_outputs_and_observed_inputs(
     result = provider.read(str(CHAT_ID), stored())
 
     assert result.id == str(CHAT_ID)
-    assert set(result.outs) == OUTPUT_KEYS
-    assert result.outs["present_member_ids"] == id_map([OWNER, 186, 999])
+    assert set(full(result)) == OUTPUT_KEYS
+    assert full(result)["present_member_ids"] == id_map([OWNER, 186, 999])
     assert result.inputs is not None
     assert result.inputs["member_ids"] == {"186": 186}
     assert result.inputs["name"] == "renamed by hand"
@@ -461,7 +471,7 @@ def test_provider_read_drift_shows_in_next_diff(api: respx.MockRouter, provider:
 
     result = provider.read(str(CHAT_ID), stored())
 
-    assert reports_change(provider.diff(str(CHAT_ID), result.outs, inputs()))
+    assert reports_change(provider.diff(str(CHAT_ID), full(result), inputs()))
 
 
 def test_provider_read_untouched_chat_has_no_drift(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -469,8 +479,8 @@ def test_provider_read_untouched_chat_has_no_drift(api: respx.MockRouter, provid
 
     result = provider.read(str(CHAT_ID), stored())
 
-    assert result.outs == stored()
-    assert provider.diff(str(CHAT_ID), result.outs, inputs()).changes is False
+    assert full(result) == stored()
+    assert provider.diff(str(CHAT_ID), full(result), inputs()).changes is False
 
 
 def test_provider_read_uses_list_page_without_get(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -493,7 +503,7 @@ def test_provider_read_chat_missing_from_list_falls_back_to_get(
     result = provider.read(str(CHAT_ID), stored())
 
     assert get.call_count == 1
-    assert result.outs["public"] is True
+    assert full(result)["public"] is True
 
 
 # update
@@ -508,8 +518,8 @@ def test_provider_update_puts_name_and_public(api: respx.MockRouter, provider: C
     result = provider.update(str(CHAT_ID), stored(), inputs(name="Бассейн", public=True))
 
     assert sent_json(put.calls.last) == {"chat": {"name": "Бассейн", "public": True}}
-    assert result.outs["name"] == "Бассейн"
-    assert set(result.outs) == OUTPUT_KEYS
+    assert full(result)["name"] == "Бассейн"
+    assert set(full(result)) == OUTPUT_KEYS
 
 
 def test_provider_update_sends_only_changed_field(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -595,7 +605,7 @@ def test_provider_update_member_already_gone_still_succeeds(
 
     result = provider.update(str(CHAT_ID), stored(), inputs(exclusive_members=True))
 
-    assert result.outs["present_member_ids"] == id_map([OWNER, 186, 187])
+    assert full(result)["present_member_ids"] == id_map([OWNER, 186, 187])
 
 
 def test_provider_update_reconciles_tags(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -618,7 +628,7 @@ def test_provider_update_archived_desired_archives(api: respx.MockRouter, provid
     result = provider.update(str(CHAT_ID), stored(), inputs(archived=True))
 
     assert archive.call_count == 1
-    assert result.outs["archived"] is True
+    assert full(result)["archived"] is True
 
 
 def test_provider_update_unarchives_when_archived_by_hand(
@@ -630,7 +640,7 @@ def test_provider_update_unarchives_when_archived_by_hand(
     result = provider.update(str(CHAT_ID), stored(archived=True), inputs())
 
     assert unarchive.call_count == 1
-    assert result.outs["archived"] is False
+    assert full(result)["archived"] is False
 
 
 def test_provider_update_archived_chat_is_edited_then_archived_again(
@@ -647,7 +657,7 @@ def test_provider_update_archived_chat_is_edited_then_archived_again(
 
     writes = [request for request in requests_made(api) if request[0] != "GET"]
     assert writes == [("PUT", "/chats/334/unarchive"), ("PUT", "/chats/334"), ("PUT", "/chats/334/archive")]
-    assert result.outs["archived"] is True
+    assert full(result)["archived"] is True
 
 
 def test_provider_update_of_chat_in_shape_makes_no_write(
@@ -658,7 +668,7 @@ def test_provider_update_of_chat_in_shape_makes_no_write(
     result = provider.update(str(CHAT_ID), stored(), inputs())
 
     assert {method for method, _ in requests_made(api)} == {"GET"}
-    assert set(result.outs) == OUTPUT_KEYS
+    assert set(full(result)) == OUTPUT_KEYS
 
 
 def test_provider_update_not_applied_by_api_fails_loudly(
@@ -718,7 +728,7 @@ def test_provider_create_keeps_the_chat_tracked_when_archiving_it_fails(
     result = provider.create(inputs(archived=True))
 
     assert result.id == str(CHAT_ID)
-    assert result.outs["archived"] is False  # the truth: the next preview shows archived false => true
+    assert full(result)["archived"] is False  # the truth: the next preview shows archived false => true
 
 
 def test_provider_create_gives_up_after_the_retry_budget_of_503s(
@@ -742,7 +752,7 @@ def test_provider_create_reads_each_tags_people_once_per_process(
 
     results = [provider.create(inputs(group_tag_ids=[TAG])) for _ in range(3)]
 
-    assert [result.outs["tag_member_ids"] for result in results] == [id_map([TAG_MEMBER])] * 3
+    assert [full(result)["tag_member_ids"] for result in results] == [id_map([TAG_MEMBER])] * 3
     assert requests_made(api).count(("GET", f"/group_tags/{TAG}/users")) == 1
     assert not [call for call in api.calls if call.request.url.path.endswith("/users")
                 and "/group_tags/" not in call.request.url.path], "the whole directory was read"
@@ -773,8 +783,8 @@ def test_provider_create_uploads_the_declared_avatar(
     result = provider.create(declared)
 
     assert upload.call_count == 1 and PNG in upload.calls.last.request.content
-    assert result.outs["avatar"] == declared["avatar"]
-    assert result.outs["avatar_url"] == AVATAR_URL
+    assert full(result)["avatar"] == declared["avatar"]
+    assert full(result)["avatar_url"] == AVATAR_URL
 
 
 def test_provider_update_leaves_an_applied_avatar_alone(
@@ -796,7 +806,7 @@ def test_provider_update_uploads_a_new_or_hand_changed_avatar(
     api.get(f"/chats/{CHAT_ID}").mock(return_value=one(chat_json(CHAT_ID, avatar_url="https://files/hand.png")))
     upload = api.post(f"/chats/{CHAT_ID}/avatar").mock(return_value=one({"image_url": AVATAR_URL}))
 
-    outs = provider.update(str(CHAT_ID), stored(avatar=applied, avatar_url="https://files/hand.png"), declared).outs
+    outs = full(provider.update(str(CHAT_ID), stored(avatar=applied, avatar_url="https://files/hand.png"), declared))
 
     assert upload.call_count == 1
     assert outs is not None and outs["avatar"] == declared["avatar"]
@@ -807,8 +817,8 @@ def test_provider_update_deletes_an_avatar_no_longer_declared(api: respx.MockRou
                                                    one(chat_json(CHAT_ID))])
     delete = api.delete(f"/chats/{CHAT_ID}/avatar").respond(204)
 
-    outs = provider.update(str(CHAT_ID), stored(avatar="sha256:0000000000000000", avatar_url=AVATAR_URL),
-                           inputs()).outs
+    outs = full(provider.update(str(CHAT_ID), stored(avatar="sha256:0000000000000000", avatar_url=AVATAR_URL),
+                                inputs()))
 
     assert delete.call_count == 1
     assert outs is not None and outs["avatar"] is None and outs["avatar_url"] is None
@@ -831,7 +841,7 @@ def test_provider_read_shows_an_avatar_changed_by_hand_as_drift(api: respx.MockR
     result = provider.read(str(CHAT_ID), applied)
 
     assert result.inputs is not None and result.inputs["avatar"] == CHANGED_BY_HAND
-    assert reports_change(provider.diff(str(CHAT_ID), result.outs, {**inputs(), "avatar": "sha256:0123456789abcdef"}))
+    assert reports_change(provider.diff(str(CHAT_ID), full(result), {**inputs(), "avatar": "sha256:0123456789abcdef"}))
 
 
 def test_provider_create_records_members_the_api_could_not_add(api: respx.MockRouter, provider: ChatProvider) -> None:
@@ -840,8 +850,8 @@ def test_provider_create_records_members_the_api_could_not_add(api: respx.MockRo
 
     result = provider.create(inputs(member_ids=[186, 999]))
 
-    assert result.outs["missing_member_ids"] == id_map([999])
-    assert result.outs["present_member_ids"] == id_map([OWNER, 186])  # never a member the chat lacks
+    assert full(result)["missing_member_ids"] == id_map([999])
+    assert full(result)["present_member_ids"] == id_map([OWNER, 186])  # never a member the chat lacks
 
 
 def test_provider_create_of_a_complete_chat_records_no_missing_members(
@@ -849,4 +859,4 @@ def test_provider_create_of_a_complete_chat_records_no_missing_members(
 ) -> None:
     api.post("/chats").mock(return_value=one(chat_json(CHAT_ID), status=201))
 
-    assert provider.create(inputs()).outs["missing_member_ids"] == {}
+    assert full(provider.create(inputs()))["missing_member_ids"] == {}

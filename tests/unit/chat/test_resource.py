@@ -109,3 +109,51 @@ def test_resource_passes_when_the_member_left_out_is_no_longer_declared(api_left
         return Chat("eng", name="Eng", member_ids=[3]).id
 
     assert program() is None
+
+
+class _LeanState(_Mocks):
+    """The engine's answer as lean state keeps it (`chat/state.py`): outputs at their absent value left out."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.name == "old":  # as a release before keyed id sets stored it (numbers come back as floats)
+            return "old-id", {"name": "Old", "present_member_ids": [1.0, 5.0], "member_ids": {"5": 5.0}}
+        return f"{args.name}-id", {"name": "Eng", "__schema": 1, "present_member_ids": {"1": 1}, "owner_id": 1}
+
+
+@pytest.fixture
+def lean_state() -> Iterator[None]:
+    previous, loop = asyncio.get_event_loop(), asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    pulumi.runtime.set_mocks(_LeanState(), project="proj", stack="dev", preview=False)
+    yield
+    pulumi.runtime.settings.reset_options()
+    asyncio.set_event_loop(previous)
+    loop.close()
+
+
+def test_resource_outputs_state_leaves_out_read_as_their_value_not_none(lean_state: None) -> None:
+    seen: list[Any] = []
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        chat = Chat("eng", name="Eng")
+        return pulumi.Output.all(chat.archived, chat.editors, chat.group_tags, chat.tag_member_ids,
+                                 chat.admin_ids, chat.adopt_id, chat.present_member_ids).apply(seen.extend)
+
+    program()
+    archived, editors, group_tags, tag_members, admin_ids, adopt_id, present = seen
+    assert (archived, editors, group_tags, tag_members) == (False, {}, [], {})
+    assert admin_ids is None and adopt_id is None  # unread roles and no adoption stay None
+    assert present == {"1": 1}
+
+
+def test_resource_outputs_an_earlier_release_stored_as_lists_read_as_keyed_maps(lean_state: None) -> None:
+    seen: list[Any] = []
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        chat = Chat("old", name="Old")
+        return pulumi.Output.all(chat.present_member_ids, chat.member_ids).apply(seen.extend)
+
+    program()
+    assert seen == [{"1": 1, "5": 5}, {"5": 5}]
