@@ -85,7 +85,8 @@ class Chat(Resource, module="pachca", name="Chat"):
         `group_tag_ids` takes ids (a `GroupTag`'s `id` too); `group_tags` takes tag names (pass a
         `GroupTag`'s `name` output, so the chat waits for the tag)."""
         declared = locals()  # the keyword parameters are the schema's program inputs, by name
-        props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
+        # An input at its default is not sent (check fills it in): the engine records less per chat.
+        props: dict[str, Any] = {key: None if _at_default(key, declared.get(key)) else declared[key] for key in INPUTS}
         props["avatar"] = _avatar_input(avatar)
         props.update({output.name: None for output in OUTPUTS if output.name not in props})
         props[NAME_KEY] = resource_name
@@ -98,6 +99,10 @@ class Chat(Resource, module="pachca", name="Chat"):
 # State leaves out outputs at their absent value, and earlier releases stored sets of ids as lists
 # (`chat/state.py`): programs read the value, and the keyed map.
 FilledOutput.attach(Chat, CHAT_STATE.omitted, ID_SETS)
+
+
+def _at_default(key: str, value: Any) -> bool:
+    return value is None or (not isinstance(value, pulumi.Output) and value == default(key))
 
 
 def _avatar_input(value: Any) -> Any:

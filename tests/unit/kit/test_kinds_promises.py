@@ -129,11 +129,11 @@ def test_a_kind_failing_its_check_lists_the_rest_of_its_data_file(cls: type[KitP
     """The engine stops at the first failed check, so that one failure lists the file's other mistakes."""
     data_file = tmp_path / "teams.yaml"
     data_file.write_text(MISTAKES, encoding="utf-8")
-    bad = {"members": ["@nobody-here"]}
+    bad = {cls.people_field: ["@nobody-here"]}  # the kind's people field (a made-up third kind's differs)
     result = provider_of(cls, server).check({}, declared(cls, "x", **bad, __data_file=str(data_file)))
 
     own, rest = result.failures or []
-    assert own.property == "members" and "@nobody-here" in own.reason
+    assert own.property == cls.people_field and "@nobody-here" in own.reason
     assert rest.reason.splitlines() == [
         "teams.yaml has 3 more problems in other resources (the engine stops at the first that fails, so they "
         "are listed here):",
