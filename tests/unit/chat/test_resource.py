@@ -75,17 +75,21 @@ class _MissingUser4(_Mocks):
         return f"{args.name}-id", {**outputs, "missing_member_ids": {"4": 4}}
 
 
-@pytest.fixture
-def api_left_out_user_4() -> Iterator[None]:
-    """A fresh event loop too: these programs run to the end, and must not run what registrations
-    earlier tests left queued on the shared loop."""
+def _on_a_fresh_loop(mocks: pulumi.runtime.Mocks) -> Iterator[None]:
+    """The engine mocked by `mocks`, on a fresh event loop: these programs run to the end, and must not
+    run what registrations earlier tests left queued on the shared loop."""
     previous, loop = asyncio.get_event_loop(), asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    pulumi.runtime.set_mocks(_MissingUser4(), project="proj", stack="dev", preview=False)
+    pulumi.runtime.set_mocks(mocks, project="proj", stack="dev", preview=False)
     yield
     pulumi.runtime.settings.reset_options()
     asyncio.set_event_loop(previous)
     loop.close()
+
+
+@pytest.fixture
+def api_left_out_user_4() -> Iterator[None]:
+    yield from _on_a_fresh_loop(_MissingUser4())
 
 
 @pytest.mark.parametrize("members", [
@@ -122,13 +126,7 @@ class _LeanState(_Mocks):
 
 @pytest.fixture
 def lean_state() -> Iterator[None]:
-    previous, loop = asyncio.get_event_loop(), asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    pulumi.runtime.set_mocks(_LeanState(), project="proj", stack="dev", preview=False)
-    yield
-    pulumi.runtime.settings.reset_options()
-    asyncio.set_event_loop(previous)
-    loop.close()
+    yield from _on_a_fresh_loop(_LeanState())
 
 
 def test_resource_outputs_state_leaves_out_read_as_their_value_not_none(lean_state: None) -> None:
