@@ -12,7 +12,7 @@ from pulumi.dynamic import Resource
 from ..kit.pickling import pickler_restored
 from ..kit.provider import declared_in
 from ..kit.schema import id_set
-from ..kit.state import FilledOutput, IdMap
+from ..kit.state import FilledOutput, IdMap, PeopleMap
 from .avatar import avatar_path
 from .provider import NAME_KEY, ChatProvider
 from .schema import INPUTS, OUTPUTS, default
@@ -36,9 +36,9 @@ class Chat(Resource, module="pachca", name="Chat"):
 
     name: pulumi.Output[str]
     member_ids: pulumi.Output[IdMap]
-    members: pulumi.Output[dict[str, int]]
-    admins: pulumi.Output[dict[str, int]]
-    editors: pulumi.Output[dict[str, int]]
+    members: pulumi.Output[PeopleMap]
+    admins: pulumi.Output[PeopleMap]
+    editors: pulumi.Output[PeopleMap]
     group_tag_ids: pulumi.Output[list[int]]
     group_tags: pulumi.Output[list[str]]
     named_tag_ids: pulumi.Output[dict[str, int]]
@@ -58,7 +58,7 @@ class Chat(Resource, module="pachca", name="Chat"):
     meet_room_url: pulumi.Output[str]
     avatar: pulumi.Output[str | None]
     avatar_file: pulumi.Output[str | None]
-    undeclared_members: pulumi.Output[dict[str, int]]
+    undeclared_members: pulumi.Output[PeopleMap]
     avatar_url: pulumi.Output[str | None]
     missing_member_ids: pulumi.Output[IdMap]
 
@@ -102,7 +102,8 @@ FilledOutput.attach(Chat, CHAT_STATE.omitted, ID_SETS)
 
 
 def _at_default(key: str, value: Any) -> bool:
-    return value is None or (not isinstance(value, pulumi.Output) and value == default(key))
+    known = not isinstance(value, pulumi.Output)
+    return value is None or known and (value == default(key) or isinstance(value, (list, tuple)) and not value)
 
 
 def _avatar_input(value: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..kit.schema import id_map
 from ..kit.state import StateShape
-from .schema import INPUTS, OUTPUTS, ChatInputs, default
+from .schema import INPUTS, OUTPUTS, ChatInputs, Source, default, rule
 
 __all__ = ["CHAT_STATE", "ID_SETS", "declared", "named", "upgraded", "whole"]
 
@@ -38,8 +38,11 @@ def upgraded(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _omitted() -> dict[str, Any]:
-    """Each output's value when state leaves it out: an input's default, an empty id set, no value."""
-    absent: dict[str, Any] = {field: default(field) for field in INPUTS if field != "name"}
+    """Each output's value when state leaves it out: an input's default, an empty id set, no value.
+    Only inputs whose output echoes the declaration are left out: for an output left out, the SDK gives
+    the program its own input instead, which for `archived`, `public`, `channel`, `group_tag_ids` and
+    `avatar` (the chat as it is) could differ from the truth."""
+    absent: dict[str, Any] = {field: default(field) for field in INPUTS if rule(field).output is Source.DECLARED}
     absent.update({output.name: None for output in OUTPUTS})
     absent.update({"present_member_ids": {}, "tag_member_ids": {}, "missing_member_ids": {},
                    "named_tag_ids": {}, "personal": False})

@@ -10,7 +10,7 @@ from pulumi.dynamic import Resource
 
 from ..kit.pickling import pickler_restored
 from ..kit.provider import NAME_KEY, declared_in
-from ..kit.state import FilledOutput, IdMap
+from ..kit.state import FilledOutput, FlagMap, IdMap
 from .provider import GroupTagProvider
 from .schema import INPUTS, OUTPUTS, default
 from .state import GROUP_TAG_STATE, ID_SETS
@@ -27,7 +27,7 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
     """
 
     name: pulumi.Output[str]
-    members: pulumi.Output[dict[str, bool]]
+    members: pulumi.Output[FlagMap]
     exclusive_members: pulumi.Output[bool]
     adopt_id: pulumi.Output[int | None]
     adopt_by_name: pulumi.Output[bool]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..kit.schema import id_map
+from ..kit.schema import Source, id_map
 from ..kit.state import StateShape
-from .schema import INPUTS, OUTPUTS, default
+from .schema import INPUTS, OUTPUTS, default, rule
 
 __all__ = ["GROUP_TAG_STATE", "ID_SETS", "upgraded"]
 
@@ -21,7 +21,8 @@ def upgraded(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _omitted() -> dict[str, Any]:
-    absent: dict[str, Any] = {field: default(field) for field in INPUTS if field != "name"}
+    """Only inputs whose output echoes the declaration (see chat/state.py)."""
+    absent: dict[str, Any] = {field: default(field) for field in INPUTS if rule(field).output is Source.DECLARED}
     absent.update({output.name: None for output in OUTPUTS})
     absent.update({"user_ids": {}, "resolved_members": {}, "declared_user_ids": {}})
     return absent

@@ -25,7 +25,7 @@ import pulumi
 from ..api.errors import ResourceError
 from .schema import id_map, id_set
 
-__all__ = ["SCHEMA_KEY", "FilledOutput", "IdMap", "StateShape"]
+__all__ = ["SCHEMA_KEY", "FilledOutput", "FlagMap", "IdMap", "PeopleMap", "StateShape"]
 
 SCHEMA_KEY = "__schema"  # the stored shape's version, a hidden output beside `__name`
 
@@ -69,10 +69,14 @@ class StateShape:
 
 if TYPE_CHECKING:
     IdMap = dict[str, int]
-else:  # what the SDK sees: no conversion of its own, which would fail on a list an earlier release stored
-    IdMap = Any
-"""A set of ids as a program reads it, `{"7": 7}`. State written by earlier releases may hold a sorted list
-instead; the resource's `FilledOutput` turns either into this map (and the engine's floats into ints)."""
+    PeopleMap = dict[str, int]
+    FlagMap = dict[str, bool]
+else:  # what the SDK sees: no conversion of its own, which fails when the value is a list (see FilledOutput)
+    IdMap = PeopleMap = FlagMap = Any
+"""Maps as programs read them: a set of ids `{"7": 7}`, people by reference `{"@oleg": 12}`, a tag's
+references `{"@oleg": True}`. The value the SDK hands over may be a list: a set of ids as an earlier release
+stored it, or, for an output state left out, the list the program gave as input (the SDK falls back to the
+input); `FilledOutput` turns either into the map."""
 
 
 class FilledOutput:
@@ -99,9 +103,11 @@ class FilledOutput:
         vars(resource)[self._name] = value
 
     def _read(self, value: Any) -> Any:
-        if value is None:
-            return copy.deepcopy(self._absent)
-        return id_map(id_set(value)) if self._id_set else value
+        if self._id_set:
+            return None if value is None and self._absent is None else id_map(id_set(value))
+        if value is None or (isinstance(self._absent, dict) and isinstance(value, list)):
+            return copy.deepcopy(self._absent)  # left out (a list here is the program's input: the SDK's fallback)
+        return value
 
     @classmethod
     def attach(cls, resource_class: type, omitted: Mapping[str, Any], id_sets: Iterable[str]) -> None:

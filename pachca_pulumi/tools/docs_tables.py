@@ -128,10 +128,15 @@ def _literal(value: Any) -> str:
     return repr(value) if not isinstance(value, str) else json.dumps(value)
 
 
+_MAP_ALIASES = {"IdMap": "dict[str,int]", "PeopleMap": "dict[str,int]", "FlagMap": "dict[str,bool]"}
+
+
 def python_type(annotation: str) -> str:
     """`pulumi.Input[Sequence[pulumi.Input[UserRef]]] | None` -> `list[UserRef]`: the type as a program
     writes it, without the Input/Output wrappers and the optional `None`."""
-    text = annotation.replace(" ", "").replace("IdMap", "dict[str,int]")  # kit/state.py's alias
+    text = annotation.replace(" ", "")
+    for alias, spelled in _MAP_ALIASES.items():  # kit/state.py's aliases
+        text = text.replace(alias, spelled)
     for wrapper in ("pulumi.Input[", "pulumi.Output[", "Mapping[", "Sequence["):
         text = _unwrap(text, wrapper, "list[" if wrapper == "Sequence[" else "dict[" if wrapper == "Mapping[" else "")
     parts = [part for part in _split_union(text) if part != "None"]

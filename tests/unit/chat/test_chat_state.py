@@ -23,7 +23,9 @@ def test_stored_leaves_out_what_is_at_its_absent_value_and_says_the_version() ->
     assert stored[SCHEMA_KEY] == CHAT_STATE.version
     assert set(stored) == {"__name", "name", "member_ids", "admins", "group_tag_ids", "present_member_ids",
                            "admin_ids", "editor_ids", "owner_id", "token_user_id", "tag_member_ids", "created_at",
-                           "meet_room_url", SCHEMA_KEY}
+                           "meet_room_url", SCHEMA_KEY,
+                           # the chat as it is, kept even at the default: a program reads them (see _omitted)
+                           "archived", "public", "channel", "avatar"}
     assert stored["editor_ids"] == {}  # roles were read and nobody is an editor: not the same as unread (None)
 
 

@@ -295,8 +295,8 @@ def test_provider_create_returns_every_output(api: respx.MockRouter, provider: C
     assert full(result)["meet_room_url"] == "https://meet.pachca.com/aqua-94bb21b5"
     # what the engine stores is lean: nothing at its absent value, the state version beside the name
     assert result.outs is not None and result.outs["__schema"] == CHAT_STATE.version
-    assert not {"archived", "public", "members", "editors", "group_tags", "undeclared_members", "missing_member_ids",
-                "named_tag_ids", "avatar", "admin_ids"} & set(result.outs)
+    assert not {"members", "editors", "group_tags", "undeclared_members", "missing_member_ids", "named_tag_ids",
+                "admin_ids", "adopt_id", "avatar_file"} & set(result.outs)
 
 
 def test_provider_create_outputs_diff_clean_against_inputs(
