@@ -34,13 +34,17 @@ def test_lookup_user_resolves_every_reference_form(config: ProviderConfig, refer
 
 
 def test_lookup_user_reads_the_directory_once_for_a_team(config: ProviderConfig, server: EmulatorServer) -> None:
-    lookup_user("@ninosilva", config=config)
+    """A program looks its team up again and again (every chat that names them): after the first
+    lookups, none makes a request. (Warmed up here, not by earlier tests: under pytest-xdist they may
+    run in another process.)"""
+    team = ("@chiaranielsen", "natalia.lopez@example.com", 2)
+    first = [lookup_user(ref, config=config).id for ref in team]
     server.stats.reset()
 
-    ids = [lookup_user(ref, config=config).id for ref in ("@chiaranielsen", "natalia.lopez@example.com", 2)]
+    again = [lookup_user(ref, config=config).id for ref in team]
 
-    assert ids == [3, 4, 2]
-    assert server.stats.snapshot()["total_requests"] == 0
+    assert first == again == [3, 4, 2]
+    assert server.stats.snapshot()["total_requests"] == 0, server.stats.snapshot()
 
 
 def test_lookup_user_unknown_reference_is_a_run_error_with_a_suggestion(config: ProviderConfig) -> None:
