@@ -102,8 +102,12 @@ FilledOutput.attach(Chat, CHAT_STATE.omitted, ID_SETS)
 
 
 def _at_default(key: str, value: Any) -> bool:
-    known = not isinstance(value, pulumi.Output)
-    return value is None or known and (value == default(key) or isinstance(value, (list, tuple)) and not value)
+    """Not given, or given as its default (an empty list for an empty map too); an Output is not known yet."""
+    if value is None:
+        return True
+    if isinstance(value, pulumi.Output):
+        return False
+    return bool(value == default(key) or (isinstance(value, (list, tuple)) and not value))
 
 
 def _avatar_input(value: Any) -> Any:

@@ -20,7 +20,8 @@ from .schema import INPUTS, OUTPUTS, ChatInputs, Source, default, rule
 
 __all__ = ["CHAT_STATE", "ID_SETS", "declared", "named", "upgraded", "whole"]
 
-ID_SETS = ("member_ids", *(output.name for output in OUTPUTS if output.id_set))  # lists in earlier releases
+_OUTPUT_ID_SETS = tuple(output.name for output in OUTPUTS if output.id_set)
+ID_SETS = ("member_ids", *_OUTPUT_ID_SETS)  # every one a list in some earlier release
 
 
 def upgraded(stored: dict[str, Any]) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def upgraded(stored: dict[str, Any]) -> dict[str, Any]:
         if values.get("present_member_ids") is None:
             values["present_member_ids"] = values["member_ids"]
         values["member_ids"] = id_map(declared_ids)
-    for name in ID_SETS[1:]:
+    for name in _OUTPUT_ID_SETS:
         if isinstance(values.get(name), list):  # before keyed id sets
             values[name] = id_map(values[name])
     return values

@@ -10,7 +10,7 @@ resources show programs the same full outputs (`FilledOutput`).
 
 Versions: none stored (every release before the lean state) means full outputs in the kind's
 older shapes, which `upgrade` rewrites; `1` and later are this module's lean form, filled back in.
-`loaded(stored(outs)) == outs` for any outputs (tests/unit/kit/test_state.py).
+`loaded(stored(outs)) == outs` for any outputs (a property test: tests/unit/chat/test_chat_state.py).
 """
 
 from __future__ import annotations
