@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 import httpx
-import pytest
 from pydantic import SecretStr
 
 from pachca_pulumi.api.client import PachcaClient
@@ -90,12 +89,7 @@ def test_render_a_lost_role_and_an_exclusive_removal_in_words():
     assert "  members: declared not declared, actual @luciafischer (user 50)\n    next: removes them\n" in text
 
 
-@pytest.fixture
-def emulator() -> Store:
-    return Store(tokens=("owner", "admin"))
-
-
-def _client(store: Store, token: str) -> PachcaClient:
+def emulator_client(store: Store, token: str) -> PachcaClient:
     config = ProviderConfig(token=SecretStr(token), base_url="https://emulator.test/api/shared/v1")
     return PachcaClient(config, transport=httpx.WSGITransport(app=create_app(store)))
 
@@ -116,7 +110,7 @@ def _hand_made_changes(store: Store) -> int:
 
 def test_attribute_takes_who_and_when_from_the_audit_log(emulator):
     drift = _drift(_hand_made_changes(emulator))
-    with _client(emulator, "owner") as client:
+    with emulator_client(emulator, "owner") as client:
         note = attribute(drift, client)
     name, member, archived = drift.chats[0].findings
     assert note is None
@@ -126,7 +120,7 @@ def test_attribute_takes_who_and_when_from_the_audit_log(emulator):
 
 def test_attribute_without_the_owner_token_says_why_and_keeps_the_findings(emulator):
     drift = _drift(_hand_made_changes(emulator))
-    with _client(emulator, "admin") as client:
+    with emulator_client(emulator, "admin") as client:
         note = attribute(drift, client)
     assert note is not None and "workspace owner's token" in note
     assert all(f.actor_id is None for f in drift.chats[0].findings)
@@ -134,7 +128,7 @@ def test_attribute_without_the_owner_token_says_why_and_keeps_the_findings(emula
 
 def test_render_names_people_in_every_format(emulator):
     drift = _drift(_hand_made_changes(emulator))
-    with _client(emulator, "owner") as client:
+    with emulator_client(emulator, "owner") as client:
         attribute(drift, client)
         people = People(client)
         text, markdown, raw = (render(drift, people, f, None) for f in ("text", "markdown", "json"))

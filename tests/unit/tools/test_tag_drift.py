@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 
-import httpx
-import pytest
-from pydantic import SecretStr
-
-from pachca_pulumi.api.client import PachcaClient
-from pachca_pulumi.api.config import ProviderConfig
-from pachca_pulumi.emulator import Store, create_app
+from pachca_pulumi.emulator import Store
 from pachca_pulumi.emulator.store.audit import Actor
 from pachca_pulumi.tools.attribution import attribute
 from pachca_pulumi.tools.drift import Finding, StackDrift
 from pachca_pulumi.tools.drift_report import People, render
 from pachca_pulumi.tools.tag_drift import TagDrift, compare_tag
+
+from .test_drift import emulator_client
 
 DECLARED = {"name": "Backend", "members": {"3": True, "natalia.lopez@example.com": True}, "exclusive_members": True}
 OUTPUTS = {"resolved_members": {"3": 3, "natalia.lopez@example.com": 4}}
@@ -37,22 +33,12 @@ def test_compare_tag_rename_and_people_moved_are_one_finding_each() -> None:
     ]
 
 
-@pytest.fixture
-def emulator() -> Store:
-    return Store(tokens=("owner", "admin"))
-
-
-def _client(store: Store, token: str) -> PachcaClient:
-    config = ProviderConfig(token=SecretStr(token), base_url="https://emulator.test/api/shared/v1")
-    return PachcaClient(config, transport=httpx.WSGITransport(app=create_app(store)))
-
-
 def test_tag_findings_take_who_and_when_from_the_tag_events(emulator: Store) -> None:
     emulator.update_user(2, 7, [], actor=Actor(2))  # user 7 loses Design (9102) and Managers (9106)
     findings = (Finding("name", "Design", "Design!"), Finding("members", {}, {}, 7, "missing"))
     drift = StackDrift("dev", None, group_tags=[TagDrift("design", "urn:design", 9102, "Design", findings)])
 
-    with _client(emulator, "owner") as client:
+    with emulator_client(emulator, "owner") as client:
         attribute(drift, client)
         text, raw = (render(drift, People(client), f, None) for f in ("text", "json"))
 

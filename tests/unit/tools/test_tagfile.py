@@ -12,6 +12,8 @@ from pachca_pulumi.group_tag.schema import GroupTagInputs
 from pachca_pulumi.tools.chatfile import ChatFileError, ChatSpec, DataFile, dump_chats, load_chats, load_data
 from pachca_pulumi.tools.tagfile import GroupTagSpec
 
+from .test_chatfile import write
+
 TEAMS_YAML = """\
 group_tags:
   backend:
@@ -38,12 +40,6 @@ EXPECTED = DataFile(
         ChatSpec("plain", ChatInputs(name="Plain")),
     ],
 )
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def problems_of(path: Path) -> list[str]:
