@@ -12,7 +12,7 @@ from ..kit.pickling import pickler_restored
 from ..kit.provider import NAME_KEY, declared_in
 from ..kit.state import FilledOutput, FlagMap, IdMap
 from .provider import GroupTagProvider
-from .schema import INPUTS, OUTPUTS, default
+from .schema import INPUTS, OUTPUTS
 from .state import GROUP_TAG_STATE, ID_SETS
 
 __all__ = ["GroupTag"]
@@ -50,9 +50,8 @@ class GroupTag(Resource, module="pachca", name="GroupTag"):
     ) -> None:
         """`members` are user references: ids, emails or nicknames (`@oleg` or `oleg`)."""
         declared = locals()  # the keyword parameters are the schema's inputs, by name
-        props: dict[str, Any] = {key: default(key) if declared.get(key) is None else declared[key] for key in INPUTS}
-        if members is None:
-            props["members"] = []
+        # An input not given is not sent (check fills in its default), as for `Chat`.
+        props: dict[str, Any] = {key: declared.get(key) for key in INPUTS}
         props.update({output.name: None for output in OUTPUTS})
         props[NAME_KEY] = resource_name  # how messages and the one-owner rule name the resource
         props.update(declared_in())  # the data file that declares it, if one does
