@@ -23,6 +23,7 @@ from ..kit.provider import NAME_KEY, KitProvider, resource_name, warn
 from ..kit.session import session_for
 from ..kit.verify import Verdict
 from .diff import diff_chat, observed_inputs
+from .drift import CHAT_DRIFT
 from .inputs import check_inputs, inputs_from
 from .journal import CreateJournal, journal_for
 from .members import undeclared_kept
@@ -60,6 +61,7 @@ class ChatProvider(KitProvider["ChatService"]):
     example: ClassVar[Mapping[str, Any]] = {"name": "Engineering"}
     delete_verb: ClassVar[str] = "archive"
     state = CHAT_STATE
+    drift = CHAT_DRIFT
 
     default_connect = staticmethod(connect)
 

@@ -23,6 +23,7 @@ from ..kit.schema import is_unknown
 from ..kit.session import session_for
 from ..kit.verify import Verdict, resolve_people, token_works
 from .diff import diff_tag, observed_inputs
+from .drift import TAG_DRIFT
 from .inputs import check_inputs, inputs_from
 from .schema import ADOPTION
 from .state import GROUP_TAG_STATE
@@ -51,6 +52,7 @@ class GroupTagProvider(KitProvider["GroupTagService"]):
     adoption: ClassVar[str] = ADOPTION
     delete_verb: ClassVar[str] = "delete"
     state = GROUP_TAG_STATE
+    drift = TAG_DRIFT
 
     default_connect = staticmethod(connect)
 

@@ -12,7 +12,7 @@
   (people, tags, adoption: nothing is written before the run is known to be valid); `diff` holds
   the one-owner rule (one target, one resource) for every kind.
 - Each subclass registers itself in `KINDS`, which the promises test walks, so a new resource
-  cannot miss a promise.
+  cannot miss a promise, and which the tools read through `kinds.py` (drift, managed, recovery).
 - What state keeps is the kind's `state` (`kit/state.py`): hooks store lean, versioned outputs
   and read every stored shape back full (`stored`/`loaded`).
 - The engine stops a run at the first resource whose `check` fails. A resource declared from a
@@ -43,6 +43,7 @@ from ..api.config import ProviderConfig
 from ..api.errors import AuthenticationError, PachcaError, ResourceError
 from ..api.redact import redacting_errors
 from .datafile import DATA_FILE_KEY, declared_in, declaring_from, rest_of_file
+from .drift import DriftHooks
 from .messages import SAVED_SETTINGS, collected_messages, one_owner_message, tell, warn
 from .schema import NAME_KEY
 from .session import Session, checked
@@ -104,6 +105,7 @@ class KitProvider(ResourceProvider, Generic[S]):
     adoption: ClassVar[str] = "adopt_id"  # the inputs that adopt an existing target, for messages
     serialize_as_secret_always = False  # nothing secret is ever captured in the pickled provider
     state: ClassVar[StateShape]  # the outputs as state keeps them, lean and versioned
+    drift: ClassVar[DriftHooks]  # what `pachca-pulumi drift` compares and attributes (`kit/drift.py`)
 
     _connect: Callable[[ProviderConfig], S]
     _config: ProviderConfig | None

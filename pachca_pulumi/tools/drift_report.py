@@ -12,9 +12,10 @@ from typing import Any
 
 from ..api.client import PachcaClient
 from ..api.errors import PachcaError
+from ..kinds import kinds
+from ..kit.drift import Finding, ResourceDrift
 from .attribution import unrecorded
-from .drift import ChatDrift, Finding, StackDrift
-from .tag_drift import TagDrift
+from .drift import StackDrift
 
 __all__ = ["FORMATS", "People", "render"]
 
@@ -104,13 +105,13 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _record(resource: Resource, finding: Finding, people: People) -> dict[str, Any]:
+def _record(resource: ResourceDrift, finding: Finding, people: People) -> dict[str, Any]:
     declared, actual = _values(finding, people)
     by = people.person(finding.actor_id) if finding.actor_id is not None else None
     return {"property": finding.property, "change": finding.change, "declared": declared, "actual": actual,
             "subject": finding.subject, "reference": finding.reference, "changed_by": by,
             "changed_at": finding.at, "next_up": finding.consequence,
-            "unrecorded": unrecorded(resource.kind, finding)}
+            "unrecorded": unrecorded(resource, finding)}
 
 
 # ----- the three formats -----------------------------------------------------------------------
@@ -122,15 +123,14 @@ def render(drift: StackDrift, people: People, file_format: str, note: str | None
     return (_markdown if file_format == "markdown" else _text)(drift, rows, note)
 
 
-Resource = ChatDrift | TagDrift
-Rows = list[tuple[Resource, list[dict[str, Any]]]]
+Rows = list[tuple[ResourceDrift, list[dict[str, Any]]]]
 
 
 def _headline(drift: StackDrift) -> str:
     since = f" (at {drift.since})" if drift.since else ""
     if not drift.drifted:
         return f"No drift in stack {drift.stack}: every chat is as the last `pulumi up`{since} left it."
-    counts = [(len(drift.chats), "chat"), (len(drift.group_tags), "group tag")]
+    counts = [(len(drift.of(kind)), kind.kind) for kind in kinds()]
     what = " and ".join(f"{n} {kind}{'s' if n != 1 else ''}" for n, kind in counts if n)
     return f"Drift in stack {drift.stack}: {what} changed since the last `pulumi up`{since}."
 
@@ -187,14 +187,15 @@ def _cell(text: str) -> str:
 
 
 def _json(drift: StackDrift, rows: Rows, note: str | None) -> str:
-    body = {
+    body: dict[str, Any] = {
         "stack": drift.stack,
         "drift": drift.drifted,
         "since": drift.since,
         "audit": {"available": note is None, "note": note},
-        "chats": [{"resource": c.resource, "urn": c.urn, "chat_id": c.chat_id, "name": c.name, "changes": r}
-                  for c, r in rows if isinstance(c, ChatDrift)],
-        "group_tags": [{"resource": t.resource, "urn": t.urn, "tag_id": t.tag_id, "name": t.name, "changes": r}
-                       for t, r in rows if isinstance(t, TagDrift)],
     }
+    for kind in kinds():  # each kind under its own key ("chats", "group_tags"), its id as "chat_id", ...
+        hooks = kind.drift
+        body[hooks.report_key] = [
+            {"resource": item.resource, "urn": item.urn, hooks.id_key: item.entity_id, "name": item.name, "changes": r}
+            for item, r in rows if isinstance(item, hooks.drift_type)]
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

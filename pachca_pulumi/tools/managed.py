@@ -1,5 +1,5 @@
-"""What a stack already manages, read from its exported state: the chat and group tag ids of every
-resource of either front end (the dynamic `Chat`/`GroupTag` and the native `pachca:index:*`).
+"""What a stack already manages, read from its exported state: the target id of every resource of
+every kind (`kinds.py`), of either front end (the dynamic type token and the native `pachca:index:*`).
 
 `inventory` lists what no stack manages; `import` in a project directory leaves out what the stack
 manages, so its output never declares a chat a second time (which would fail the next preview with two
@@ -8,7 +8,7 @@ resources bound to one chat).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,22 +18,31 @@ from pulumi import automation as auto
 from ..api.models import Chat as ApiChat
 from ..chat.provider import ChatProvider
 from ..group_tag.provider import GroupTagProvider
+from ..kinds import kind_of
 from .drift import DriftError, open_stack
 from .importer import Selection
 
-__all__ = ["CHAT_TYPES", "TAG_TYPES", "Managed", "managed", "managed_in_project"]
-
-CHAT_TYPES = ChatProvider.type_tokens()
-TAG_TYPES = GroupTagProvider.type_tokens()
+__all__ = ["Managed", "managed", "managed_in_project"]
 
 
 @dataclass(frozen=True)
 class Managed:
-    """The ids the stacks' resources hold (pending creates have none yet), and the stacks' names."""
+    """The ids the stacks' resources hold by kind label (pending creates have none yet), and the
+    stacks' names. `import` reads the chats' and the tags' (`chats`, `tags`)."""
 
-    chats: frozenset[int] = frozenset()
-    tags: frozenset[int] = frozenset()
+    ids: Mapping[str, frozenset[int]] = field(default_factory=dict)
     stacks: tuple[str, ...] = field(default=())
+
+    def of(self, kind: str) -> frozenset[int]:
+        return self.ids.get(kind, frozenset())
+
+    @property
+    def chats(self) -> frozenset[int]:
+        return self.of(ChatProvider.kind)
+
+    @property
+    def tags(self) -> frozenset[int]:
+        return self.of(GroupTagProvider.kind)
 
     def chosen(self, listed: Iterable[ApiChat], selection: Selection) -> int:
         """How many of the chats an import selects (listed and matching, or asked for by id) are managed."""
@@ -50,19 +59,15 @@ class Managed:
 
 def managed(stacks: Iterable[auto.Stack]) -> Managed:
     """The chats and tags of these stacks; DriftError naming the stack when one cannot be exported."""
-    chats: set[int] = set()
-    tags: set[int] = set()
+    ids: dict[str, set[int]] = {}
     names = []
     for stack in stacks:
         names.append(stack.name)
         for resource in _resources(stack):
-            if not str(resource.get("id", "")).isdigit():
-                continue
-            if resource.get("type") in CHAT_TYPES:
-                chats.add(int(resource["id"]))
-            elif resource.get("type") in TAG_TYPES:
-                tags.add(int(resource["id"]))
-    return Managed(frozenset(chats), frozenset(tags), tuple(names))
+            kind = kind_of(str(resource.get("type", "")))
+            if kind is not None and str(resource.get("id", "")).isdigit():
+                ids.setdefault(kind.kind, set()).add(int(resource["id"]))
+    return Managed({label: frozenset(found) for label, found in ids.items()}, tuple(names))
 
 
 def managed_in_project(cwd: Path, stack: str | None) -> Managed | None:

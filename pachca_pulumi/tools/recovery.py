@@ -50,6 +50,8 @@ __all__ = [
     "recover_stack",
 ]
 
+# Lost creates are a chat's only: `Chat` journals each POST (`chat/journal.py`) and a lost answer is
+# found again by that journal; a `GroupTag`'s create finds its tag again by name in `create` itself.
 CHAT_TYPES = ChatProvider.type_tokens()  # a Python program's chats and a YAML program's
 NATIVE_CHAT_TYPE = "pachca:index:Chat"
 PULUMI_INSTALL_URL = "https://www.pulumi.com/docs/install/"

@@ -82,7 +82,7 @@ def _run(stack: LocalStack, path: str) -> None:
 
 
 def _no_gone(drift: Any) -> None:
-    assert [f for chat in drift.chats for f in chat.findings if f.change == "gone"] == []
+    assert [f for chat in drift.resources for f in chat.findings if f.change == "gone"] == []
 
 
 @pytest.mark.parametrize("hide", [404, 403])

@@ -14,7 +14,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 import pachca_pulumi
 from pachca_pulumi.api.errors import PachcaError
 from pachca_pulumi.emulator import EmulatorServer
+from pachca_pulumi.kinds import kind_named, kind_of
+from pachca_pulumi.kinds import kinds as registry
+from pachca_pulumi.kit.drift import ResourceDrift
 from pachca_pulumi.kit.provider import KINDS, KitProvider
+from pachca_pulumi.tools.drift import resource_drift
 
 TOKEN = "kinds-promise-token-3e9b"
 
@@ -26,7 +30,8 @@ def exported_resources() -> list[str]:
 
 def kinds() -> list[type[KitProvider[Any]]]:
     exported_resources()  # importing the resource classes registers their kinds
-    return sorted(KINDS.values(), key=lambda cls: cls.resource_type)
+    assert registry() == sorted(KINDS.values(), key=lambda cls: cls.resource_type)
+    return registry()
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +169,30 @@ def test_a_kinds_delete_says_what_it_did_in_its_own_words(cls: type[KitProvider[
     assert again.startswith(f"{cls.kind} 'gone-{cls.resource_type}': {said}") and "warning" not in again
     gone = {"Chat": f"archived chat {created.id}", "GroupTag": f"group tag {created.id} was already gone"}
     assert gone[cls.resource_type] in twice
+
+
+@pytest.mark.parametrize("cls", kinds(), ids=lambda cls: cls.resource_type)
+def test_a_kind_is_in_the_tools_registry_with_its_own_drift(cls: type[KitProvider[Any]]) -> None:
+    """`drift`, `inventory` and `import` find a kind by either type token and read its drift through
+    its hooks: nothing in `tools/` names it."""
+    from pulumi.automation import events
+
+    assert all(kind_of(token) is cls for token in cls.type_tokens()) and kind_named(cls.kind) is cls
+    hooks = cls.drift
+    assert issubclass(hooks.drift_type, ResourceDrift) and hooks.drift_type.kind == cls.kind
+    assert hooks.compare(dict(cls.example), dict(cls.example), {}) == ()
+    [renamed] = hooks.compare(dict(cls.example), {**cls.example, "name": "Renamed by hand"}, {})
+    assert (renamed.property, renamed.declared, renamed.actual) == ("name", cls.example["name"], "Renamed by hand")
+
+    token = sorted(cls.type_tokens())[0]
+    old = events.StepEventStateMetadata(type=token, urn="urn:x::it", id="4242", parent="", provider="",
+                                        inputs=dict(cls.example), outputs={})
+    gone = resource_drift(events.StepEventMetadata(op=events.OpType.DELETE, urn="urn:x::it", type=token,
+                                                   old=old, new=None, provider=""), cls)
+    assert isinstance(gone, hooks.drift_type) and (gone.entity_id, gone.name) == (4242, cls.example["name"])
+    assert [(f.change, f.declared) for f in gone.findings] == [("gone", f"{cls.kind} 4242")]
+
+
+def test_each_kind_has_its_own_place_in_the_drift_report() -> None:
+    places = [(cls.drift.report_key, cls.drift.id_key, cls.drift.drift_type) for cls in kinds()]
+    assert len({key for key, _id, _type in places}) == len({t for _key, _id, t in places}) == len(places)

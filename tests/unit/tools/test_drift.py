@@ -13,10 +13,11 @@ from pydantic import SecretStr
 
 from pachca_pulumi.api.client import PachcaClient
 from pachca_pulumi.api.config import ProviderConfig
+from pachca_pulumi.chat.drift import ChatDrift, compare
 from pachca_pulumi.emulator import Store, create_app
 from pachca_pulumi.emulator.store.audit import Actor
 from pachca_pulumi.tools.attribution import attribute
-from pachca_pulumi.tools.drift import ChatDrift, Finding, StackDrift, compare
+from pachca_pulumi.tools.drift import Finding, StackDrift
 from pachca_pulumi.tools.drift_report import People, render
 
 DECLARED = {"name": "Engineering", "member_ids": [4, 3], "group_tag_ids": [], "channel": False,
@@ -112,7 +113,7 @@ def test_attribute_takes_who_and_when_from_the_audit_log(emulator):
     drift = _drift(_hand_made_changes(emulator))
     with emulator_client(emulator, "owner") as client:
         note = attribute(drift, client)
-    name, member, archived = drift.chats[0].findings
+    name, member, archived = drift.resources[0].findings
     assert note is None
     assert (name.actor_id, member.actor_id, archived.actor_id) == (2, 2, None)
     assert name.at is not None and member.at is not None and name.at <= member.at
@@ -123,7 +124,7 @@ def test_attribute_without_the_owner_token_says_why_and_keeps_the_findings(emula
     with emulator_client(emulator, "admin") as client:
         note = attribute(drift, client)
     assert note is not None and "workspace owner's token" in note
-    assert all(f.actor_id is None for f in drift.chats[0].findings)
+    assert all(f.actor_id is None for f in drift.resources[0].findings)
 
 
 def test_render_names_people_in_every_format(emulator):
@@ -171,7 +172,8 @@ def test_a_native_resources_camelcase_step_reads_as_the_table_names() -> None:
     """`drift` on a YAML stack: the native provider's properties are camelCase; findings are the same."""
     from pulumi.automation import events
 
-    from pachca_pulumi.tools.drift import CHAT_TYPES, step_properties
+    from pachca_pulumi.kinds import kind_of
+    from pachca_pulumi.tools.drift import resource_drift, step_properties
 
     def state(inputs: dict[str, Any], outputs: dict[str, Any]) -> events.StepEventStateMetadata:
         return events.StepEventStateMetadata(type="pachca:index:Chat", urn="urn:x::eng", id="1001", parent="",
@@ -184,6 +186,9 @@ def test_a_native_resources_camelcase_step_reads_as_the_table_names() -> None:
 
     declared, outputs, observed = step_properties(step)
 
-    assert "pachca:index:Chat" in CHAT_TYPES and "pulumi-python:dynamic/pachca:Chat" in CHAT_TYPES
+    kind = kind_of("pachca:index:Chat")
+    assert kind is not None and kind is kind_of("pulumi-python:dynamic/pachca:Chat")
     assert declared["member_ids"] == {"3": 3, "8": 8} and "tag_member_ids" in outputs
-    assert [(f.property, f.subject, f.change) for f in compare(declared, observed)] == [("member_ids", 8, "missing")]
+    drift = resource_drift(step, kind)
+    assert isinstance(drift, ChatDrift) and drift.chat_id == 1001
+    assert [(f.property, f.subject, f.change) for f in drift.findings] == [("member_ids", 8, "missing")]

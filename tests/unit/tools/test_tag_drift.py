@@ -6,10 +6,10 @@ import json
 
 from pachca_pulumi.emulator import Store
 from pachca_pulumi.emulator.store.audit import Actor
+from pachca_pulumi.group_tag.drift import TagDrift, compare_tag
 from pachca_pulumi.tools.attribution import attribute
 from pachca_pulumi.tools.drift import Finding, StackDrift
 from pachca_pulumi.tools.drift_report import People, render
-from pachca_pulumi.tools.tag_drift import TagDrift, compare_tag
 
 from .test_drift import emulator_client
 
@@ -36,13 +36,13 @@ def test_compare_tag_rename_and_people_moved_are_one_finding_each() -> None:
 def test_tag_findings_take_who_and_when_from_the_tag_events(emulator: Store) -> None:
     emulator.update_user(2, 7, [], actor=Actor(2))  # user 7 loses Design (9102) and Managers (9106)
     findings = (Finding("name", "Design", "Design!"), Finding("members", {}, {}, 7, "missing"))
-    drift = StackDrift("dev", None, group_tags=[TagDrift("design", "urn:design", 9102, "Design", findings)])
+    drift = StackDrift("dev", None, [TagDrift("design", "urn:design", 9102, "Design", findings)])
 
     with emulator_client(emulator, "owner") as client:
         attribute(drift, client)
         text, raw = (render(drift, People(client), f, None) for f in ("text", "json"))
 
-    renamed, lost = drift.group_tags[0].findings
+    renamed, lost = drift.resources[0].findings
     assert (renamed.actor_id, lost.actor_id) == (None, 2) and lost.at is not None
     assert text.startswith("Drift in stack dev: 1 group tag changed since the last `pulumi up`.\n\n"
                            'design: group tag 9102 "Design"\n')
