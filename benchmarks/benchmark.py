@@ -55,10 +55,10 @@ from typing import Any
 from benchlib.api import Api, check_state
 from benchlib.emulator import EmulatorProcess
 from benchlib.measure import OpResult, ProcessMonitor, run_op
+from benchlib.native import YamlStack, native_program
 from benchlib.native import install as install_native
-from benchlib.native import native_program
 from benchlib.noop import PICKLER_LEAK, noop_program
-from benchlib.report import memory_summary, print_memory, print_table, print_verdicts, table_rows
+from benchlib.report import memory_summary, print_front_ends, print_memory, print_table, print_verdicts, table_rows
 from benchlib.workload import OP_LABELS, OPS, TOKEN, chat_specs, expected_changes, real_program
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -67,15 +67,21 @@ BENCH_DIR = Path(__file__).resolve().parent
 def run_stack(kind: str, specs: dict[str, dict[str, Any]], server: EmulatorProcess, api: Api, workdir: Path,
               engine: Path, engine_env: dict[str, str], check: bool
               ) -> tuple[dict[str, OpResult], list[str]]:
-    """The five operations, in order, on a new stack of `kind` ("noop", "chat", or "native": the same
-    chats through `pulumi-resource-pachca`); (figures, problems)."""
+    """The five operations, in order, on a new stack of `kind` ("noop", "chat", "native": the same
+    chats through `pulumi-resource-pachca` from a Python program, or "yaml": from a `runtime: yaml`
+    project); (figures, problems)."""
     from pachca_pulumi.testing import LocalStack
 
     pythonpath = os.pathsep.join(p for p in (str(BENCH_DIR), os.environ.get("PYTHONPATH", "")) if p)
-    program = {"chat": real_program, "noop": noop_program, "native": native_program}[kind](specs)
-    stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine_dir=engine,
-                       extra_env={"PYTHONPATH": pythonpath, **engine_env})
-    if kind == "native":
+    stack: Any
+    if kind == "yaml":
+        stack = YamlStack(workdir, specs, project="bench-yaml", stack="bench", engine_dir=engine,
+                          extra_env={"PYTHONPATH": pythonpath, **engine_env})
+    else:
+        program = {"chat": real_program, "noop": noop_program, "native": native_program}[kind](specs)
+        stack = LocalStack(workdir, program, project=f"bench-{kind}", stack="bench", engine_dir=engine,
+                           extra_env={"PYTHONPATH": pythonpath, **engine_env})
+    if kind in ("native", "yaml"):
         install_native(engine, stack.env)
     stack.configure(token=TOKEN, base_url=server.base_url)
     monitor = ProcessMonitor()
@@ -136,7 +142,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run both stacks with PULUMI_SKIP_CHECKPOINTS=true (no per-step state writes), "
                              "to see the provider against the API floor, not the engine's checkpointing")
     parser.add_argument("--native", action="store_true",
-                        help="also run the chats through the native provider (pachca:index:Chat by type token)")
+                        help="also run the chats through the native provider (pachca:index:Chat by type token), "
+                             "from a Python program and from a `runtime: yaml` project")
     parser.add_argument("--keep-pickler-leak", action="store_true",
                         help="do not undo pulumi's pickler leak between resources (shows the RecursionError)")
     args = parser.parse_args(argv)
@@ -160,13 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="pachca-bench-") as tmp:
         for count in args.size_list:
-            kinds = ("noop", "chat", "native") if args.native else ("noop", "chat")
+            kinds = ("noop", "chat", "native", "yaml") if args.native else ("noop", "chat")
             results[count] = run_size(count, args.rate, engine, engine_env, Path(tmp), kinds)
     print("\nWall: the `pulumi` command; floors: engine = no-op dynamic provider, API = requests needed / "
           f"{args.rate:g} per s; ratio = wall / larger floor."
           + (" Engine env: " + " ".join(f"{k}={v}" for k, v in engine_env.items()) if engine_env else ""))
     for count in args.size_list:
         print_table(count, results[count])
+        print_front_ends(count, results[count])
     memory = memory_summary(args.size_list, results)
     print_memory(memory)
     problems = [p for count in args.size_list for p in results[count]["problems"]]

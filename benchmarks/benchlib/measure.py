@@ -77,7 +77,7 @@ class ProcessMonitor:
                 cmdline = proc.cmdline()
             except psutil.Error:
                 continue
-            if any("pulumi.dynamic" in part for part in cmdline):
+            if any("pulumi.dynamic" in part or "pachca_pulumi.native" in part for part in cmdline):  # a provider
                 kind, verb = "provider", ""
             elif cmdline and os.path.basename(cmdline[0]) == "pulumi":
                 words = [part for part in cmdline[1:] if not part.startswith("-")]

@@ -85,6 +85,28 @@ def _request_window(real: dict[str, Any]) -> str:
     return f", API requests {_secs(real['first_request_s'])}..{_secs(real['last_request_s'])} ({rate})"
 
 
+FRONT_ENDS = {"chat": "dynamic Chat", "native": "native, by type token", "yaml": "native, YAML program",
+              "noop": "engine floor"}
+
+
+def print_front_ends(count: int, figures: dict[str, Any]) -> None:
+    """With `--native`: each operation's wall time (and provider peak) on every front end, beside the
+    engine floor, all from this run."""
+    kinds = [kind for kind in FRONT_ENDS if kind in figures]
+    if not {"native", "yaml"} & set(kinds):
+        return
+    print(f"\n{count} chats by front end, wall s (provider peak MB)")
+    print(f"{'op':20} " + " ".join(f"{FRONT_ENDS[kind]:>22}" for kind in kinds))
+    for op in OPS:
+        cells = []
+        for kind in kinds:
+            result = figures[kind].get(op)
+            cell = "-" if result is None or result.get("error") else \
+                f"{result['wall_s']:.2f} ({result['provider_peak_mb']:.0f})"
+            cells.append(f"{cell:>22}")
+        print(f"{OP_LABELS[op]:20} " + " ".join(cells))
+
+
 def memory_summary(sizes: list[int], results: dict[int, dict[str, Any]]) -> dict[str, Any]:
     def peak(ops: dict[str, Any]) -> float:
         return max((figures["provider_peak_mb"] for figures in ops.values()), default=0.0)
